@@ -1,0 +1,16 @@
+//! Slingshot's domain: the types and rules every other part keeps.
+//!
+//! Nothing here does I/O or is async. Input is parsed once into types that
+//! cannot hold bad values ([`Handle`], [`Password`], [`Role`], ...).
+
+mod account;
+mod audit;
+mod error;
+mod organization;
+mod scope;
+
+pub use account::{DisplayName, Handle, Password};
+pub use audit::AuditEvent;
+pub use error::DomainError;
+pub use organization::{check_member_change, MemberChange, OrgKind, OrgName, Role};
+pub use scope::{Scope, Scopes};

@@ -1,0 +1,1 @@
+//! CELF outbreak detection.
