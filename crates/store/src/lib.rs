@@ -1,1 +1,67 @@
-//! placeholder
+//! Slingshot's database: one data model and one migration history serving SQLite
+//! (embedded, the default) and PostgreSQL, chosen from the URL scheme.
+//!
+//! Every read and write of tenant data names the acting principal and checks it here:
+//! a row the actor may not see is [`StoreError::NotFound`], exactly like a missing one.
+
+mod audit;
+mod connect;
+mod error;
+mod invites;
+mod orgs;
+mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+mod tokens;
+mod users;
+
+pub use audit::{AuditEntry, NewAudit};
+pub use connect::{Backend, Store};
+pub use error::{Result, StoreError};
+pub use invites::{Invite, InviteView};
+pub use orgs::{Member, Org, OrgWithRole};
+pub use sessions::Session;
+pub use tokens::ApiToken;
+pub use users::User;
+
+/// The current time in microseconds since the Unix epoch.
+pub fn now_us() -> i64 {
+    let t = time::OffsetDateTime::now_utc();
+    (t.unix_timestamp_nanos() / 1000) as i64
+}
+
+/// A new UUIDv7 id (time-ordered, so ids sort by creation).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Microseconds since the epoch as an RFC 3339 UTC string.
+pub fn rfc3339(us: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// A page of a cursor-paginated list: `next` is the cursor for the following page.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The items, in list order.
+    pub items: Vec<T>,
+    /// Pass as `after` to get the next page; `None` at the end.
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Split off one extra row fetched to know whether a next page exists.
+    pub(crate) fn from_rows(mut rows: Vec<T>, limit: i64, cursor: impl Fn(&T) -> String) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let next = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(&cursor)
+        } else {
+            None
+        };
+        Self { items: rows, next }
+    }
+}

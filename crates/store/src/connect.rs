@@ -1,0 +1,143 @@
+//! Connecting, migrating, health and backup.
+
+use crate::{Result, StoreError};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which database engine a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file (WAL, `synchronous=FULL`).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// Choose the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+}
+
+/// The database handle: a connection pool and the backend it speaks.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connect to `url` (`sqlite://path?mode=rwc` or `postgres://…`). Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // Durable acknowledgements: WAL with a full fsync per commit.
+                        conn.execute(sqlx::raw_sql(
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
+                             PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+                        ))
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Connect and bring the schema up to date.
+    pub async fn open(url: &str) -> Result<Self> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Apply pending migrations; returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize> {
+        let before = self.applied_migrations().await.unwrap_or(0);
+        MIGRATOR.run(&self.pool).await?;
+        Ok(self.applied_migrations().await?.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// The backend this store speaks.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Is the database reachable and migrated?
+    pub async fn ready(&self) -> Result<()> {
+        let applied = self.applied_migrations().await?;
+        if applied < MIGRATOR.iter().count() {
+            return Err(StoreError::Unsupported("database schema is not up to date; run `slingshot migrate`"));
+        }
+        Ok(())
+    }
+
+    /// Write a consistent copy of a live SQLite database to `path` (`VACUUM INTO`).
+    pub async fn backup_sqlite(&self, path: &str) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported(
+                "online backup is for SQLite; for PostgreSQL use pg_dump (e.g. `pg_dump -Fc -f slingshot.dump \"$SLINGSHOT_DATABASE_URL\"`)",
+            ));
+        }
+        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// SQLite's `journal_mode` and `synchronous` level (2 = FULL) on a pooled connection.
+    pub async fn sqlite_settings(&self) -> Result<(String, i64)> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported("not a SQLite database"));
+        }
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?;
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.pool).await?;
+        Ok((mode, sync))
+    }
+
+    /// Close all connections (waits for checked-out ones to return).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_comes_from_the_url_scheme() {
+        assert_eq!(Backend::from_url("sqlite://x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
+        assert!(matches!(Backend::from_url("mysql://h/db"), Err(StoreError::UnsupportedUrl)));
+    }
+}

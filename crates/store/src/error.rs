@@ -1,0 +1,47 @@
+use slingshot_domain::DomainError;
+use thiserror::Error;
+
+/// Everything the store can refuse or fail at.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The row does not exist, or the acting principal may not see it (never a hint which).
+    #[error("not found")]
+    NotFound,
+    /// A unique value is taken (`what` names it: "handle", ...).
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    /// The request breaks a domain rule.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// A single-use link was already used, revoked or has expired.
+    #[error("this link has expired or was already used")]
+    Gone,
+    /// The database URL's scheme is not `sqlite:` or `postgres:`.
+    #[error("unsupported database URL (expected sqlite:… or postgres://…)")]
+    UnsupportedUrl,
+    /// The operation exists only for one backend.
+    #[error("{0}")]
+    Unsupported(&'static str),
+    /// A stored value could not be read back (a bug or a hand-edited database).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Result with [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Map a unique-constraint violation to [`StoreError::Conflict`].
+pub(crate) fn conflict_on_unique(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+            StoreError::Conflict(what)
+        }
+        _ => StoreError::Database(e),
+    }
+}
