@@ -1,0 +1,434 @@
+//! The compact cascade index the engine selects on.
+//!
+//! Readers fill a cascade-major [`Staging`] area (one entry per `source time` pair, in file order);
+//! [`Staging::finish`] pads times, keeps each source's first (earliest) time per cascade, orders
+//! every cascade by time, and transposes it into source-major CSR arrays: for each participation
+//! a cascade id (`u32`), its DT weight (`f32`) and its PA weight (`u32`): 12 bytes, no allocation
+//! per participation.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::error::ListenError;
+
+/// Sources and cascades in CSR form, source-major. Source ids are `u32`, numbered in order of first
+/// appearance when the cascades are read in order and each cascade in time order.
+#[derive(Debug, Clone)]
+pub struct Cascades {
+    pub(crate) names: Vec<String>,
+    /// Per source: start of its participations in the arrays below (`n_sources + 1` entries).
+    pub(crate) offsets: Vec<u64>,
+    /// Per participation: the cascade, increasing within a source.
+    pub(crate) cascade: Vec<u32>,
+    /// Per participation: DT weight `(t_last - t_s) / (t_last - t_first)`, 1 when the span is 0.
+    pub(crate) dt: Vec<f32>,
+    /// Per participation: PA weight `n_c - rank_s` (rank 0 = first).
+    pub(crate) pa: Vec<u32>,
+    /// Per cascade: number of distinct sources.
+    pub(crate) sizes: Vec<u32>,
+    /// Per cascade: `t_last - t_first` in the file's (padded) time unit.
+    pub(crate) spans: Vec<i64>,
+    /// Per source: sum of its DT weights (its DT gain on an empty selection).
+    pub(crate) dt_total: Vec<f64>,
+    /// Per source: sum of its PA weights.
+    pub(crate) pa_total: Vec<f64>,
+}
+
+/// Cascade-major input collected by a reader, before [`Staging::finish`].
+#[derive(Debug, Default)]
+pub(crate) struct Staging {
+    pub names: Vec<String>,
+    /// Cascade start offsets into `src`/`time`, `n_cascades + 1` entries once non-empty.
+    pub starts: Vec<u64>,
+    pub src: Vec<u32>,
+    pub time: Vec<i64>,
+    /// Digits of each raw time (text format only: times are right-padded to the widest).
+    pub digits: Vec<u8>,
+    pub max_digits: u8,
+}
+
+const POW10: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
+/// One cascade-major slice of finished cascades (deduplicated, time-ordered).
+#[derive(Default)]
+struct Finished {
+    sizes: Vec<u32>,
+    spans: Vec<i64>,
+    src: Vec<u32>,
+    dt: Vec<f32>,
+}
+
+impl Staging {
+    /// Starts the next cascade if the current one is non-empty (call after pushing its entries).
+    pub fn end_cascade(&mut self) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        let len = self.src.len() as u64;
+        if self.starts.last().copied() != Some(len) {
+            self.starts.push(len);
+        }
+    }
+
+    /// Pads, deduplicates, orders and transposes into a [`Cascades`].
+    pub fn finish(mut self, file: &str) -> Result<Cascades, ListenError> {
+        self.end_cascade();
+        let n_cascades = self.starts.len().saturating_sub(1);
+        if n_cascades == 0 {
+            return Err(ListenError::Empty(file.to_string()));
+        }
+        if n_cascades > u32::MAX as usize || self.names.len() >= u32::MAX as usize {
+            return Err(ListenError::TooLarge(format!(
+                "{n_cascades} cascades and {} sources (at most 2^32 - 1 each)",
+                self.names.len()
+            )));
+        }
+        let pad = !self.digits.is_empty();
+        let width = self.max_digits;
+        let chunk = (n_cascades / (rayon::current_num_threads() * 16)).max(256);
+        let ranges: Vec<(usize, usize)> = (0..n_cascades)
+            .step_by(chunk)
+            .map(|a| (a, (a + chunk).min(n_cascades)))
+            .collect();
+        let st = &self;
+        let mut parts: Vec<Finished> = ranges
+            .par_iter()
+            .map(|&(a, b)| {
+                let mut out = Finished::default();
+                let mut scratch: Vec<(i64, u32, u32)> = Vec::new();
+                for c in a..b {
+                    let (lo, hi) = (st.starts[c] as usize, st.starts[c + 1] as usize);
+                    scratch.clear();
+                    for i in lo..hi {
+                        let t = if pad {
+                            let shift = width.saturating_sub(st.digits[i]) as usize;
+                            st.time[i].saturating_mul(POW10[shift.min(18)])
+                        } else {
+                            st.time[i]
+                        };
+                        scratch.push((t, (i - lo) as u32, st.src[i]));
+                    }
+                    finish_cascade(&mut scratch, &mut out);
+                }
+                out
+            })
+            .collect();
+        let names = std::mem::take(&mut self.names);
+        drop(self);
+        transpose(names, &mut parts)
+    }
+}
+
+/// Keeps each source's earliest time (at its first position), orders by time, appends to `out`.
+fn finish_cascade(scratch: &mut Vec<(i64, u32, u32)>, out: &mut Finished) {
+    // Group by source, first position first; keep the earliest time at the first position.
+    scratch.sort_unstable_by_key(|&(_, pos, src)| (src, pos));
+    let mut w = 0;
+    for r in 0..scratch.len() {
+        if w > 0 && scratch[w - 1].2 == scratch[r].2 {
+            if scratch[r].0 < scratch[w - 1].0 {
+                scratch[w - 1].0 = scratch[r].0;
+            }
+        } else {
+            scratch[w] = scratch[r];
+            w += 1;
+        }
+    }
+    scratch.truncate(w);
+    // Time order; equal times keep file order.
+    scratch.sort_unstable_by_key(|&(t, pos, _)| (t, pos));
+    let (first, last) = match (scratch.first(), scratch.last()) {
+        (Some(f), Some(l)) => (f.0, l.0),
+        _ => return,
+    };
+    let span = i128::from(last) - i128::from(first);
+    out.sizes.push(scratch.len() as u32);
+    out.spans.push(i64::try_from(span).unwrap_or(i64::MAX));
+    for &(t, _, src) in scratch.iter() {
+        out.src.push(src);
+        let w = if span > 0 {
+            ((i128::from(last) - i128::from(t)) as f64 / span as f64) as f32
+        } else {
+            1.0
+        };
+        out.dt.push(w);
+    }
+}
+
+/// Renumbers sources by first appearance and builds the source-major arrays.
+fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, ListenError> {
+    let n_old = names.len();
+    let mut remap = vec![u32::MAX; n_old];
+    let mut counts: Vec<u64> = Vec::with_capacity(n_old);
+    let mut order: Vec<u32> = Vec::with_capacity(n_old);
+    for part in parts.iter_mut() {
+        for s in part.src.iter_mut() {
+            let old = *s as usize;
+            let new = match remap.get(old) {
+                Some(&id) if id != u32::MAX => id,
+                Some(_) => {
+                    let id = order.len() as u32;
+                    remap[old] = id;
+                    order.push(old as u32);
+                    counts.push(0);
+                    id
+                }
+                None => return Err(ListenError::TooLarge("source id out of range".into())),
+            };
+            counts[new as usize] += 1;
+            *s = new;
+        }
+    }
+    let mut slots: Vec<Option<String>> = names.into_iter().map(Some).collect();
+    let names: Vec<String> = order
+        .iter()
+        .map(|&old| slots[old as usize].take().unwrap_or_default())
+        .collect();
+    let n_sources = names.len();
+    let mut offsets = Vec::with_capacity(n_sources + 1);
+    let mut acc = 0u64;
+    offsets.push(0);
+    for &c in &counts {
+        acc += c;
+        offsets.push(acc);
+    }
+    let total = acc as usize;
+    let mut sizes = Vec::new();
+    let mut spans = Vec::new();
+    let mut bases = Vec::with_capacity(parts.len());
+    for part in parts.iter_mut() {
+        bases.push((sizes.len() as u32, part.sizes.len()));
+        sizes.append(&mut part.sizes);
+        spans.append(&mut part.spans);
+    }
+    let mut cascade = vec![0u32; total];
+    let mut dt = vec![0f32; total];
+    let mut pa = vec![0u32; total];
+    // Split the sources into one range per thread with about equal participations.
+    let threads = rayon::current_num_threads().max(1);
+    let mut cuts = vec![0usize];
+    for t in 1..threads {
+        let target = (total as u64) * t as u64 / threads as u64;
+        let s = offsets.partition_point(|&o| o < target).min(n_sources);
+        if s > *cuts.last().unwrap_or(&0) {
+            cuts.push(s);
+        }
+    }
+    cuts.push(n_sources);
+    let mut jobs = Vec::new();
+    let (mut rc, mut rd, mut rp) = (&mut cascade[..], &mut dt[..], &mut pa[..]);
+    for w in cuts.windows(2) {
+        let (lo, hi) = (w[0], w[1]);
+        let len = (offsets[hi] - offsets[lo]) as usize;
+        let (c, restc) = std::mem::take(&mut rc).split_at_mut(len);
+        let (d, restd) = std::mem::take(&mut rd).split_at_mut(len);
+        let (p, restp) = std::mem::take(&mut rp).split_at_mut(len);
+        rc = restc;
+        rd = restd;
+        rp = restp;
+        jobs.push((lo, hi, c, d, p));
+    }
+    let parts_ref: &[Finished] = parts;
+    let offsets_ref = &offsets;
+    let sizes_ref = &sizes;
+    jobs.into_par_iter().for_each(|(lo, hi, c, d, p)| {
+        let base = offsets_ref[lo];
+        let mut cursor: Vec<u64> = offsets_ref[lo..hi].iter().map(|&o| o - base).collect();
+        for (part, &(first, count)) in parts_ref.iter().zip(bases.iter()) {
+            let mut i = 0usize;
+            for (j, &size) in sizes_ref[first as usize..first as usize + count]
+                .iter()
+                .enumerate()
+            {
+                let cid = first + j as u32;
+                for rank in 0..size {
+                    let s = part.src[i] as usize;
+                    if s >= lo && s < hi {
+                        let at = cursor[s - lo] as usize;
+                        cursor[s - lo] += 1;
+                        c[at] = cid;
+                        d[at] = part.dt[i];
+                        p[at] = size - rank;
+                    }
+                    i += 1;
+                }
+            }
+        }
+    });
+    let (dt_total, pa_total): (Vec<f64>, Vec<f64>) = (0..n_sources)
+        .into_par_iter()
+        .map(|s| {
+            let (a, b) = (offsets[s] as usize, offsets[s + 1] as usize);
+            let d: f64 = dt[a..b].iter().map(|&x| f64::from(x)).sum();
+            let p: f64 = pa[a..b].iter().map(|&x| f64::from(x)).sum();
+            (d, p)
+        })
+        .unzip();
+    Ok(Cascades {
+        names,
+        offsets,
+        cascade,
+        dt,
+        pa,
+        sizes,
+        spans,
+        dt_total,
+        pa_total,
+    })
+}
+
+impl Cascades {
+    /// Builds an index from in-memory cascades: each an iterator of `(source, time)` pairs. Times
+    /// are used as given (no padding); a source's earliest time in a cascade counts; empty
+    /// cascades are skipped.
+    pub fn from_events<C, E, S>(cascades: C) -> Result<Cascades, ListenError>
+    where
+        C: IntoIterator<Item = E>,
+        E: IntoIterator<Item = (S, i64)>,
+        S: AsRef<str>,
+    {
+        let mut st = Staging::default();
+        let mut map: FxHashMap<String, u32> = FxHashMap::default();
+        for cascade in cascades {
+            for (name, t) in cascade {
+                let name = name.as_ref();
+                let id = match map.get(name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = st.names.len() as u32;
+                        map.insert(name.to_string(), id);
+                        st.names.push(name.to_string());
+                        id
+                    }
+                };
+                st.src.push(id);
+                st.time.push(t);
+            }
+            st.end_cascade();
+        }
+        st.finish("<events>")
+    }
+
+    /// Number of distinct sources.
+    pub fn n_sources(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of cascades.
+    pub fn n_cascades(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// Number of participations (distinct source per cascade).
+    pub fn n_participations(&self) -> usize {
+        self.cascade.len()
+    }
+
+    /// The original string id of source `id`.
+    pub fn source_name(&self, id: u32) -> Option<&str> {
+        self.names.get(id as usize).map(String::as_str)
+    }
+
+    /// All source names, indexed by source id.
+    pub fn source_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// A map from source name to id (built on each call; keep it if you need many look-ups).
+    pub fn name_index(&self) -> FxHashMap<&str, u32> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i as u32))
+            .collect()
+    }
+
+    /// Mean number of sources per cascade.
+    pub fn participations_per_cascade(&self) -> f64 {
+        self.n_participations() as f64 / self.n_cascades().max(1) as f64
+    }
+
+    /// Number of cascades source `id` took part in.
+    pub fn source_degree(&self, id: u32) -> usize {
+        let i = id as usize;
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => (b - a) as usize,
+            _ => 0,
+        }
+    }
+
+    /// Bytes held in the per-participation arrays (cascade id, DT and PA weight).
+    pub fn participation_bytes(&self) -> usize {
+        self.cascade.len() * 4 + self.dt.len() * 4 + self.pa.len() * 4
+    }
+
+    /// Bytes held in all arrays of the index (per participation, per source, per cascade), names
+    /// excluded.
+    pub fn array_bytes(&self) -> usize {
+        self.participation_bytes()
+            + self.offsets.len() * 8
+            + self.dt_total.len() * 8
+            + self.pa_total.len() * 8
+            + self.sizes.len() * 4
+            + self.spans.len() * 8
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedupe_keeps_earliest_time_and_orders() {
+        let c = Cascades::from_events(vec![vec![("a", 5), ("b", 3), ("a", 1), ("c", 3)]]).unwrap();
+        // Time order: a@1, b@3, c@3 (b before c: file order on equal times).
+        assert_eq!(c.source_names(), &["a", "b", "c"]);
+        assert_eq!(c.n_participations(), 3);
+        assert_eq!(c.sizes, vec![3]);
+        assert_eq!(c.spans, vec![2]);
+        assert_eq!(c.dt, vec![1.0, 0.0, 0.0]);
+        assert_eq!(c.pa, vec![3, 2, 1]);
+    }
+
+    #[test]
+    fn source_major_order_and_totals() {
+        let c = Cascades::from_events(vec![
+            vec![("x", 0), ("y", 10)],
+            vec![("y", 0)],
+            vec![("y", 4), ("x", 4)],
+        ])
+        .unwrap();
+        assert_eq!(c.source_names(), &["x", "y"]);
+        assert_eq!(c.offsets, vec![0, 2, 5]);
+        assert_eq!(c.cascade, vec![0, 2, 0, 1, 2]);
+        assert_eq!(c.dt_total[1], 0.0 + 1.0 + 1.0);
+        assert_eq!(c.pa_total[0], 2.0 + 1.0);
+    }
+
+    #[test]
+    fn empty_is_an_error() {
+        let r = Cascades::from_events(Vec::<Vec<(&str, i64)>>::new());
+        assert!(matches!(r, Err(ListenError::Empty(_))));
+    }
+}
