@@ -1,1 +1,190 @@
-fn main() {}
+//! `slingshot`: the one binary. `serve`, `migrate`, `backup`, `demo`, `admin`, `listen`.
+
+mod admin;
+mod error;
+mod settings;
+
+use clap::{Parser, Subcommand};
+use error::CliError;
+use settings::DbArgs;
+use slingshot_server::{AppState, Config};
+use slingshot_store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// Slingshot: your side of every customer relationship.
+#[derive(Parser)]
+#[command(name = "slingshot", version, about)]
+struct Cli {
+    /// Configuration file (default: ./slingshot.toml when it exists).
+    #[arg(long, global = true, env = "SLINGSHOT_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (creates and migrates the database on first run).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Public address of this server, used in links.
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Largest request body in bytes (default 1 MiB).
+        #[arg(long)]
+        body_limit: Option<usize>,
+        /// Fill an empty database with the demo world first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create or update the database schema.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Write a consistent copy of a live SQLite database to FILE.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Where to write the copy (must not exist).
+        file: PathBuf,
+    },
+    /// Fill an empty database with the demo world.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Instance administration.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<Store, CliError> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    Ok(Store::open(&config.database_url()).await?)
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let file = cli.config.as_deref();
+    match cli.command {
+        Command::Serve {
+            db,
+            listen,
+            public_url,
+            body_limit,
+            demo,
+        } => {
+            let started = Instant::now();
+            let config = settings::load(file, &db, listen, public_url, body_limit)?;
+            settings::init_logging(&config.log);
+            let store = open(&config).await?;
+            if demo {
+                seed_demo(&store).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+            let addr = listener.local_addr()?;
+            tracing::info!(
+                database = %slingshot_server::config::redact_url(&config.database_url()),
+                ready_ms = started.elapsed().as_millis() as u64,
+                "Slingshot listening on http://{addr}"
+            );
+            println!(
+                "Slingshot is ready at http://{addr} ({} ms)",
+                started.elapsed().as_millis()
+            );
+            let state = AppState::new(store.clone(), config);
+            slingshot_server::serve(listener, state, slingshot_server::shutdown_signal()).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            let config = settings::load(file, &db, None, None, None)?;
+            let store = Store::connect(&config.database_url()).await;
+            let store = match store {
+                Ok(s) => s,
+                Err(_) if config.database_url.is_none() => {
+                    std::fs::create_dir_all(&config.data_dir)?;
+                    Store::connect(&config.database_url()).await?
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let n = store.migrate().await?;
+            println!("database is up to date ({n} migration(s) applied)");
+            Ok(())
+        }
+        Command::Backup { db, file: out } => {
+            let config = settings::load(file, &db, None, None, None)?;
+            if out.exists() {
+                return Err(CliError::Usage(format!(
+                    "{} already exists; choose a new file",
+                    out.display()
+                )));
+            }
+            let store = Store::open(&config.database_url()).await?;
+            let path = out
+                .to_str()
+                .ok_or_else(|| CliError::Usage("the backup path must be valid UTF-8".into()))?;
+            store.backup_sqlite(path).await?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+        Command::Demo { db } => {
+            let config = settings::load(file, &db, None, None, None)?;
+            let store = open(&config).await?;
+            if !seed_demo(&store).await? {
+                return Err(CliError::Usage(
+                    "the database already has accounts; the demo needs an empty one".into(),
+                ));
+            }
+            Ok(())
+        }
+        Command::Admin { command } => admin::run(command, file).await,
+    }
+}
+
+/// Seed the demo world; false when the database was not empty.
+async fn seed_demo(store: &Store) -> Result<bool, CliError> {
+    match slingshot_server::demo::seed(store).await? {
+        Some(s) => {
+            println!(
+                "Demo world created: people {} (password \"{}\"; alice is the instance administrator), organizations: {}.",
+                s.people.join(", "),
+                slingshot_server::demo::DEMO_PASSWORD,
+                s.orgs.join(", ")
+            );
+            Ok(true)
+        }
+        None => Ok(false),
+    }
+}

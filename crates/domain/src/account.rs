@@ -71,9 +71,24 @@ impl std::fmt::Debug for Password {
 
 /// Passwords seen most often in breach lists; refused whatever their length.
 const COMMON: &[&str] = &[
-    "password", "password1", "password123", "passw0rd", "1234567890", "12345678910", "qwertyuiop",
-    "iloveyou12", "letmein123", "welcome123", "administrator", "abcdefghij", "qwerty1234",
-    "1q2w3e4r5t", "0123456789", "correcthorsebatterystaple", "changeme123", "sunshine123",
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "administrator",
+    "abcdefghij",
+    "qwerty1234",
+    "1q2w3e4r5t",
+    "0123456789",
+    "correcthorsebatterystaple",
+    "changeme123",
+    "sunshine123",
 ];
 
 impl Password {
@@ -121,9 +136,25 @@ mod tests {
     #[test]
     fn handles_are_normalised_and_checked() {
         assert_eq!(Handle::parse(" Alice ").map(|h| h.0), Ok("alice".into()));
-        assert_eq!(Handle::parse("northwind-outfitters_2").map(|h| h.0), Ok("northwind-outfitters_2".into()));
-        for bad in ["", "ab", "1abc", "-abc", "a b c", "ab/c", "émile", &"a".repeat(33)] {
-            assert_eq!(Handle::parse(bad), Err(DomainError::InvalidHandle), "{bad:?}");
+        assert_eq!(
+            Handle::parse("northwind-outfitters_2").map(|h| h.0),
+            Ok("northwind-outfitters_2".into())
+        );
+        for bad in [
+            "",
+            "ab",
+            "1abc",
+            "-abc",
+            "a b c",
+            "ab/c",
+            "émile",
+            &"a".repeat(33),
+        ] {
+            assert_eq!(
+                Handle::parse(bad),
+                Err(DomainError::InvalidHandle),
+                "{bad:?}"
+            );
         }
     }
 
@@ -146,7 +177,10 @@ mod tests {
     fn display_names_reject_control_chars_and_blank() {
         assert!(DisplayName::parse("  ").is_err());
         assert!(DisplayName::parse("a\u{7}b").is_err());
-        assert_eq!(DisplayName::parse(" Alice Ng ").map(|d| d.0), Ok("Alice Ng".into()));
+        assert_eq!(
+            DisplayName::parse(" Alice Ng ").map(|d| d.0),
+            Ok("Alice Ng".into())
+        );
     }
 
     proptest! {

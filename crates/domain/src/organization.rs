@@ -40,11 +40,14 @@ impl OrgKind {
 
     /// Parse a stable name.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| DomainError::UnknownValue {
-            kind: "organization kind",
-            value: s.to_owned(),
-            expected: "vendor, association, government",
-        })
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownValue {
+                kind: "organization kind",
+                value: s.to_owned(),
+                expected: "vendor, association, government",
+            })
     }
 }
 
@@ -82,7 +85,13 @@ pub enum Role {
 
 impl Role {
     /// Every role, most powerful first.
-    pub const ALL: [Role; 5] = [Self::Owner, Self::Admin, Self::Agent, Self::Moderator, Self::Issuer];
+    pub const ALL: [Role; 5] = [
+        Self::Owner,
+        Self::Admin,
+        Self::Agent,
+        Self::Moderator,
+        Self::Issuer,
+    ];
 
     /// The stable name used in the API and the database.
     pub fn as_str(self) -> &'static str {
@@ -97,11 +106,14 @@ impl Role {
 
     /// Parse a stable name.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| DomainError::UnknownValue {
-            kind: "role",
-            value: s.to_owned(),
-            expected: "owner, admin, agent, moderator, issuer",
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownValue {
+                kind: "role",
+                value: s.to_owned(),
+                expected: "owner, admin, agent, moderator, issuer",
+            })
     }
 
     /// May invite, re-role and remove members.
@@ -154,7 +166,10 @@ pub fn check_member_change(
         return Err(DomainError::NotAllowed);
     }
     let touches_owner = target_is_owner
-        || matches!(change, MemberChange::SetRole(Role::Owner) | MemberChange::Invite(Role::Owner));
+        || matches!(
+            change,
+            MemberChange::SetRole(Role::Owner) | MemberChange::Invite(Role::Owner)
+        );
     if touches_owner && actor != Role::Owner {
         return Err(DomainError::NotAllowed);
     }
@@ -181,26 +196,59 @@ mod tests {
 
     #[test]
     fn last_owner_cannot_leave_or_be_demoted() {
-        assert_eq!(check_member_change(Owner, Some(Owner), Remove, true, 1), Err(DomainError::LastOwner));
-        assert_eq!(check_member_change(Owner, Some(Owner), SetRole(Admin), true, 1), Err(DomainError::LastOwner));
-        assert_eq!(check_member_change(Owner, Some(Owner), Remove, true, 2), Ok(()));
+        assert_eq!(
+            check_member_change(Owner, Some(Owner), Remove, true, 1),
+            Err(DomainError::LastOwner)
+        );
+        assert_eq!(
+            check_member_change(Owner, Some(Owner), SetRole(Admin), true, 1),
+            Err(DomainError::LastOwner)
+        );
+        assert_eq!(
+            check_member_change(Owner, Some(Owner), Remove, true, 2),
+            Ok(())
+        );
     }
 
     #[test]
     fn admins_manage_members_but_not_owners() {
-        assert_eq!(check_member_change(Admin, Some(Agent), SetRole(Moderator), false, 1), Ok(()));
-        assert_eq!(check_member_change(Admin, Some(Agent), SetRole(Owner), false, 1), Err(DomainError::NotAllowed));
-        assert_eq!(check_member_change(Admin, Some(Owner), Remove, false, 2), Err(DomainError::NotAllowed));
-        assert_eq!(check_member_change(Admin, None, Invite(Owner), false, 1), Err(DomainError::NotAllowed));
-        assert_eq!(check_member_change(Admin, None, Invite(Issuer), false, 1), Ok(()));
+        assert_eq!(
+            check_member_change(Admin, Some(Agent), SetRole(Moderator), false, 1),
+            Ok(())
+        );
+        assert_eq!(
+            check_member_change(Admin, Some(Agent), SetRole(Owner), false, 1),
+            Err(DomainError::NotAllowed)
+        );
+        assert_eq!(
+            check_member_change(Admin, Some(Owner), Remove, false, 2),
+            Err(DomainError::NotAllowed)
+        );
+        assert_eq!(
+            check_member_change(Admin, None, Invite(Owner), false, 1),
+            Err(DomainError::NotAllowed)
+        );
+        assert_eq!(
+            check_member_change(Admin, None, Invite(Issuer), false, 1),
+            Ok(())
+        );
     }
 
     #[test]
     fn other_roles_may_only_leave() {
         for actor in [Agent, Moderator, Issuer] {
-            assert_eq!(check_member_change(actor, Some(actor), Remove, true, 1), Ok(()));
-            assert_eq!(check_member_change(actor, Some(Agent), Remove, false, 1), Err(DomainError::NotAllowed));
-            assert_eq!(check_member_change(actor, None, Invite(Agent), false, 1), Err(DomainError::NotAllowed));
+            assert_eq!(
+                check_member_change(actor, Some(actor), Remove, true, 1),
+                Ok(())
+            );
+            assert_eq!(
+                check_member_change(actor, Some(Agent), Remove, false, 1),
+                Err(DomainError::NotAllowed)
+            );
+            assert_eq!(
+                check_member_change(actor, None, Invite(Agent), false, 1),
+                Err(DomainError::NotAllowed)
+            );
         }
     }
 

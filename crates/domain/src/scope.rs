@@ -22,7 +22,12 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 4] = [Self::AccountRead, Self::OrgsRead, Self::OrgsWrite, Self::AuditRead];
+    pub const ALL: [Scope; 4] = [
+        Self::AccountRead,
+        Self::OrgsRead,
+        Self::OrgsWrite,
+        Self::AuditRead,
+    ];
 
     /// The stable name.
     pub fn as_str(self) -> &'static str {
@@ -46,11 +51,14 @@ impl Scope {
 
     /// Parse a stable name.
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| DomainError::UnknownValue {
-            kind: "scope",
-            value: s.to_owned(),
-            expected: "account:read, orgs:read, orgs:write, audit:read",
-        })
+        Self::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| DomainError::UnknownValue {
+                kind: "scope",
+                value: s.to_owned(),
+                expected: "account:read, orgs:read, orgs:write, audit:read",
+            })
     }
 }
 
@@ -80,12 +88,20 @@ impl Scopes {
 
     /// Parse a space-separated list (`"orgs:read audit:read"`), as stored.
     pub fn parse_list(s: &str) -> Result<Self, DomainError> {
-        Self::new(s.split_whitespace().map(Scope::parse).collect::<Result<_, _>>()?)
+        Self::new(
+            s.split_whitespace()
+                .map(Scope::parse)
+                .collect::<Result<_, _>>()?,
+        )
     }
 
     /// The space-separated form.
     pub fn to_list(&self) -> String {
-        self.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+        self.0
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Does the set include `s`?

@@ -49,8 +49,21 @@ pub struct NewAudit<'a> {
 
 impl<'a> NewAudit<'a> {
     /// An event about a person's own account.
-    pub fn person(event: AuditEvent, actor: &'a str, subject: &'a str, ip: &'a str, detail: &'a str) -> Self {
-        Self { event, actor_id: Some(actor), subject_user_id: Some(subject), org_id: None, ip, detail }
+    pub fn person(
+        event: AuditEvent,
+        actor: &'a str,
+        subject: &'a str,
+        ip: &'a str,
+        detail: &'a str,
+    ) -> Self {
+        Self {
+            event,
+            actor_id: Some(actor),
+            subject_user_id: Some(subject),
+            org_id: None,
+            ip,
+            detail,
+        }
     }
 }
 
@@ -86,7 +99,12 @@ impl Store {
     }
 
     /// A person's own audit log, newest first. `before` is the cursor.
-    pub async fn audit_for_user(&self, user_id: &str, before: Option<&str>, limit: i64) -> Result<Page<AuditEntry>> {
+    pub async fn audit_for_user(
+        &self,
+        user_id: &str,
+        before: Option<&str>,
+        limit: i64,
+    ) -> Result<Page<AuditEntry>> {
         let rows: Vec<AuditEntry> = sqlx::query_as(&format!(
             "{AUDIT_SELECT} WHERE a.subject_user_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
         ))
@@ -99,10 +117,18 @@ impl Store {
     }
 
     /// An organization's audit log, newest first; only its owners may read it.
-    pub async fn audit_for_org(&self, actor_id: &str, org_id: &str, before: Option<&str>, limit: i64) -> Result<Page<AuditEntry>> {
+    pub async fn audit_for_org(
+        &self,
+        actor_id: &str,
+        org_id: &str,
+        before: Option<&str>,
+        limit: i64,
+    ) -> Result<Page<AuditEntry>> {
         let role = self.role_in(actor_id, org_id).await?;
         if !role.reads_audit_log() {
-            return Err(crate::StoreError::Domain(slingshot_domain::DomainError::NotAllowed));
+            return Err(crate::StoreError::Domain(
+                slingshot_domain::DomainError::NotAllowed,
+            ));
         }
         let rows: Vec<AuditEntry> = sqlx::query_as(&format!(
             "{AUDIT_SELECT} WHERE a.org_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3"

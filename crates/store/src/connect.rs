@@ -82,9 +82,10 @@ impl Store {
     }
 
     async fn applied_migrations(&self) -> Result<usize> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
@@ -97,7 +98,9 @@ impl Store {
     pub async fn ready(&self) -> Result<()> {
         let applied = self.applied_migrations().await?;
         if applied < MIGRATOR.iter().count() {
-            return Err(StoreError::Unsupported("database schema is not up to date; run `slingshot migrate`"));
+            return Err(StoreError::Unsupported(
+                "database schema is not up to date; run `slingshot migrate`",
+            ));
         }
         Ok(())
     }
@@ -109,7 +112,10 @@ impl Store {
                 "online backup is for SQLite; for PostgreSQL use pg_dump (e.g. `pg_dump -Fc -f slingshot.dump \"$SLINGSHOT_DATABASE_URL\"`)",
             ));
         }
-        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -118,8 +124,12 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return Err(StoreError::Unsupported("not a SQLite database"));
         }
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&self.pool).await?;
-        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.pool).await?;
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?;
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.pool)
+            .await?;
         Ok((mode, sync))
     }
 
@@ -135,9 +145,21 @@ mod tests {
 
     #[test]
     fn backend_comes_from_the_url_scheme() {
-        assert_eq!(Backend::from_url("sqlite://x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
-        assert!(matches!(Backend::from_url("mysql://h/db"), Err(StoreError::UnsupportedUrl)));
+        assert_eq!(
+            Backend::from_url("sqlite://x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        assert!(matches!(
+            Backend::from_url("mysql://h/db"),
+            Err(StoreError::UnsupportedUrl)
+        ));
     }
 }

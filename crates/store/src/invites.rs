@@ -35,7 +35,15 @@ pub struct InviteView {
 
 impl Store {
     /// Create an invitation; only members who manage members may, and only owners may invite owners.
-    pub async fn create_invite(&self, actor: &str, org_id: &str, role: Role, token_hash: &str, ttl_us: i64, ip: &str) -> Result<Invite> {
+    pub async fn create_invite(
+        &self,
+        actor: &str,
+        org_id: &str,
+        role: Role,
+        token_hash: &str,
+        ttl_us: i64,
+        ip: &str,
+    ) -> Result<Invite> {
         let mut tx = self.pool.begin().await?;
         let (actor_role, _, owners) = lock_and_read(&mut tx, actor, org_id, "").await?;
         check_member_change(actor_role, None, MemberChange::Invite(role), false, owners)?;
@@ -59,7 +67,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = format!("invitation as {}", inv.role);
-        let a = NewAudit { event: AuditEvent::MemberInvited, actor_id: Some(actor), subject_user_id: None, org_id: Some(org_id), ip, detail: &detail };
+        let a = NewAudit {
+            event: AuditEvent::MemberInvited,
+            actor_id: Some(actor),
+            subject_user_id: None,
+            org_id: Some(org_id),
+            ip,
+            detail: &detail,
+        };
         insert_audit(&mut tx, a).await?;
         tx.commit().await?;
         Ok(inv)
@@ -68,7 +83,9 @@ impl Store {
     /// Pending invitations of an organization (for members who manage members).
     pub async fn pending_invites(&self, actor: &str, org_id: &str) -> Result<Vec<Invite>> {
         if !self.role_in(actor, org_id).await?.manages_members() {
-            return Err(StoreError::Domain(slingshot_domain::DomainError::NotAllowed));
+            return Err(StoreError::Domain(
+                slingshot_domain::DomainError::NotAllowed,
+            ));
         }
         Ok(sqlx::query_as(
             "SELECT id, org_id, role, created_by, created_at, expires_at FROM invites \
@@ -83,7 +100,9 @@ impl Store {
     /// Revoke a pending invitation.
     pub async fn revoke_invite(&self, actor: &str, org_id: &str, invite_id: &str) -> Result<()> {
         if !self.role_in(actor, org_id).await?.manages_members() {
-            return Err(StoreError::Domain(slingshot_domain::DomainError::NotAllowed));
+            return Err(StoreError::Domain(
+                slingshot_domain::DomainError::NotAllowed,
+            ));
         }
         let n = sqlx::query("UPDATE invites SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND used_at IS NULL AND revoked_at IS NULL")
             .bind(now_us())
@@ -100,6 +119,7 @@ impl Store {
 
     /// What an invitation link is for; unknown tokens are `NotFound`.
     pub async fn invite_view(&self, token_hash: &str) -> Result<InviteView> {
+        #[allow(clippy::type_complexity)]
         let row: Option<(String, String, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
             "SELECT org_id, role, used_at, revoked_at, expires_at FROM invites WHERE token_hash = $1",
         )
@@ -113,7 +133,11 @@ impl Store {
         .bind(&org_id)
         .fetch_one(&self.pool)
         .await?;
-        Ok(InviteView { org, role, usable: used.is_none() && revoked.is_none() && expires > now_us() })
+        Ok(InviteView {
+            org,
+            role,
+            usable: used.is_none() && revoked.is_none() && expires > now_us(),
+        })
     }
 
     /// Accept an invitation: single use, within its lifetime. A current member gets `Conflict`.
@@ -131,19 +155,32 @@ impl Store {
         .await?
         .rows_affected();
         if n == 0 {
-            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM invites WHERE token_hash = $1")
-                .bind(token_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-            return Err(if exists.is_some() { StoreError::Gone } else { StoreError::NotFound });
+            let exists: Option<String> =
+                sqlx::query_scalar("SELECT id FROM invites WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(if exists.is_some() {
+                StoreError::Gone
+            } else {
+                StoreError::NotFound
+            });
         }
-        let (org_id, role): (String, String) = sqlx::query_as("SELECT org_id, role FROM invites WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_one(&mut *tx)
-            .await?;
+        let (org_id, role): (String, String) =
+            sqlx::query_as("SELECT org_id, role FROM invites WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_one(&mut *tx)
+                .await?;
         let role = Role::parse(&role).map_err(|_| StoreError::Corrupt(role.clone()))?;
         insert_membership(&mut tx, &org_id, user_id, role).await?;
-        let a = NewAudit { event: AuditEvent::MemberJoined, actor_id: Some(user_id), subject_user_id: Some(user_id), org_id: Some(&org_id), ip, detail: role.as_str() };
+        let a = NewAudit {
+            event: AuditEvent::MemberJoined,
+            actor_id: Some(user_id),
+            subject_user_id: Some(user_id),
+            org_id: Some(&org_id),
+            ip,
+            detail: role.as_str(),
+        };
         insert_audit(&mut tx, a).await?;
         let org: Org = sqlx::query_as(
             "SELECT o.id, o.handle, o.name, o.kind, o.verified_at, o.created_at FROM organizations o WHERE o.id = $1",

@@ -28,7 +28,14 @@ const TOUCH_EVERY_US: i64 = 60_000_000;
 
 impl Store {
     /// Start a session for `user_id` and record the sign-in.
-    pub async fn create_session(&self, user_id: &str, token_hash: &str, ttl_us: i64, user_agent: &str, ip: &str) -> Result<Session> {
+    pub async fn create_session(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        ttl_us: i64,
+        user_agent: &str,
+        ip: &str,
+    ) -> Result<Session> {
         let now = now_us();
         let s = Session {
             id: new_id(),
@@ -54,7 +61,11 @@ impl Store {
         .bind(&s.ip)
         .execute(&mut *tx)
         .await?;
-        insert_audit(&mut tx, NewAudit::person(AuditEvent::SignedIn, user_id, user_id, ip, &s.user_agent)).await?;
+        insert_audit(
+            &mut tx,
+            NewAudit::person(AuditEvent::SignedIn, user_id, user_id, ip, &s.user_agent),
+        )
+        .await?;
         tx.commit().await?;
         Ok(s)
     }
@@ -104,7 +115,11 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
-        insert_audit(&mut tx, NewAudit::person(AuditEvent::SignedOut, user_id, user_id, ip, session_id)).await?;
+        insert_audit(
+            &mut tx,
+            NewAudit::person(AuditEvent::SignedOut, user_id, user_id, ip, session_id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -19,8 +19,15 @@ impl TestDb {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-        let store = Store::open(&url).await.unwrap_or_else(|e| panic!("open {url}: {e}"));
-        Self { store, url, pg: None, _dir: Some(dir) }
+        let store = Store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+        Self {
+            store,
+            url,
+            pg: None,
+            _dir: Some(dir),
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` when `SLINGSHOT_TEST_POSTGRES_URL` is unset.
@@ -34,7 +41,9 @@ impl TestDb {
             return None;
         };
         let name = format!("slingshot_test_{}", uuid::Uuid::now_v7().simple());
-        let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| panic!("connect {admin_url}: {e}"));
+        let admin = Store::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("connect {admin_url}: {e}"));
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&admin.pool)
             .await
@@ -43,20 +52,36 @@ impl TestDb {
         let mut url = url::Url::parse(&admin_url).unwrap_or_else(|e| panic!("bad URL: {e}"));
         url.set_path(&name);
         let url = url.to_string();
-        let store = Store::open(&url).await.unwrap_or_else(|e| panic!("open {name}: {e}"));
-        Some(Self { store, url, pg: Some((admin_url, name)), _dir: None })
+        let store = Store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("open {name}: {e}"));
+        Some(Self {
+            store,
+            url,
+            pg: Some((admin_url, name)),
+            _dir: None,
+        })
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.pg.take() else { return };
+        let Some((admin_url, name)) = self.pg.take() else {
+            return;
+        };
         // Drop the database from a thread of its own: Drop cannot be async.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(admin) = Store::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin.pool).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin.pool)
+                        .await;
                     admin.close().await;
                 }
             });

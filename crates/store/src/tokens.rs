@@ -27,7 +27,14 @@ const TOKEN_COLS: &str = "id, user_id, name, scopes, created_at, last_used_at, r
 
 impl Store {
     /// Store a new token's hash and record its creation.
-    pub async fn create_token(&self, user_id: &str, name: &str, scopes: &Scopes, token_hash: &str, ip: &str) -> Result<ApiToken> {
+    pub async fn create_token(
+        &self,
+        user_id: &str,
+        name: &str,
+        scopes: &Scopes,
+        token_hash: &str,
+        ip: &str,
+    ) -> Result<ApiToken> {
         let t = ApiToken {
             id: new_id(),
             user_id: user_id.to_owned(),
@@ -48,7 +55,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let detail = format!("{} ({})", t.name, t.scopes);
-        insert_audit(&mut tx, NewAudit::person(AuditEvent::TokenCreated, user_id, user_id, ip, &detail)).await?;
+        insert_audit(
+            &mut tx,
+            NewAudit::person(AuditEvent::TokenCreated, user_id, user_id, ip, &detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(t)
     }
@@ -76,10 +87,12 @@ impl Store {
 
     /// A person's tokens (live and revoked), newest first.
     pub async fn list_tokens(&self, user_id: &str) -> Result<Vec<ApiToken>> {
-        Ok(sqlx::query_as(&format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"))
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {TOKEN_COLS} FROM api_tokens WHERE user_id = $1 ORDER BY id DESC"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// Revoke one of the person's own live tokens.
@@ -98,7 +111,11 @@ impl Store {
             .bind(token_id)
             .execute(&mut *tx)
             .await?;
-        insert_audit(&mut tx, NewAudit::person(AuditEvent::TokenRevoked, user_id, user_id, ip, &name)).await?;
+        insert_audit(
+            &mut tx,
+            NewAudit::person(AuditEvent::TokenRevoked, user_id, user_id, ip, &name),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -45,7 +45,9 @@ impl Store {
     ) -> Result<User> {
         let mut tx = self.pool.begin().await?;
         let is_first = if first_is_admin {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(&mut *tx)
+                .await?;
             n == 0
         } else {
             false
@@ -71,8 +73,16 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(conflict_on_unique("handle"))?;
-        let detail = if user.admin() { "instance administrator" } else { "" };
-        insert_audit(&mut tx, NewAudit::person(AuditEvent::Registered, &user.id, &user.id, ip, detail)).await?;
+        let detail = if user.admin() {
+            "instance administrator"
+        } else {
+            ""
+        };
+        insert_audit(
+            &mut tx,
+            NewAudit::person(AuditEvent::Registered, &user.id, &user.id, ip, detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -96,7 +106,13 @@ impl Store {
     }
 
     /// Replace the password hash, end every other session, and record it.
-    pub async fn set_password(&self, user_id: &str, keep_session: Option<&str>, hash: &str, ip: &str) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        user_id: &str,
+        keep_session: Option<&str>,
+        hash: &str,
+        ip: &str,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
@@ -112,7 +128,17 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
-        insert_audit(&mut tx, NewAudit::person(AuditEvent::PasswordChanged, user_id, user_id, ip, "other sessions signed out")).await?;
+        insert_audit(
+            &mut tx,
+            NewAudit::person(
+                AuditEvent::PasswordChanged,
+                user_id,
+                user_id,
+                ip,
+                "other sessions signed out",
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -132,6 +158,8 @@ impl Store {
 
     /// How many accounts exist.
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }

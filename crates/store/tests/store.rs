@@ -1,5 +1,7 @@
 //! Store tests: each runs on SQLite and on PostgreSQL (see `dual_test!`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use slingshot_domain::{DisplayName, DomainError, Handle, OrgKind, OrgName, Role, Scopes};
 use slingshot_store::testing::TestDb;
 use slingshot_store::{dual_test, Store, StoreError, User};
@@ -7,119 +9,265 @@ use slingshot_store::{dual_test, Store, StoreError, User};
 async fn user(store: &Store, handle: &str) -> User {
     let h = Handle::parse(handle).unwrap();
     let n = DisplayName::parse(handle).unwrap();
-    store.create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1").await.unwrap()
+    store
+        .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
+        .await
+        .unwrap()
 }
 
-dual_test!(first_user_is_admin_and_handles_are_unique, |db: TestDb| async move {
-    let s = &db.store;
-    let alice = user(s, "alice").await;
-    let bob = user(s, "bob").await;
-    assert!(alice.admin());
-    assert!(!bob.admin());
-    let again = s
-        .create_user(&Handle::parse("ALICE").unwrap(), &DisplayName::parse("x").unwrap(), "h", false, true, "ip")
-        .await;
-    assert!(matches!(again, Err(StoreError::Conflict("handle"))));
-    assert_eq!(s.count_users().await.unwrap(), 2);
-});
+dual_test!(
+    first_user_is_admin_and_handles_are_unique,
+    |db: TestDb| async move {
+        let s = &db.store;
+        let alice = user(s, "alice").await;
+        let bob = user(s, "bob").await;
+        assert!(alice.admin());
+        assert!(!bob.admin());
+        let again = s
+            .create_user(
+                &Handle::parse("ALICE").unwrap(),
+                &DisplayName::parse("x").unwrap(),
+                "h",
+                false,
+                true,
+                "ip",
+            )
+            .await;
+        assert!(matches!(again, Err(StoreError::Conflict("handle"))));
+        assert_eq!(s.count_users().await.unwrap(), 2);
+    }
+);
 
-dual_test!(members_see_their_org_and_others_get_not_found, |db: TestDb| async move {
-    let s = &db.store;
-    let alice = user(s, "alice").await;
-    let mallory = user(s, "mallory").await;
-    let org = s
-        .create_org(&alice.id, &Handle::parse("northwind").unwrap(), &OrgName::parse("Northwind").unwrap(), OrgKind::Vendor, "ip")
+dual_test!(
+    members_see_their_org_and_others_get_not_found,
+    |db: TestDb| async move {
+        let s = &db.store;
+        let alice = user(s, "alice").await;
+        let mallory = user(s, "mallory").await;
+        let org = s
+            .create_org(
+                &alice.id,
+                &Handle::parse("northwind").unwrap(),
+                &OrgName::parse("Northwind").unwrap(),
+                OrgKind::Vendor,
+                "ip",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            s.org_for_member(&alice.id, "northwind").await.unwrap().role,
+            Role::Owner
+        );
+        assert!(matches!(
+            s.org_for_member(&mallory.id, &org.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            s.members(&mallory.id, &org.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            s.audit_for_org(&mallory.id, &org.id, None, 10).await,
+            Err(StoreError::NotFound)
+        ));
+        let dup = s
+            .create_org(
+                &mallory.id,
+                &Handle::parse("northwind").unwrap(),
+                &OrgName::parse("N2").unwrap(),
+                OrgKind::Vendor,
+                "ip",
+            )
+            .await;
+        assert!(matches!(dup, Err(StoreError::Conflict("handle"))));
+        assert!(s.orgs_of(&mallory.id).await.unwrap().is_empty());
+    }
+);
+
+dual_test!(
+    invites_are_single_use_and_roles_follow_the_rules,
+    |db: TestDb| async move {
+        let s = &db.store;
+        let alice = user(s, "alice").await;
+        let bob = user(s, "bob").await;
+        let carol = user(s, "carol").await;
+        let org = s
+            .create_org(
+                &alice.id,
+                &Handle::parse("kestrel").unwrap(),
+                &OrgName::parse("Kestrel").unwrap(),
+                OrgKind::Vendor,
+                "ip",
+            )
+            .await
+            .unwrap();
+        s.create_invite(
+            &alice.id,
+            &org.id,
+            Role::Agent,
+            "hash-1",
+            3_600_000_000,
+            "ip",
+        )
         .await
         .unwrap();
-    assert_eq!(s.org_for_member(&alice.id, "northwind").await.unwrap().role, Role::Owner);
-    assert!(matches!(s.org_for_member(&mallory.id, &org.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.members(&mallory.id, &org.id).await, Err(StoreError::NotFound)));
-    assert!(matches!(s.audit_for_org(&mallory.id, &org.id, None, 10).await, Err(StoreError::NotFound)));
-    let dup = s
-        .create_org(&mallory.id, &Handle::parse("northwind").unwrap(), &OrgName::parse("N2").unwrap(), OrgKind::Vendor, "ip")
-        .await;
-    assert!(matches!(dup, Err(StoreError::Conflict("handle"))));
-    assert!(s.orgs_of(&mallory.id).await.unwrap().is_empty());
-});
+        assert!(s.invite_view("hash-1").await.unwrap().usable);
+        s.accept_invite(&bob.id, "hash-1", "ip").await.unwrap();
+        assert!(matches!(
+            s.accept_invite(&carol.id, "hash-1", "ip").await,
+            Err(StoreError::Gone)
+        ));
+        assert!(matches!(
+            s.accept_invite(&carol.id, "nope", "ip").await,
+            Err(StoreError::NotFound)
+        ));
+        // An expired link.
+        s.create_invite(&alice.id, &org.id, Role::Agent, "hash-2", -1, "ip")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.accept_invite(&carol.id, "hash-2", "ip").await,
+            Err(StoreError::Gone)
+        ));
+        // Agents cannot invite or change roles; owners can.
+        let r = s
+            .create_invite(&bob.id, &org.id, Role::Agent, "hash-3", 1_000_000, "ip")
+            .await;
+        assert!(matches!(
+            r,
+            Err(StoreError::Domain(DomainError::NotAllowed))
+        ));
+        s.set_role(&alice.id, &org.id, &bob.id, Role::Admin, "ip")
+            .await
+            .unwrap();
+        assert_eq!(s.role_in(&bob.id, &org.id).await.unwrap(), Role::Admin);
+        // The last owner can neither leave nor be demoted.
+        let r = s.remove_member(&alice.id, &org.id, &alice.id, "ip").await;
+        assert!(matches!(r, Err(StoreError::Domain(DomainError::LastOwner))));
+        let r = s
+            .set_role(&alice.id, &org.id, &alice.id, Role::Agent, "ip")
+            .await;
+        assert!(matches!(r, Err(StoreError::Domain(DomainError::LastOwner))));
+        // Nothing half-written: the failed changes left no audit rows.
+        let log = s
+            .audit_for_org(&alice.id, &org.id, None, 100)
+            .await
+            .unwrap();
+        let events: Vec<&str> = log.items.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(
+            events,
+            [
+                "role_changed",
+                "member_invited",
+                "member_joined",
+                "member_invited",
+                "org_created"
+            ]
+        );
+        // Bob leaves.
+        s.remove_member(&bob.id, &org.id, &bob.id, "ip")
+            .await
+            .unwrap();
+        assert_eq!(s.members(&alice.id, &org.id).await.unwrap().len(), 1);
+    }
+);
 
-dual_test!(invites_are_single_use_and_roles_follow_the_rules, |db: TestDb| async move {
-    let s = &db.store;
-    let alice = user(s, "alice").await;
-    let bob = user(s, "bob").await;
-    let carol = user(s, "carol").await;
-    let org = s
-        .create_org(&alice.id, &Handle::parse("kestrel").unwrap(), &OrgName::parse("Kestrel").unwrap(), OrgKind::Vendor, "ip")
-        .await
-        .unwrap();
-    s.create_invite(&alice.id, &org.id, Role::Agent, "hash-1", 3_600_000_000, "ip").await.unwrap();
-    assert!(s.invite_view("hash-1").await.unwrap().usable);
-    s.accept_invite(&bob.id, "hash-1", "ip").await.unwrap();
-    assert!(matches!(s.accept_invite(&carol.id, "hash-1", "ip").await, Err(StoreError::Gone)));
-    assert!(matches!(s.accept_invite(&carol.id, "nope", "ip").await, Err(StoreError::NotFound)));
-    // An expired link.
-    s.create_invite(&alice.id, &org.id, Role::Agent, "hash-2", -1, "ip").await.unwrap();
-    assert!(matches!(s.accept_invite(&carol.id, "hash-2", "ip").await, Err(StoreError::Gone)));
-    // Agents cannot invite or change roles; owners can.
-    let r = s.create_invite(&bob.id, &org.id, Role::Agent, "hash-3", 1_000_000, "ip").await;
-    assert!(matches!(r, Err(StoreError::Domain(DomainError::NotAllowed))));
-    s.set_role(&alice.id, &org.id, &bob.id, Role::Admin, "ip").await.unwrap();
-    assert_eq!(s.role_in(&bob.id, &org.id).await.unwrap(), Role::Admin);
-    // The last owner can neither leave nor be demoted.
-    let r = s.remove_member(&alice.id, &org.id, &alice.id, "ip").await;
-    assert!(matches!(r, Err(StoreError::Domain(DomainError::LastOwner))));
-    let r = s.set_role(&alice.id, &org.id, &alice.id, Role::Agent, "ip").await;
-    assert!(matches!(r, Err(StoreError::Domain(DomainError::LastOwner))));
-    // Nothing half-written: the failed changes left no audit rows.
-    let log = s.audit_for_org(&alice.id, &org.id, None, 100).await.unwrap();
-    let events: Vec<&str> = log.items.iter().map(|e| e.event.as_str()).collect();
-    assert_eq!(events, ["role_changed", "member_invited", "member_joined", "member_invited", "org_created"]);
-    // Bob leaves.
-    s.remove_member(&bob.id, &org.id, &bob.id, "ip").await.unwrap();
-    assert_eq!(s.members(&alice.id, &org.id).await.unwrap().len(), 1);
-});
+dual_test!(
+    tokens_and_sessions_are_found_by_hash_until_revoked,
+    |db: TestDb| async move {
+        let s = &db.store;
+        let alice = user(s, "alice").await;
+        let bob = user(s, "bob").await;
+        let t = s
+            .create_token(
+                &alice.id,
+                "ci",
+                &Scopes::parse_list("orgs:read").unwrap(),
+                "th",
+                "ip",
+            )
+            .await
+            .unwrap();
+        assert_eq!(s.token_by_hash("th").await.unwrap().1.id, alice.id);
+        assert!(matches!(
+            s.revoke_token(&bob.id, &t.id, "ip").await,
+            Err(StoreError::NotFound)
+        ));
+        s.revoke_token(&alice.id, &t.id, "ip").await.unwrap();
+        assert!(matches!(
+            s.token_by_hash("th").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            s.revoke_token(&alice.id, &t.id, "ip").await,
+            Err(StoreError::NotFound)
+        ));
 
-dual_test!(tokens_and_sessions_are_found_by_hash_until_revoked, |db: TestDb| async move {
-    let s = &db.store;
-    let alice = user(s, "alice").await;
-    let bob = user(s, "bob").await;
-    let t = s.create_token(&alice.id, "ci", &Scopes::parse_list("orgs:read").unwrap(), "th", "ip").await.unwrap();
-    assert_eq!(s.token_by_hash("th").await.unwrap().1.id, alice.id);
-    assert!(matches!(s.revoke_token(&bob.id, &t.id, "ip").await, Err(StoreError::NotFound)));
-    s.revoke_token(&alice.id, &t.id, "ip").await.unwrap();
-    assert!(matches!(s.token_by_hash("th").await, Err(StoreError::NotFound)));
-    assert!(matches!(s.revoke_token(&alice.id, &t.id, "ip").await, Err(StoreError::NotFound)));
+        let sess = s
+            .create_session(&alice.id, "sh", 1_000_000_000, "test", "ip")
+            .await
+            .unwrap();
+        s.create_session(&alice.id, "sh2", 1_000_000_000, "test", "ip")
+            .await
+            .unwrap();
+        assert_eq!(s.session_by_token("sh").await.unwrap().0.id, sess.id);
+        assert!(matches!(
+            s.end_session(&bob.id, &sess.id, "ip").await,
+            Err(StoreError::NotFound)
+        ));
+        s.set_password(&alice.id, Some(&sess.id), "newhash", "ip")
+            .await
+            .unwrap();
+        assert!(
+            matches!(s.session_by_token("sh2").await, Err(StoreError::NotFound)),
+            "other sessions end on password change"
+        );
+        s.end_session(&alice.id, &sess.id, "ip").await.unwrap();
+        assert!(s.list_sessions(&alice.id).await.unwrap().is_empty());
+        // Expired sessions are not found.
+        s.create_session(&alice.id, "old", -1, "test", "ip")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.session_by_token("old").await,
+            Err(StoreError::NotFound)
+        ));
+        let log = s.audit_for_user(&alice.id, None, 3).await.unwrap();
+        assert_eq!(log.items.len(), 3);
+        assert!(log.next.is_some());
+        let rest = s
+            .audit_for_user(&alice.id, log.next.as_deref(), 100)
+            .await
+            .unwrap();
+        assert!(rest.items.iter().all(|e| e.id < log.items[2].id));
+        assert!(rest.items.iter().any(|e| e.event == "token_revoked"));
+    }
+);
 
-    let sess = s.create_session(&alice.id, "sh", 1_000_000_000, "test", "ip").await.unwrap();
-    s.create_session(&alice.id, "sh2", 1_000_000_000, "test", "ip").await.unwrap();
-    assert_eq!(s.session_by_token("sh").await.unwrap().0.id, sess.id);
-    assert!(matches!(s.end_session(&bob.id, &sess.id, "ip").await, Err(StoreError::NotFound)));
-    s.set_password(&alice.id, Some(&sess.id), "newhash", "ip").await.unwrap();
-    assert!(matches!(s.session_by_token("sh2").await, Err(StoreError::NotFound)), "other sessions end on password change");
-    s.end_session(&alice.id, &sess.id, "ip").await.unwrap();
-    assert!(s.list_sessions(&alice.id).await.unwrap().is_empty());
-    // Expired sessions are not found.
-    s.create_session(&alice.id, "old", -1, "test", "ip").await.unwrap();
-    assert!(matches!(s.session_by_token("old").await, Err(StoreError::NotFound)));
-    let log = s.audit_for_user(&alice.id, None, 3).await.unwrap();
-    assert_eq!(log.items.len(), 3);
-    assert!(log.next.is_some());
-    let rest = s.audit_for_user(&alice.id, log.next.as_deref(), 100).await.unwrap();
-    assert!(rest.items.iter().all(|e| e.id < log.items[2].id));
-    assert!(rest.items.iter().any(|e| e.event == "token_revoked"));
-});
-
-dual_test!(admins_verify_orgs_and_others_cannot, |db: TestDb| async move {
-    let s = &db.store;
-    let admin = user(s, "root-admin").await;
-    let bob = user(s, "bob").await;
-    let org = s
-        .create_org(&bob.id, &Handle::parse("riverside").unwrap(), &OrgName::parse("Riverside").unwrap(), OrgKind::Association, "ip")
-        .await
-        .unwrap();
-    assert!(matches!(s.verify_org(&bob.id, &org.id, "ip").await, Err(StoreError::NotFound)));
-    let v = s.verify_org(&admin.id, &org.id, "ip").await.unwrap();
-    assert!(v.verified_at.is_some());
-});
+dual_test!(
+    admins_verify_orgs_and_others_cannot,
+    |db: TestDb| async move {
+        let s = &db.store;
+        let admin = user(s, "root-admin").await;
+        let bob = user(s, "bob").await;
+        let org = s
+            .create_org(
+                &bob.id,
+                &Handle::parse("riverside").unwrap(),
+                &OrgName::parse("Riverside").unwrap(),
+                OrgKind::Association,
+                "ip",
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.verify_org(&bob.id, &org.id, "ip").await,
+            Err(StoreError::NotFound)
+        ));
+        let v = s.verify_org(&admin.id, &org.id, "ip").await.unwrap();
+        assert!(v.verified_at.is_some());
+    }
+);
 
 #[tokio::test]
 async fn sqlite_backup_is_a_consistent_copy() {
@@ -127,8 +275,13 @@ async fn sqlite_backup_is_a_consistent_copy() {
     user(&db.store, "alice").await;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("copy.db");
-    db.store.backup_sqlite(path.to_str().unwrap()).await.unwrap();
-    let copy = Store::open(&format!("sqlite://{}", path.display())).await.unwrap();
+    db.store
+        .backup_sqlite(path.to_str().unwrap())
+        .await
+        .unwrap();
+    let copy = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     assert_eq!(copy.count_users().await.unwrap(), 1);
     assert!(copy.ready().await.is_ok());
 }
@@ -137,5 +290,9 @@ async fn sqlite_backup_is_a_consistent_copy() {
 async fn sqlite_runs_in_wal_mode_with_full_sync() {
     let db = TestDb::sqlite().await;
     let (mode, sync) = db.store.sqlite_settings().await.unwrap();
-    assert_eq!((mode.as_str(), sync), ("wal", 2), "journal_mode=WAL, synchronous=FULL");
+    assert_eq!(
+        (mode.as_str(), sync),
+        ("wal", 2),
+        "journal_mode=WAL, synchronous=FULL"
+    );
 }
