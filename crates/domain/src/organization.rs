@@ -156,11 +156,13 @@ pub fn check_member_change(
             MemberChange::SetRole(r) => r != Role::Owner,
             MemberChange::Invite(_) => false,
         };
-    if loses_owner && owners <= 1 {
-        return Err(DomainError::LastOwner);
-    }
     if is_self && change == MemberChange::Remove {
-        return Ok(()); // anyone may leave, unless they are the last owner (checked above)
+        // Anyone may leave, unless they are the last owner.
+        return if loses_owner && owners <= 1 {
+            Err(DomainError::LastOwner)
+        } else {
+            Ok(())
+        };
     }
     if !actor.manages_members() {
         return Err(DomainError::NotAllowed);
@@ -172,6 +174,9 @@ pub fn check_member_change(
         );
     if touches_owner && actor != Role::Owner {
         return Err(DomainError::NotAllowed);
+    }
+    if loses_owner && owners <= 1 {
+        return Err(DomainError::LastOwner);
     }
     Ok(())
 }
@@ -207,6 +212,14 @@ mod tests {
         assert_eq!(
             check_member_change(Owner, Some(Owner), Remove, true, 2),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn permission_is_checked_before_the_last_owner_rule() {
+        assert_eq!(
+            check_member_change(Agent, Some(Owner), SetRole(Agent), false, 1),
+            Err(DomainError::NotAllowed)
         );
     }
 

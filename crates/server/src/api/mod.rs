@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1`, documented by OpenAPI 3.1.
 //!
 //! Routes are added only through `utoipa_axum::routes!`, so a handler without
-//! `#[utoipa::path]` does not compile into the API; a test also refuses plain
-//! `.route(` calls in this folder.
+//! `#[utoipa::path]` does not compile into the API; a test also refuses hand-added
+//! axum routes in this folder.
 
 mod accounts;
 mod admin;

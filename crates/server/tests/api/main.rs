@@ -1,0 +1,15 @@
+//! API and page tests against the real server on a random port, one fresh database per
+//! test, on SQLite and (when `SLINGSHOT_TEST_POSTGRES_URL` is set) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod bad_input;
+mod openapi;
+mod ops;
+mod orgs;
+mod tenant_walls;
+mod tokens;
+mod web;
