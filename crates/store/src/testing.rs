@@ -31,11 +31,13 @@ impl TestDb {
     }
 
     /// A fresh PostgreSQL database, or `None` when `SLINGSHOT_TEST_POSTGRES_URL` is unset.
-    /// When `SLINGSHOT_REQUIRE_POSTGRES` is set, a missing URL fails the test instead.
+    /// When `SLINGSHOT_REQUIRE_POSTGRES` or `CI` is set, a missing URL fails the test instead.
     pub async fn postgres() -> Option<Self> {
         let Ok(admin_url) = std::env::var("SLINGSHOT_TEST_POSTGRES_URL") else {
-            if std::env::var_os("SLINGSHOT_REQUIRE_POSTGRES").is_some() {
-                panic!("SLINGSHOT_REQUIRE_POSTGRES is set but SLINGSHOT_TEST_POSTGRES_URL is not");
+            if std::env::var_os("SLINGSHOT_REQUIRE_POSTGRES").is_some()
+                || std::env::var_os("CI").is_some()
+            {
+                panic!("PostgreSQL tests are required here (CI): set SLINGSHOT_TEST_POSTGRES_URL");
             }
             eprintln!("skipped: set SLINGSHOT_TEST_POSTGRES_URL to run this test on PostgreSQL");
             return None;

@@ -1,0 +1,289 @@
+//! Browser test: a real Chromium through chromedriver (Debian's `chromium` and
+//! `chromium-driver`) drives the pages: register → sign in → create organization →
+//! invite a member → the member accepts → the owner changes the role → the audit log
+//! shows it.
+//!
+//! Skips with a note when chromedriver is missing, except when `CI` or
+//! `SLINGSHOT_REQUIRE_BROWSER` is set: then a missing browser fails the test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use slingshot_server::{AppState, Config};
+use slingshot_store::testing::TestDb;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver_path() -> Option<String> {
+    let candidates = [
+        std::env::var("SLINGSHOT_CHROMEDRIVER").unwrap_or_default(),
+        "/usr/bin/chromedriver".into(),
+    ];
+    candidates
+        .into_iter()
+        .find(|p| !p.is_empty() && std::path::Path::new(p).exists())
+}
+
+async fn start_driver() -> Option<(Driver, Client)> {
+    let Some(path) = chromedriver_path() else {
+        if std::env::var_os("CI").is_some()
+            || std::env::var_os("SLINGSHOT_REQUIRE_BROWSER").is_some()
+        {
+            panic!("chromedriver not found: install Debian's chromium and chromium-driver");
+        }
+        eprintln!("skipped: chromedriver not found (apt-get install chromium chromium-driver)");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        _profile: profile,
+    };
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-quic", "--window-size=1200,900",
+                     format!("--user-data-dir={}", driver._profile.path().display())]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    for _ in 0..100 {
+        let mut b = ClientBuilder::new(HttpConnector::new());
+        b.capabilities(caps.clone());
+        if let Ok(c) = b.connect(&driver.url).await {
+            return Some((driver, c));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn fill(c: &Client, id: &str, value: &str) {
+    let el = c.find(Locator::Id(id)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+async fn click_button(c: &Client, text: &str) {
+    c.find(Locator::XPath(&format!(
+        "//button[normalize-space()='{text}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+}
+
+/// Wait until the browser is on `path` (clicks return before navigation ends).
+async fn wait_for_path(c: &Client, path: &str) {
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().path() == path {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "browser did not reach {path}; it is on {}",
+        c.current_url().await.unwrap()
+    );
+}
+
+/// The page's text; retried while a navigation replaces the document.
+async fn body_text(c: &Client) -> String {
+    for _ in 0..50 {
+        if let Ok(el) = c.find(Locator::Css("body")).await {
+            if let Ok(t) = el.text().await {
+                return t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page never settled");
+}
+
+async fn sign_in(c: &Client, base: &str, handle: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "handle", handle).await;
+    fill(c, "password", password).await;
+    click_button(c, "Sign in").await;
+}
+
+async fn sign_out(c: &Client) {
+    click_button(c, "Sign out").await;
+    for _ in 0..100 {
+        if body_text(c).await.contains("Create account") {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_org_invite_accept_role_change_and_audit() {
+    let Some((_driver, c)) = start_driver().await else {
+        return;
+    };
+    let db = TestDb::sqlite().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = Config {
+        public_url: base.clone(),
+        database_url: Some(db.url.clone()),
+        ..Config::default()
+    };
+    let store = db.store.clone();
+    tokio::spawn(slingshot_server::serve(
+        listener,
+        AppState::new(store, config),
+        std::future::pending(),
+    ));
+    let password = "lantern orchard pebble";
+
+    // The owner registers (and is signed in), signs out, signs in again.
+    c.goto(&format!("{base}/register")).await.unwrap();
+    fill(&c, "handle", "olivia").await;
+    fill(&c, "display_name", "Olivia Owner").await;
+    fill(&c, "password", password).await;
+    click_button(&c, "Create account").await;
+    wait_for_path(&c, "/").await;
+    assert!(body_text(&c).await.contains("Welcome, Olivia Owner"));
+    sign_out(&c).await;
+    sign_in(&c, &base, "olivia", password).await;
+    wait_for_path(&c, "/").await;
+    assert!(body_text(&c).await.contains("Welcome, Olivia Owner"));
+
+    // Create an organization.
+    c.goto(&format!("{base}/orgs/new")).await.unwrap();
+    fill(&c, "name", "Harbor Bikes").await;
+    fill(&c, "handle", "harbor-bikes").await;
+    c.find(Locator::Id("kind"))
+        .await
+        .unwrap()
+        .select_by_value("vendor")
+        .await
+        .unwrap();
+    click_button(&c, "Create organization").await;
+    wait_for_path(&c, "/orgs/harbor-bikes").await;
+
+    // Invite a member as agent; the link is shown once.
+    c.find(Locator::Id("invite-role"))
+        .await
+        .unwrap()
+        .select_by_value("agent")
+        .await
+        .unwrap();
+    click_button(&c, "Create invitation link").await;
+    let link = c
+        .find(Locator::Id("invite-link"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(link.starts_with(&format!("{base}/invites/si_")), "{link}");
+    sign_out(&c).await;
+
+    // The member registers, opens the link and accepts.
+    c.goto(&format!("{base}/register")).await.unwrap();
+    fill(&c, "handle", "milo").await;
+    fill(&c, "display_name", "Milo Member").await;
+    fill(&c, "password", password).await;
+    click_button(&c, "Create account").await;
+    wait_for_path(&c, "/").await;
+    c.goto(&link).await.unwrap();
+    assert!(body_text(&c).await.contains("as agent"));
+    click_button(&c, "Accept invitation").await;
+    wait_for_path(&c, "/orgs/harbor-bikes").await;
+    assert!(body_text(&c).await.contains("your role: agent"));
+    // The link is single-use.
+    c.goto(&link).await.unwrap();
+    assert!(body_text(&c).await.contains("expired or was already used"));
+    sign_out(&c).await;
+
+    // The owner makes the member a moderator.
+    sign_in(&c, &base, "olivia", password).await;
+    wait_for_path(&c, "/").await;
+    c.goto(&format!("{base}/orgs/harbor-bikes")).await.unwrap();
+    c.find(Locator::Id("role-milo"))
+        .await
+        .unwrap()
+        .select_by_value("moderator")
+        .await
+        .unwrap();
+    c.find(Locator::XPath(
+        "//tr[@data-handle='milo']//button[normalize-space()='Change role']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let mut role = String::new();
+    for _ in 0..100 {
+        role = c
+            .find(Locator::Css("tr[data-handle='milo'] td.role"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if role == "moderator" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(role, "moderator");
+
+    // The audit log shows it.
+    c.find(Locator::LinkText("Audit log"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&c, "/orgs/harbor-bikes/audit").await;
+    let first_row = c
+        .find(Locator::Css("table.audit tbody tr"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        first_row.contains("role_changed")
+            && first_row.contains("agent → moderator")
+            && first_row.contains("milo"),
+        "{first_row}"
+    );
+    c.close().await.unwrap();
+}
