@@ -1,0 +1,101 @@
+//! The `slingshot` binary end to end: migrate, demo, backup, admin, config errors, serve
+//! and SIGTERM.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+
+fn slingshot(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_slingshot"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SLINGSHOT_DATABASE_URL")
+        .env_remove("SLINGSHOT_DATA_DIR")
+        .env("SLINGSHOT_ADMIN_PASSWORD", "granite falcon harbor")
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn migrate_demo_backup_and_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = slingshot(d, &["migrate"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 migration(s) applied"));
+    assert!(d.join("slingshot-data/slingshot.db").exists());
+    let o = slingshot(d, &["migrate"]);
+    assert!(text(&o).contains("0 migration(s) applied"));
+
+    let o = slingshot(d, &["demo"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Northwind Outfitters"));
+    let o = slingshot(d, &["demo"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("already has accounts"));
+
+    let o = slingshot(d, &["backup", "copy.db"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(d.join("copy.db").metadata().unwrap().len() > 0);
+    let o = slingshot(d, &["backup", "copy.db"]);
+    assert!(!o.status.success() && text(&o).contains("already exists"));
+    // The copy is a working database.
+    let o = slingshot(d, &["admin", "create", "root", "--database-url", &format!("sqlite://{}/copy.db", d.display())]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("created instance administrator root"));
+    let o = slingshot(d, &["admin", "create", "bob"]);
+    assert!(text(&o).contains("bob is now an instance administrator"));
+    let o = slingshot(d, &["admin", "create", "x"]);
+    assert!(!o.status.success() && text(&o).contains("handle must be"));
+}
+
+#[test]
+fn bad_configuration_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("slingshot.toml"), "listen = \"127.0.0.1:0\"\ndatabse_url = \"x\"\n").unwrap();
+    let o = slingshot(dir.path(), &["migrate"]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("databse_url"), "{}", text(&o));
+    let o = slingshot(dir.path(), &["migrate", "--database-url", "mysql://x/y"]);
+    assert!(!o.status.success());
+    let o = slingshot(dir.path(), &["--config", "missing.toml", "migrate"]);
+    assert!(text(&o).contains("does not exist"));
+}
+
+#[test]
+fn serve_answers_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_slingshot"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("SLINGSHOT_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut addr = None;
+    for _ in 0..10 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        if let Some(rest) = line.strip_prefix("Slingshot is ready at http://") {
+            addr = Some(rest.split_whitespace().next().unwrap().to_owned());
+            break;
+        }
+    }
+    let addr = addr.expect("server printed its address");
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200") && resp.contains("ready"), "{resp}");
+    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "clean exit after SIGTERM: {status:?}");
+}
