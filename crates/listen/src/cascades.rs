@@ -111,27 +111,49 @@ impl Staging {
             .map(|a| (a, (a + chunk).min(n_cascades)))
             .collect();
         let st = &self;
+        let n_names = st.names.len();
+        let padded = |i: usize| -> i64 {
+            if pad {
+                let shift = width.saturating_sub(st.digits[i]) as usize;
+                st.time[i].saturating_mul(POW10[shift.min(18)])
+            } else {
+                st.time[i]
+            }
+        };
         let mut parts: Vec<Finished> = ranges
             .par_iter()
-            .map(|&(a, b)| {
-                let mut out = Finished::default();
-                let mut scratch: Vec<(i64, u32, u32)> = Vec::new();
-                for c in a..b {
-                    let (lo, hi) = (st.starts[c] as usize, st.starts[c + 1] as usize);
-                    scratch.clear();
-                    for i in lo..hi {
-                        let t = if pad {
-                            let shift = width.saturating_sub(st.digits[i]) as usize;
-                            st.time[i].saturating_mul(POW10[shift.min(18)])
-                        } else {
-                            st.time[i]
-                        };
-                        scratch.push((t, (i - lo) as u32, st.src[i]));
+            .map_init(
+                || vec![0u32; n_names],
+                |stamp, &(a, b)| {
+                    let mut out = Finished::default();
+                    let mut scratch: Vec<(i64, u32, u32)> = Vec::new();
+                    for c in a..b {
+                        let (lo, hi) = (st.starts[c] as usize, st.starts[c + 1] as usize);
+                        // Fast path: already in time order with no repeated source.
+                        let tag = c as u32 + 1;
+                        let mut prev = i64::MIN;
+                        let mut clean = true;
+                        for i in lo..hi {
+                            let t = padded(i);
+                            let s = st.src[i] as usize;
+                            if t < prev || stamp[s] == tag {
+                                clean = false;
+                                break;
+                            }
+                            stamp[s] = tag;
+                            prev = t;
+                        }
+                        if clean {
+                            emit(&mut out, (lo..hi).map(|i| (padded(i), st.src[i])), hi - lo);
+                            continue;
+                        }
+                        scratch.clear();
+                        scratch.extend((lo..hi).map(|i| (padded(i), (i - lo) as u32, st.src[i])));
+                        finish_cascade(&mut scratch, &mut out);
                     }
-                    finish_cascade(&mut scratch, &mut out);
-                }
-                out
-            })
+                    out
+                },
+            )
             .collect();
         let names = std::mem::take(&mut self.names);
         drop(self);
@@ -157,14 +179,19 @@ fn finish_cascade(scratch: &mut Vec<(i64, u32, u32)>, out: &mut Finished) {
     scratch.truncate(w);
     // Time order; equal times keep file order.
     scratch.sort_unstable_by_key(|&(t, pos, _)| (t, pos));
-    let (first, last) = match (scratch.first(), scratch.last()) {
-        (Some(f), Some(l)) => (f.0, l.0),
-        _ => return,
-    };
+    let n = scratch.len();
+    emit(out, scratch.iter().map(|&(t, _, src)| (t, src)), n);
+}
+
+/// Appends one time-ordered, duplicate-free cascade of `n` entries.
+fn emit(out: &mut Finished, entries: impl Iterator<Item = (i64, u32)> + Clone, n: usize) {
+    let mut it = entries.clone();
+    let Some((first, _)) = it.next() else { return };
+    let last = it.last().map_or(first, |(t, _)| t);
     let span = i128::from(last) - i128::from(first);
-    out.sizes.push(scratch.len() as u32);
+    out.sizes.push(n as u32);
     out.spans.push(i64::try_from(span).unwrap_or(i64::MAX));
-    for &(t, _, src) in scratch.iter() {
+    for (t, src) in entries {
         out.src.push(src);
         let w = if span > 0 {
             ((i128::from(last) - i128::from(t)) as f64 / span as f64) as f32
@@ -279,8 +306,8 @@ fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, Lis
         .into_par_iter()
         .map(|s| {
             let (a, b) = (offsets[s] as usize, offsets[s + 1] as usize);
-            let d: f64 = dt[a..b].iter().map(|&x| f64::from(x)).sum();
-            let p: f64 = pa[a..b].iter().map(|&x| f64::from(x)).sum();
+            let d = crate::objective::weight_total(&cascade[a..b], &dt[a..b]);
+            let p = crate::objective::weight_total(&cascade[a..b], &pa[a..b]);
             (d, p)
         })
         .unzip();
@@ -361,6 +388,14 @@ impl Cascades {
             .enumerate()
             .map(|(i, n)| (n.as_str(), i as u32))
             .collect()
+    }
+
+    /// One sequential pass over every participation (its cascade id and DT weight), returning
+    /// the sum of both: the physical floor that the benchmarks compare a selection with.
+    pub fn scan(&self) -> f64 {
+        let ids: u64 = self.cascade.iter().map(|&c| u64::from(c)).sum();
+        let w: f32 = self.dt.iter().sum();
+        ids as f64 + f64::from(w)
     }
 
     /// Mean number of sources per cascade.

@@ -50,7 +50,7 @@ pub fn evaluate(
         })
         .collect::<Result<Vec<u32>, _>>()?;
     let (problem, _) = Problem::new(data, objective);
-    let mut cur = vec![0f32; data.n_cascades()];
+    let mut cur = problem.fresh();
     let mut seen = vec![false; data.n_cascades()];
     let mut value = 0.0;
     let mut steps = Vec::with_capacity(ids.len());

@@ -15,7 +15,7 @@ pub(crate) fn naive(p: &Problem, limit: &Limit, rule: Rule) -> Run {
         Limit::Budget { .. } => usize::MAX,
     };
     let mut ub = vec![0f64; n];
-    let mut cur = vec![0f32; p.n_cascades];
+    let mut cur = p.fresh();
     let mut picks: Vec<Pick> = Vec::new();
     let mut evaluations = 0u64;
     let mut left = limit.capacity();
@@ -65,5 +65,6 @@ pub(crate) fn naive(p: &Problem, limit: &Limit, rule: Rule) -> Run {
         initial_bound,
         cur,
         skip,
+        ub,
     }
 }

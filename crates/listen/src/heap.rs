@@ -44,6 +44,21 @@ impl LazyHeap {
         Some(top)
     }
 
+    /// Adds an entry.
+    pub fn push(&mut self, e: Entry) {
+        self.items.push(e);
+        let mut i = self.items.len() - 1;
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if before(&self.items[i], &self.items[parent]) {
+                self.items.swap(i, parent);
+                i = parent;
+            } else {
+                return;
+            }
+        }
+    }
+
     /// Replaces the top entry (after re-evaluating it) and restores the heap.
     pub fn replace_top(&mut self, e: Entry) {
         if let Some(t) = self.items.first_mut() {
@@ -134,7 +149,13 @@ mod tests {
         assert_eq!(h.top_k_sum(3), 14.0);
         assert_eq!(h.top_k_sum(10), 18.0);
         let mut h = h;
+        h.push(Entry {
+            key: 4.5,
+            src: 9,
+            stamp: 0,
+        });
+        assert_eq!(h.top_k_sum(3), 14.5);
         let order: Vec<u32> = std::iter::from_fn(|| h.pop().map(|e| e.src)).collect();
-        assert_eq!(order, vec![1, 2, 4, 0, 3]);
+        assert_eq!(order, vec![1, 2, 9, 4, 0, 3]);
     }
 }

@@ -74,6 +74,50 @@ impl FromStr for Objective {
     }
 }
 
+/// A per-participation weight, read as `f32` (PA counts below 2^24 are exact).
+pub(crate) trait Weight: Copy {
+    fn get(self) -> f32;
+}
+
+impl Weight for f32 {
+    #[inline]
+    fn get(self) -> f32 {
+        self
+    }
+}
+
+impl Weight for u32 {
+    #[inline]
+    fn get(self) -> f32 {
+        self as f32
+    }
+}
+
+/// `Σ max(0, w_i - cur(c_i))` in four f64 lanes (branch-free; fixed order, so the same inputs
+/// always give the same sum, and [`weight_total`] equals the gain on an empty selection).
+#[inline]
+pub(crate) fn positive_sum<W: Weight>(cas: &[u32], w: &[W], cur: impl Fn(u32) -> f32) -> f64 {
+    let n = cas.len().min(w.len());
+    let (cas, w) = (&cas[..n], &w[..n]);
+    let mut acc = [0f64; 4];
+    let mut cc = cas.chunks_exact(4);
+    let mut wc = w.chunks_exact(4);
+    for (c4, w4) in (&mut cc).zip(&mut wc) {
+        for j in 0..4 {
+            acc[j] += f64::from((w4[j].get() - cur(c4[j])).max(0.0));
+        }
+    }
+    for (&c, &x) in cc.remainder().iter().zip(wc.remainder()) {
+        acc[0] += f64::from((x.get() - cur(c)).max(0.0));
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// A source's gain on the empty selection: [`positive_sum`] with every `cur` at 0.
+pub(crate) fn weight_total<W: Weight>(cas: &[u32], w: &[W]) -> f64 {
+    positive_sum(cas, w, |_| 0.0)
+}
+
 /// Per-participation weights of an objective.
 pub(crate) enum Weights<'a> {
     Unit,
@@ -87,6 +131,50 @@ pub(crate) struct Problem<'a> {
     pub cascade: &'a [u32],
     pub weights: Weights<'a>,
     pub n_cascades: usize,
+    /// Largest weight (PA: the largest cascade), to pick the state's width.
+    pub max_weight: u32,
+}
+
+/// Per cascade: its value under the chosen set. DL keeps flags, PA 16-bit counts when every
+/// cascade has fewer than 65,536 sources, others `f32`: the smaller, the more of it stays in cache.
+#[derive(Debug, Clone)]
+pub(crate) enum Cur {
+    Flags(Vec<u8>),
+    Small(Vec<u16>),
+    Real(Vec<f32>),
+}
+
+impl Cur {
+    #[inline]
+    pub fn get(&self, c: u32) -> f32 {
+        let c = c as usize;
+        match self {
+            Cur::Flags(v) => f32::from(v[c]),
+            Cur::Small(v) => f32::from(v[c]),
+            Cur::Real(v) => v[c],
+        }
+    }
+
+    /// `cur[c] = max(cur[c], w)`.
+    #[inline]
+    pub fn raise(&mut self, c: u32, w: f32) {
+        let c = c as usize;
+        match self {
+            Cur::Flags(v) => v[c] = v[c].max(u8::from(w > 0.0)),
+            Cur::Small(v) => v[c] = v[c].max(w as u16),
+            Cur::Real(v) => v[c] = v[c].max(w),
+        }
+    }
+
+    /// `Σ_c cur[c]`.
+    #[cfg(test)]
+    pub fn total(&self) -> f64 {
+        match self {
+            Cur::Flags(v) => v.iter().map(|&x| f64::from(x)).sum(),
+            Cur::Small(v) => v.iter().map(|&x| f64::from(x)).sum(),
+            Cur::Real(v) => v.iter().map(|&x| f64::from(x)).sum(),
+        }
+    }
 }
 
 impl<'a> Problem<'a> {
@@ -135,8 +223,9 @@ impl<'a> Problem<'a> {
                     cascade: &data.cascade,
                     weights: Weights::Real(Cow::Owned(w)),
                     n_cascades: data.sizes.len(),
+                    max_weight: u32::MAX,
                 };
-                let cur = vec![0f32; data.sizes.len()];
+                let cur = problem.fresh();
                 let initial = problem.gains_all(&cur, &[]);
                 return (problem, initial);
             }
@@ -147,6 +236,7 @@ impl<'a> Problem<'a> {
                 cascade: &data.cascade,
                 weights,
                 n_cascades: data.sizes.len(),
+                max_weight: data.sizes.iter().copied().max().unwrap_or(0),
             },
             initial,
         )
@@ -156,70 +246,83 @@ impl<'a> Problem<'a> {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// Reads the first cache lines of each source's list in `batch`, so that the cache misses of their
+    /// lists overlap instead of queueing one after another.
+    pub fn touch(&self, batch: &[u32]) -> u64 {
+        let mut x = 0u64;
+        for &s in batch {
+            let (a, b) = self.range(s);
+            for i in (a..b.min(a + 256)).step_by(16) {
+                x = x.wrapping_add(u64::from(self.cascade[i]));
+                x = x.wrapping_add(match &self.weights {
+                    Weights::Unit => 0,
+                    Weights::Real(w) => u64::from(w[i].to_bits()),
+                    Weights::Count(w) => u64::from(w[i]),
+                });
+            }
+        }
+        std::hint::black_box(x)
+    }
+
+    /// Number of participations of source `s`.
+    pub fn degree(&self, s: u32) -> u64 {
+        let (a, b) = self.range(s);
+        (b - a) as u64
+    }
+
     fn range(&self, s: u32) -> (usize, usize) {
         let s = s as usize;
         (self.offsets[s] as usize, self.offsets[s + 1] as usize)
     }
 
+    /// A selection state with nothing chosen, in the most compact form for these weights.
+    pub fn fresh(&self) -> Cur {
+        match &self.weights {
+            Weights::Unit => Cur::Flags(vec![0; self.n_cascades]),
+            Weights::Count(_) if self.max_weight <= u32::from(u16::MAX) => {
+                Cur::Small(vec![0; self.n_cascades])
+            }
+            _ => Cur::Real(vec![0.0; self.n_cascades]),
+        }
+    }
+
     /// The gain of adding `s` when cascade `c` is already worth `cur[c]`.
-    pub fn gain(&self, s: u32, cur: &[f32]) -> f64 {
+    pub fn gain(&self, s: u32, cur: &Cur) -> f64 {
         let (a, b) = self.range(s);
         let cas = &self.cascade[a..b];
-        match &self.weights {
-            Weights::Unit => cas.iter().filter(|&&c| cur[c as usize] < 1.0).count() as f64,
-            Weights::Real(w) => {
-                let mut g = 0f64;
-                for (&c, &x) in cas.iter().zip(&w[a..b]) {
-                    let d = x - cur[c as usize];
-                    if d > 0.0 {
-                        g += f64::from(d);
-                    }
-                }
-                g
+        match (&self.weights, cur) {
+            (Weights::Unit, Cur::Flags(f)) => {
+                cas.iter().filter(|&&c| f[c as usize] == 0).count() as f64
             }
-            Weights::Count(w) => {
+            (Weights::Count(w), Cur::Small(v)) => {
                 let mut g = 0u64;
                 for (&c, &x) in cas.iter().zip(&w[a..b]) {
-                    let have = cur[c as usize] as u32;
-                    g += u64::from(x.saturating_sub(have));
+                    g += u64::from(x.saturating_sub(u32::from(v[c as usize])));
                 }
                 g as f64
             }
+            (Weights::Unit, cur) => cas.iter().filter(|&&c| cur.get(c) < 1.0).count() as f64,
+            (Weights::Real(w), cur) => positive_sum(cas, &w[a..b], |c| cur.get(c)),
+            (Weights::Count(w), cur) => positive_sum(cas, &w[a..b], |c| cur.get(c)),
         }
     }
 
     /// Records `s` as chosen: `cur[c] = max(cur[c], w(s, c))`.
-    pub fn apply(&self, s: u32, cur: &mut [f32]) {
+    pub fn apply(&self, s: u32, cur: &mut Cur) {
         let (a, b) = self.range(s);
         let cas = &self.cascade[a..b];
-        match &self.weights {
-            Weights::Unit => {
-                for &c in cas {
-                    cur[c as usize] = 1.0;
-                }
-            }
-            Weights::Real(w) => {
-                for (&c, &x) in cas.iter().zip(&w[a..b]) {
-                    let v = &mut cur[c as usize];
-                    if x > *v {
-                        *v = x;
-                    }
-                }
-            }
-            Weights::Count(w) => {
-                for (&c, &x) in cas.iter().zip(&w[a..b]) {
-                    let v = &mut cur[c as usize];
-                    let x = x as f32;
-                    if x > *v {
-                        *v = x;
-                    }
-                }
-            }
+        for (i, &c) in cas.iter().enumerate() {
+            let w = match &self.weights {
+                Weights::Unit => 1.0,
+                Weights::Real(w) => w[a + i],
+                Weights::Count(w) => w[a + i] as f32,
+            };
+            cur.raise(c, w);
         }
     }
 
     /// Gains of all sources (0 for those marked in `skip`), in parallel.
-    pub fn gains_all(&self, cur: &[f32], skip: &[bool]) -> Vec<f64> {
+    pub fn gains_all(&self, cur: &Cur, skip: &[bool]) -> Vec<f64> {
         (0..self.n_sources() as u32)
             .into_par_iter()
             .map(|s| {
@@ -235,11 +338,11 @@ impl<'a> Problem<'a> {
     /// `R(A)` for a set of sources.
     #[cfg(test)]
     pub fn value_of(&self, set: &[u32]) -> f64 {
-        let mut cur = vec![0f32; self.n_cascades];
+        let mut cur = self.fresh();
         for &s in set {
             self.apply(s, &mut cur);
         }
-        cur.iter().map(|&x| f64::from(x)).sum()
+        cur.total()
     }
 }
 
@@ -270,7 +373,7 @@ mod tests {
         assert_eq!(pa.value_of(&[b]), 2.0 + 2.0);
         assert_eq!(pa.value_of(&[c]), 1.0 + 1.0);
         let cur = {
-            let mut cur = vec![0f32; 2];
+            let mut cur = pa.fresh();
             pa.apply(c, &mut cur);
             cur
         };

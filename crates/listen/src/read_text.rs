@@ -14,12 +14,47 @@ use crate::cascades::Staging;
 use crate::error::ListenError;
 use crate::read::Progress;
 
+/// The key of a name that is not a canonical decimal number.
+const TEXT: u64 = u64::MAX;
+
+/// Names that are canonical decimal numbers (most cascade data) are interned by value: an integer
+/// hash and no string comparison.
+fn numeric_key(s: &[u8]) -> u64 {
+    if s.is_empty() || s.len() > 19 || (s.len() > 1 && s[0] == b'0') {
+        return TEXT;
+    }
+    let mut v = 0u64;
+    for &d in s {
+        if !d.is_ascii_digit() {
+            return TEXT;
+        }
+        v = v * 10 + u64::from(d - b'0');
+    }
+    v
+}
+
+/// Name tables of one piece.
+#[derive(Default)]
+struct Interner<'a> {
+    num: FxHashMap<u64, u32>,
+    text: FxHashMap<&'a [u8], u32>,
+}
+
+/// Name tables of the whole file.
+#[derive(Default)]
+struct Global {
+    num: FxHashMap<u64, u32>,
+    text: FxHashMap<Box<[u8]>, u32>,
+}
+
 /// Bytes read per block.
 const BLOCK: usize = 32 << 20;
 
 /// What one piece of a block holds after parsing.
 struct Piece<'a> {
     names: Vec<&'a [u8]>,
+    /// Per local name: its value if it is a canonical decimal number, else [`TEXT`].
+    keys: Vec<u64>,
     src: Vec<u32>,
     time: Vec<i64>,
     digits: Vec<u8>,
@@ -42,7 +77,7 @@ pub(crate) fn read_text<R: Read>(
         starts: vec![0],
         ..Staging::default()
     };
-    let mut global: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
+    let mut global = Global::default();
     let mut buf: Vec<u8> = Vec::new();
     let mut line_base = 0u64;
     let mut eof = false;
@@ -83,9 +118,9 @@ fn parse_block(
     line_base: u64,
     name: &str,
     st: &mut Staging,
-    global: &mut FxHashMap<Box<[u8]>, u32>,
+    global: &mut Global,
 ) -> Result<u64, ListenError> {
-    let want = (rayon::current_num_threads() * 4).max(1);
+    let want = (rayon::current_num_threads() * 2).max(1);
     let mut bounds = vec![0usize];
     for i in 1..want {
         let target = block.len() * i / want;
@@ -111,13 +146,24 @@ fn parse_block(
             return Err(ListenError::parse(name, base + line, column, message));
         }
         let mut local = Vec::with_capacity(piece.names.len());
-        for n in &piece.names {
-            let id = match global.get(*n) {
-                Some(&id) => id,
+        for (n, &key) in piece.names.iter().zip(&piece.keys) {
+            let known = if key == TEXT {
+                global.text.get(*n).copied()
+            } else {
+                global.num.get(&key).copied()
+            };
+            let id = match known {
+                Some(id) => id,
                 None => {
                     let id = u32::try_from(st.names.len())
-                        .map_err(|_| ListenError::TooLarge("more than 2^32 sources".into()))?;
-                    global.insert((*n).into(), id);
+                        .ok()
+                        .filter(|&id| id != u32::MAX)
+                        .ok_or_else(|| ListenError::TooLarge("2^32 sources or more".into()))?;
+                    if key == TEXT {
+                        global.text.insert((*n).into(), id);
+                    } else {
+                        global.num.insert(key, id);
+                    }
                     st.names.push(String::from_utf8_lossy(n).into_owned());
                     id
                 }
@@ -141,6 +187,7 @@ fn parse_block(
 fn parse_piece(text: &[u8]) -> Piece<'_> {
     let mut p = Piece {
         names: Vec::new(),
+        keys: Vec::new(),
         src: Vec::with_capacity(text.len() / 16),
         time: Vec::with_capacity(text.len() / 16),
         digits: Vec::with_capacity(text.len() / 16),
@@ -149,7 +196,7 @@ fn parse_piece(text: &[u8]) -> Piece<'_> {
         max_digits: 0,
         error: None,
     };
-    let mut map: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let mut map = Interner::default();
     let mut start = 0usize;
     while start < text.len() {
         let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |e| start + e);
@@ -178,7 +225,7 @@ fn is_space(b: u8) -> bool {
 fn parse_line<'a>(
     line: &'a [u8],
     p: &mut Piece<'a>,
-    map: &mut FxHashMap<&'a [u8], u32>,
+    map: &mut Interner<'a>,
 ) -> Result<(), (u64, String)> {
     let mut i = 0usize;
     let n = line.len();
@@ -229,10 +276,16 @@ fn parse_line<'a>(
                 v = v * 10 + i64::from(d - b'0');
             }
             let next = p.names.len() as u32;
-            let id = *map.entry(source).or_insert_with(|| {
+            let key = numeric_key(source);
+            let id = if key == TEXT {
+                *map.text.entry(source).or_insert(next)
+            } else {
+                *map.num.entry(key).or_insert(next)
+            };
+            if id == next {
                 p.names.push(source);
-                next
-            });
+                p.keys.push(key);
+            }
             p.src.push(id);
             p.time.push(v);
             let digits = time.len() as u8;
@@ -306,6 +359,14 @@ mod tests {
     fn empty_and_blank_files() {
         assert!(matches!(load(""), Err(ListenError::Empty(_))));
         assert!(matches!(load("\n  \n,,\n"), Err(ListenError::Empty(_))));
+    }
+
+    #[test]
+    fn numeric_and_text_names_do_not_collide() {
+        let c = load("1 5,01 6,x 7\n1 1,01 2\n").unwrap();
+        assert_eq!(c.source_names(), &["1", "01", "x"]);
+        assert_eq!(super::numeric_key(b"18446744073709551615"), super::TEXT);
+        assert_eq!(super::numeric_key(b"0"), 0);
     }
 
     #[test]

@@ -80,9 +80,12 @@ pub(crate) struct Run {
     /// Bound on OPT before any pick.
     pub initial_bound: f64,
     /// Per cascade: its value under the chosen set.
-    pub cur: Vec<f32>,
+    pub cur: crate::objective::Cur,
     /// Per source: chosen, or never affordable.
     pub skip: Vec<bool>,
+    /// Per source: an upper bound on its marginal gain given the chosen set (its last computed
+    /// gain).
+    pub ub: Vec<f64>,
 }
 
 impl Run {

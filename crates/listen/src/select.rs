@@ -249,9 +249,10 @@ pub fn select(
         }
     }
     let run = runs.swap_remove(best);
+    let mut evaluations = evaluations;
     let final_bound = if options.exact_bound {
-        let gains = problem.gains_all(&run.cur, &run.skip);
-        let b = run.value + limit.bound_from(&gains, &run.skip);
+        let (b, evals) = crate::celf::exact_bound(&problem, &run, &limit);
+        evaluations += evals;
         bound = bound.min(b);
         Some(b)
     } else {

@@ -17,7 +17,7 @@ pub(crate) fn stochastic(p: &Problem, initial: &[f64], k: usize, seed: u64, epsi
         .max(1.0) as usize;
     let mut rng = Rng::new(seed, 0x5eed);
     let initial_bound = limit.bound_from(&ub, &skip);
-    let mut cur = vec![0f32; p.n_cascades];
+    let mut cur = p.fresh();
     let mut picks = Vec::new();
     let mut evaluations = 0u64;
     let mut value = 0.0;
@@ -58,5 +58,6 @@ pub(crate) fn stochastic(p: &Problem, initial: &[f64], k: usize, seed: u64, epsi
         initial_bound,
         cur,
         skip,
+        ub,
     }
 }
