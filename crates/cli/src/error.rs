@@ -12,6 +12,9 @@ pub enum CliError {
     /// A domain rule.
     #[error(transparent)]
     Domain(#[from] slingshot_domain::DomainError),
+    /// The listening engine.
+    #[error(transparent)]
+    Listen(#[from] slingshot_listen::ListenError),
     /// Files and sockets.
     #[error("{0}")]
     Io(#[from] std::io::Error),

@@ -65,6 +65,8 @@ enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Choose the few sources to watch so that you hear of a story first (CELF).
+    Listen(slingshot_listen::cli::ListenArgs),
 }
 
 fn main() -> ExitCode {
@@ -170,6 +172,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Admin { command } => admin::run(command, file).await,
+        Command::Listen(args) => {
+            // CPU-bound: run it off the async workers.
+            let r = tokio::task::spawn_blocking(move || slingshot_listen::cli::run(args)).await;
+            r.map_err(|e| CliError::Usage(format!("listen stopped: {e}")))?.map_err(CliError::from)
+        }
     }
 }
 
