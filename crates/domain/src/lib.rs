@@ -6,6 +6,8 @@
 mod account;
 mod audit;
 mod error;
+pub mod ledger;
+pub mod mail;
 mod organization;
 mod scope;
 

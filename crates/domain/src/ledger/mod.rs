@@ -1,0 +1,1 @@
+//! The relationship ledger: canonical entry headers, hash chain, signatures, bundles.

@@ -1,0 +1,1 @@
+//! E-mail import: parse .eml and mbox, group messages into threads.
