@@ -144,7 +144,14 @@ impl Staging {
                             prev = t;
                         }
                         if clean {
-                            emit(&mut out, (lo..hi).map(|i| (padded(i), st.src[i])), hi - lo);
+                            let first = padded(lo);
+                            emit(
+                                &mut out,
+                                first,
+                                prev,
+                                (lo..hi).map(|i| (padded(i), st.src[i])),
+                                hi - lo,
+                            );
                             continue;
                         }
                         scratch.clear();
@@ -180,25 +187,51 @@ fn finish_cascade(scratch: &mut Vec<(i64, u32, u32)>, out: &mut Finished) {
     // Time order; equal times keep file order.
     scratch.sort_unstable_by_key(|&(t, pos, _)| (t, pos));
     let n = scratch.len();
-    emit(out, scratch.iter().map(|&(t, _, src)| (t, src)), n);
+    if let (Some(f), Some(l)) = (scratch.first(), scratch.last()) {
+        let (first, last) = (f.0, l.0);
+        emit(
+            out,
+            first,
+            last,
+            scratch.iter().map(|&(t, _, src)| (t, src)),
+            n,
+        );
+    }
 }
 
-/// Appends one time-ordered, duplicate-free cascade of `n` entries.
-fn emit(out: &mut Finished, entries: impl Iterator<Item = (i64, u32)> + Clone, n: usize) {
-    let mut it = entries.clone();
-    let Some((first, _)) = it.next() else { return };
-    let last = it.last().map_or(first, |(t, _)| t);
-    let span = i128::from(last) - i128::from(first);
+/// Appends one time-ordered, duplicate-free cascade of `n` entries from `first` to `last`.
+#[inline]
+fn emit(
+    out: &mut Finished,
+    first: i64,
+    last: i64,
+    entries: impl Iterator<Item = (i64, u32)>,
+    n: usize,
+) {
     out.sizes.push(n as u32);
-    out.spans.push(i64::try_from(span).unwrap_or(i64::MAX));
-    for (t, src) in entries {
-        out.src.push(src);
-        let w = if span > 0 {
-            ((i128::from(last) - i128::from(t)) as f64 / span as f64) as f32
-        } else {
-            1.0
-        };
-        out.dt.push(w);
+    match last.checked_sub(first) {
+        Some(span) => {
+            out.spans.push(span);
+            for (t, src) in entries {
+                out.src.push(src);
+                // (last - t) / span, exact division as the peers compute it.
+                let w = if span > 0 {
+                    ((last - t) as f64 / span as f64) as f32
+                } else {
+                    1.0
+                };
+                out.dt.push(w);
+            }
+        }
+        None => {
+            let span = i128::from(last) - i128::from(first);
+            out.spans.push(i64::MAX);
+            for (t, src) in entries {
+                out.src.push(src);
+                out.dt
+                    .push(((i128::from(last) - i128::from(t)) as f64 / span as f64) as f32);
+            }
+        }
     }
 }
 
@@ -248,10 +281,9 @@ fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, Lis
         sizes.append(&mut part.sizes);
         spans.append(&mut part.spans);
     }
-    let mut cascade = vec![0u32; total];
-    let mut dt = vec![0f32; total];
-    let mut pa = vec![0u32; total];
-    // Split the sources into one range per thread with about equal participations.
+    // Scatter into one packed array (one cache miss per participation instead of three), each
+    // thread filling the participations of its own range of sources, then split it.
+    let mut packed: Vec<[u32; 3]> = vec![[0; 3]; total];
     let threads = rayon::current_num_threads().max(1);
     let mut cuts = vec![0usize];
     for t in 1..threads {
@@ -263,24 +295,21 @@ fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, Lis
     }
     cuts.push(n_sources);
     let mut jobs = Vec::new();
-    let (mut rc, mut rd, mut rp) = (&mut cascade[..], &mut dt[..], &mut pa[..]);
+    let mut rest = &mut packed[..];
     for w in cuts.windows(2) {
         let (lo, hi) = (w[0], w[1]);
         let len = (offsets[hi] - offsets[lo]) as usize;
-        let (c, restc) = std::mem::take(&mut rc).split_at_mut(len);
-        let (d, restd) = std::mem::take(&mut rd).split_at_mut(len);
-        let (p, restp) = std::mem::take(&mut rp).split_at_mut(len);
-        rc = restc;
-        rd = restd;
-        rp = restp;
-        jobs.push((lo, hi, c, d, p));
+        let (mine, r) = std::mem::take(&mut rest).split_at_mut(len);
+        rest = r;
+        jobs.push((lo, hi, mine));
     }
     let parts_ref: &[Finished] = parts;
     let offsets_ref = &offsets;
     let sizes_ref = &sizes;
-    jobs.into_par_iter().for_each(|(lo, hi, c, d, p)| {
+    jobs.into_par_iter().for_each(|(lo, hi, out)| {
         let base = offsets_ref[lo];
         let mut cursor: Vec<u64> = offsets_ref[lo..hi].iter().map(|&o| o - base).collect();
+        let (lo32, hi32) = (lo as u32, hi as u32);
         for (part, &(first, count)) in parts_ref.iter().zip(bases.iter()) {
             let mut i = 0usize;
             for (j, &size) in sizes_ref[first as usize..first as usize + count]
@@ -288,20 +317,29 @@ fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, Lis
                 .enumerate()
             {
                 let cid = first + j as u32;
-                for rank in 0..size {
-                    let s = part.src[i] as usize;
-                    if s >= lo && s < hi {
-                        let at = cursor[s - lo] as usize;
-                        cursor[s - lo] += 1;
-                        c[at] = cid;
-                        d[at] = part.dt[i];
-                        p[at] = size - rank;
+                for (rank, (&s, &dt)) in part.src[i..i + size as usize]
+                    .iter()
+                    .zip(&part.dt[i..i + size as usize])
+                    .enumerate()
+                {
+                    if s >= lo32 && s < hi32 {
+                        let k = (s - lo32) as usize;
+                        let at = cursor[k] as usize;
+                        cursor[k] += 1;
+                        out[at] = [cid, dt.to_bits(), size - rank as u32];
                     }
-                    i += 1;
                 }
+                i += size as usize;
             }
         }
     });
+    for part in parts.iter_mut() {
+        *part = Finished::default();
+    }
+    let cascade: Vec<u32> = packed.par_iter().map(|x| x[0]).collect();
+    let dt: Vec<f32> = packed.par_iter().map(|x| f32::from_bits(x[1])).collect();
+    let pa: Vec<u32> = packed.par_iter().map(|x| x[2]).collect();
+    drop(packed);
     let (dt_total, pa_total): (Vec<f64>, Vec<f64>) = (0..n_sources)
         .into_par_iter()
         .map(|s| {

@@ -14,24 +14,9 @@ use crate::cascades::Staging;
 use crate::error::ListenError;
 use crate::read::Progress;
 
-/// The key of a name that is not a canonical decimal number.
+/// The key of a name that is not a canonical decimal number of at most 19 digits. Names that
+/// are (most cascade data) are interned by value: no string hashing or comparison.
 const TEXT: u64 = u64::MAX;
-
-/// Names that are canonical decimal numbers (most cascade data) are interned by value: an integer
-/// hash and no string comparison.
-fn numeric_key(s: &[u8]) -> u64 {
-    if s.is_empty() || s.len() > 19 || (s.len() > 1 && s[0] == b'0') {
-        return TEXT;
-    }
-    let mut v = 0u64;
-    for &d in s {
-        if !d.is_ascii_digit() {
-            return TEXT;
-        }
-        v = v * 10 + u64::from(d - b'0');
-    }
-    v
-}
 
 /// Name tables of one piece.
 #[derive(Default)]
@@ -184,7 +169,28 @@ fn parse_block(
     Ok(base)
 }
 
+/// Numeric names below this are interned through a per-thread direct table.
+const DIRECT_LIMIT: u64 = 1 << 22;
+
+thread_local! {
+    /// Per thread: numeric name -> local id + 1 (0 = absent); cleared after each piece.
+    static DIRECT: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn parse_piece(text: &[u8]) -> Piece<'_> {
+    DIRECT.with(|d| {
+        let mut direct = d.borrow_mut();
+        let p = parse_piece_with(text, &mut direct);
+        for &k in &p.keys {
+            if k < DIRECT_LIMIT {
+                direct[k as usize] = 0;
+            }
+        }
+        p
+    })
+}
+
+fn parse_piece_with<'a>(text: &'a [u8], direct: &mut Vec<u32>) -> Piece<'a> {
     let mut p = Piece {
         names: Vec::new(),
         keys: Vec::new(),
@@ -202,7 +208,7 @@ fn parse_piece(text: &[u8]) -> Piece<'_> {
         let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |e| start + e);
         let line = &text[start..end];
         let before = p.src.len();
-        if let Err((column, message)) = parse_line(line, &mut p, &mut map) {
+        if let Err((column, message)) = parse_line(line, &mut p, &mut map, direct) {
             p.error = Some((p.lines + 1, column, message));
             return p;
         }
@@ -221,79 +227,136 @@ fn is_space(b: u8) -> bool {
     b == b' ' || b == b'\t' || b == b'\r'
 }
 
-/// Parses one line's `source time` tokens into `p`; on error returns (1-based column, message).
+/// A whitespace-separated word of a token, with its decimal value if it is all digits.
+#[derive(Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    value: u64,
+    digits_only: bool,
+}
+
+/// Parses one line's `source time` tokens into `p` in a single pass; on error returns (1-based
+/// column, message).
 fn parse_line<'a>(
     line: &'a [u8],
     p: &mut Piece<'a>,
     map: &mut Interner<'a>,
+    direct: &mut Vec<u32>,
 ) -> Result<(), (u64, String)> {
-    let mut i = 0usize;
     let n = line.len();
-    while i < n {
-        let end = memchr::memchr(b',', &line[i..]).map_or(n, |e| i + e);
-        let mut a = i;
-        let mut b = end;
-        while a < b && is_space(line[a]) {
-            a += 1;
+    let mut i = 0usize;
+    let (mut prev, mut last): (Option<Word>, Option<Word>) = (None, None);
+    loop {
+        while i < n && is_space(line[i]) {
+            i += 1;
         }
-        while b > a && is_space(line[b - 1]) {
-            b -= 1;
-        }
-        if a < b {
-            let tok = &line[a..b];
-            let Some(sp) = tok.iter().rposition(|&c| is_space(c)) else {
-                return Err((
-                    a as u64 + 1,
-                    format!(
-                        "source `{}` has no time (expected `source time`)",
-                        String::from_utf8_lossy(tok)
-                    ),
-                ));
-            };
-            let time = &tok[sp + 1..];
-            let mut r = sp;
-            while r > 0 && is_space(tok[r - 1]) {
-                r -= 1;
-            }
-            let rest = &tok[..r];
-            let s0 = rest.iter().rposition(|&c| is_space(c)).map_or(0, |x| x + 1);
-            let source = &rest[s0..];
-            let tcol = (a + sp + 2) as u64;
-            if time.len() > 18 {
-                return Err((
-                    tcol,
-                    format!("time `{}` has more than 18 digits", lossy(time)),
-                ));
-            }
-            let mut v: i64 = 0;
-            for &d in time {
-                if !d.is_ascii_digit() {
+        if i >= n || line[i] == b',' {
+            match (prev, last) {
+                (Some(src), Some(time)) => push_pair(line, src, time, p, map, direct)?,
+                (None, Some(w)) => {
                     return Err((
-                        tcol,
-                        format!("time `{}` is not a non-negative integer", lossy(time)),
-                    ));
+                        w.start as u64 + 1,
+                        format!(
+                            "source `{}` has no time (expected `source time`)",
+                            lossy(&line[w.start..w.end])
+                        ),
+                    ))
                 }
-                v = v * 10 + i64::from(d - b'0');
+                _ => {}
             }
-            let next = p.names.len() as u32;
-            let key = numeric_key(source);
-            let id = if key == TEXT {
-                *map.text.entry(source).or_insert(next)
-            } else {
-                *map.num.entry(key).or_insert(next)
-            };
-            if id == next {
-                p.names.push(source);
-                p.keys.push(key);
+            if i >= n {
+                return Ok(());
             }
-            p.src.push(id);
-            p.time.push(v);
-            let digits = time.len() as u8;
-            p.digits.push(digits);
-            p.max_digits = p.max_digits.max(digits);
+            i += 1;
+            (prev, last) = (None, None);
+            continue;
         }
-        i = end + 1;
+        let start = i;
+        let mut value = 0u64;
+        let mut digits_only = true;
+        while i < n {
+            let b = line[i];
+            if b == b',' || is_space(b) {
+                break;
+            }
+            let d = b.wrapping_sub(b'0');
+            if d < 10 {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+            } else {
+                digits_only = false;
+            }
+            i += 1;
+        }
+        prev = last;
+        last = Some(Word {
+            start,
+            end: i,
+            value,
+            digits_only,
+        });
     }
+}
+
+/// Records one `source time` pair.
+fn push_pair<'a>(
+    line: &'a [u8],
+    src: Word,
+    time: Word,
+    p: &mut Piece<'a>,
+    map: &mut Interner<'a>,
+    direct: &mut Vec<u32>,
+) -> Result<(), (u64, String)> {
+    let tlen = time.end - time.start;
+    let tcol = time.start as u64 + 1;
+    if !time.digits_only {
+        return Err((
+            tcol,
+            format!(
+                "time `{}` is not a non-negative integer",
+                lossy(&line[time.start..time.end])
+            ),
+        ));
+    }
+    if tlen > 18 {
+        return Err((
+            tcol,
+            format!(
+                "time `{}` has more than 18 digits",
+                lossy(&line[time.start..time.end])
+            ),
+        ));
+    }
+    let source = &line[src.start..src.end];
+    let slen = src.end - src.start;
+    let key = if src.digits_only && slen <= 19 && (slen == 1 || source[0] != b'0') {
+        src.value
+    } else {
+        TEXT
+    };
+    let next = p.names.len() as u32;
+    let id = if key < DIRECT_LIMIT {
+        let k = key as usize;
+        if k >= direct.len() {
+            direct.resize((k + 1).next_power_of_two(), 0);
+        }
+        if direct[k] == 0 {
+            direct[k] = next + 1;
+        }
+        direct[k] - 1
+    } else if key == TEXT {
+        *map.text.entry(source).or_insert(next)
+    } else {
+        *map.num.entry(key).or_insert(next)
+    };
+    if id == next {
+        p.names.push(source);
+        p.keys.push(key);
+    }
+    p.src.push(id);
+    p.time.push(time.value as i64);
+    p.digits.push(tlen as u8);
+    p.max_digits = p.max_digits.max(tlen as u8);
     Ok(())
 }
 
@@ -365,8 +428,8 @@ mod tests {
     fn numeric_and_text_names_do_not_collide() {
         let c = load("1 5,01 6,x 7\n1 1,01 2\n").unwrap();
         assert_eq!(c.source_names(), &["1", "01", "x"]);
-        assert_eq!(super::numeric_key(b"18446744073709551615"), super::TEXT);
-        assert_eq!(super::numeric_key(b"0"), 0);
+        let c = load("18446744073709551615 1,18446744073709551616 2,0 3,4194304 4\n").unwrap();
+        assert_eq!(c.n_sources(), 4);
     }
 
     #[test]
