@@ -1,0 +1,75 @@
+//! The parsed form of one e-mail message.
+
+use serde::{Deserialize, Serialize};
+
+/// A mailbox: display name and address (the address is lowercased).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Address {
+    /// Display name, decoded from RFC 2047 words; `None` when absent.
+    pub name: Option<String>,
+    /// The address, trimmed and lowercased, e.g. `help@shop.example`.
+    pub email: String,
+}
+
+impl Address {
+    /// The part after the last `@`, lowercased; `None` when there is none.
+    pub fn domain(&self) -> Option<&str> {
+        let (_, domain) = self.email.rsplit_once('@')?;
+        let domain = domain.trim_end_matches('.');
+        (!domain.is_empty()).then_some(domain)
+    }
+}
+
+/// What is known of one attachment (its bytes are not kept here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentMeta {
+    /// File name from Content-Disposition or Content-Type, if any.
+    pub filename: Option<String>,
+    /// `type/subtype`, lowercased, e.g. `application/pdf`.
+    pub content_type: String,
+    /// Decoded size in bytes.
+    pub size: usize,
+}
+
+/// One e-mail message, parsed from an `.eml` file or an mbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailMessage {
+    /// Message-ID without angle brackets or whitespace; `None` when absent.
+    pub message_id: Option<String>,
+    /// First id of In-Reply-To, sanitized.
+    pub in_reply_to: Option<String>,
+    /// References, oldest first, sanitized.
+    pub references: Vec<String>,
+    /// Subject as written (encoded words decoded); empty when absent.
+    pub subject: String,
+    /// Subject without reply/forward prefixes and list tags, whitespace collapsed.
+    pub normalized_subject: String,
+    /// The sender.
+    pub from: Address,
+    /// Primary recipients.
+    pub to: Vec<Address>,
+    /// Copied recipients.
+    pub cc: Vec<Address>,
+    /// Date in RFC 3339 UTC (`2025-11-24T09:30:00Z`); `None` when absent or invalid.
+    pub date: Option<String>,
+    /// Plain-text body: text/plain parts, or the HTML body converted to text.
+    pub text: String,
+    /// Attachments, in MIME order.
+    pub attachments: Vec<AttachmentMeta>,
+    /// Hex SHA-256 of the raw message (CRLF folded to LF), for de-duplication.
+    pub raw_digest: String,
+}
+
+impl MailMessage {
+    /// Everyone on the message: sender, then To, then Cc.
+    pub fn participants(&self) -> impl Iterator<Item = &Address> {
+        std::iter::once(&self.from)
+            .chain(self.to.iter())
+            .chain(self.cc.iter())
+    }
+
+    /// Whether the message refers to an earlier one (In-Reply-To or References).
+    pub fn has_references(&self) -> bool {
+        self.in_reply_to.is_some() || !self.references.is_empty()
+    }
+}
