@@ -7,7 +7,7 @@ use super::message::{Address, MailMessage};
 /// Cc recipient who is not. `None` when everyone on the message is `me`.
 pub fn vendor_domain(message: &MailMessage, me: &[String]) -> Option<String> {
     let mine: Vec<String> = me.iter().map(|a| a.trim().to_lowercase()).collect();
-    let is_mine = |a: &Address| mine.iter().any(|m| *m == a.email);
+    let is_mine = |a: &Address| mine.contains(&a.email);
     message
         .participants()
         .filter(|a| !is_mine(a))
