@@ -196,7 +196,7 @@ fn mbox_failures_are_reported_and_the_rest_imports() {
     assert_eq!(parsed.len(), 3);
     let batch = prepare_import(parsed, |_| false);
     assert_eq!(batch.messages.len(), 1);
-    assert_eq!(batch.messages[0].0, 0);
+    assert_eq!(batch.upload_index, vec![0]);
     let failed: Vec<_> = batch
         .report
         .failed
@@ -212,7 +212,7 @@ fn re_import_skips_duplicates() {
     let stored: Vec<String> = first
         .messages
         .iter()
-        .map(|(_, m)| m.raw_digest.clone())
+        .map(|m| m.raw_digest.clone())
         .collect();
     let mut again = prepare_import(
         parse_mbox(MBOX_FIVE.as_bytes()).into_iter().chain([
@@ -222,7 +222,7 @@ fn re_import_skips_duplicates() {
         |d| stored.iter().any(|s| s == d),
     );
     assert_eq!(again.messages.len(), 1);
-    assert_eq!(again.messages[0].0, 5);
+    assert_eq!(again.upload_index, vec![5]);
     let skipped: Vec<_> = again
         .report
         .skipped_duplicates
@@ -259,4 +259,20 @@ fn vendor_domain_is_the_other_party() {
     );
     let to_self = parse("From: jane@mail.example\nTo: JANE@mail.example\n\nnote\n");
     assert_eq!(vendor_domain(&to_self, &me), None);
+}
+
+#[test]
+fn latin1_encoded_words_in_subject_and_name() {
+    let m = parse(
+        "From: =?ISO-8859-1?Q?J=FCrgen_M=FCller?= <J.Mueller@Laden.Example>\n\
+         To: jane@mail.example\n\
+         Subject: =?ISO-8859-1?Q?R=E9p=3A_Votre_commande?= =?UTF-8?B?4pyT?=\n\
+         \n\
+         Merci\n",
+    );
+    assert_eq!(m.from.name.as_deref(), Some("J\u{fc}rgen M\u{fc}ller"));
+    assert_eq!(m.from.email, "j.mueller@laden.example");
+    assert_eq!(m.subject, "R\u{e9}p: Votre commande\u{2713}");
+    assert_eq!(m.normalized_subject, "Votre commande\u{2713}");
+    assert_eq!(m.date, None);
 }

@@ -84,8 +84,10 @@ impl ImportReport {
 /// Parsed messages ready to store, and the report so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportBatch {
-    /// New messages, each with its index in the upload.
-    pub messages: Vec<(usize, MailMessage)>,
+    /// New messages, ready for [`thread_messages`](super::thread_messages).
+    pub messages: Vec<MailMessage>,
+    /// For each entry of `messages`, its index in the upload.
+    pub upload_index: Vec<usize>,
     /// Failures and duplicates filled in; `imported` is left for the caller
     /// to count as it stores each message.
     pub report: ImportReport,
@@ -110,7 +112,8 @@ where
                 if already_stored(&message.raw_digest) || !seen.insert(message.raw_digest.clone()) {
                     batch.report.record_duplicate(index, &message);
                 } else {
-                    batch.messages.push((index, message));
+                    batch.messages.push(message);
+                    batch.upload_index.push(index);
                 }
             }
         }

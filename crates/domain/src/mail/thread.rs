@@ -23,6 +23,30 @@ pub struct MailThread {
     pub participants: Vec<Address>,
 }
 
+impl MailThread {
+    /// Ids this thread's messages refer to (References, In-Reply-To) that are
+    /// not in the thread: look them up among stored messages to attach the
+    /// thread to a conversation imported earlier.
+    pub fn outside_references(&self, messages: &[MailMessage]) -> Vec<String> {
+        let members: Vec<&MailMessage> = self
+            .messages
+            .iter()
+            .filter_map(|i| messages.get(*i))
+            .collect();
+        let inside: HashSet<&str> = members
+            .iter()
+            .filter_map(|m| m.message_id.as_deref())
+            .collect();
+        let mut seen = HashSet::new();
+        members
+            .iter()
+            .flat_map(|m| m.references.iter().chain(m.in_reply_to.iter()))
+            .filter(|id| !inside.contains(id.as_str()) && seen.insert(id.as_str()))
+            .cloned()
+            .collect()
+    }
+}
+
 /// The id each message is threaded under: its Message-ID; for the second and
 /// later copies of a Message-ID, and for messages without one, a synthetic id
 /// under `slingshot.invalid` built from the raw digest (stable on re-import).
@@ -107,6 +131,14 @@ impl Containers {
 
     /// Whether `ancestor` is `c` or above it.
     fn is_ancestor(&self, ancestor: usize, c: usize) -> bool {
+        if ancestor != c
+            && self
+                .list
+                .get(ancestor)
+                .is_some_and(|a| a.children.is_empty())
+        {
+            return false; // a leaf is nobody's ancestor: keeps long chains linear
+        }
         let mut cur = Some(c);
         let mut steps = 0;
         while let Some(x) = cur {

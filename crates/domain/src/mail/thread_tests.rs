@@ -238,3 +238,40 @@ fn no_messages_no_threads_and_undated_last() {
     ];
     assert_eq!(groups(&thread_messages(&messages)), vec![vec![1, 0]]);
 }
+
+#[test]
+fn outside_references_point_to_earlier_imports() {
+    let messages = parse_all(&[SUPPORT_3, SUPPORT_4]);
+    let threads = thread_messages(&messages);
+    assert_eq!(groups(&threads), vec![vec![0, 1]]);
+    assert_eq!(
+        threads[0].outside_references(&messages),
+        vec![
+            "CAJ7x-support-1@mail.example",
+            "case-88.1@support.northwind.example"
+        ]
+    );
+}
+
+#[test]
+fn a_long_chain_threads_quickly() {
+    let ids: Vec<String> = (0..3000).map(|i| format!("c{i}@shop.example")).collect();
+    let messages: Vec<MailMessage> = (0..3000usize)
+        .map(|i| {
+            let refs: Vec<&str> = ids[i.saturating_sub(200)..i]
+                .iter()
+                .map(String::as_str)
+                .collect();
+            msg(
+                Some(&ids[i]),
+                &refs,
+                "Re: chain",
+                &format!("2025-01-01T00:{:02}:{:02}Z", i / 60 % 60, i % 60),
+                "x@shop.example",
+            )
+        })
+        .collect();
+    let threads = thread_messages(&messages);
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0].parents[1], Some(threads[0].messages[0]));
+}
