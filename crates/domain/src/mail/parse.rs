@@ -9,15 +9,18 @@ use super::message::{Address, AttachmentMeta, MailMessage};
 use super::subject::normalize_subject;
 use super::MailError;
 
-/// Parses one `.eml` message. A leading mbox `From ` envelope line is ignored.
+/// Parses one `.eml` message. A leading mbox `From ` envelope line and leading
+/// blank lines are ignored.
 ///
 /// Fails, with the reason, on empty input, input that does not start with
 /// header fields, binary data in the headers, or a missing sender.
 pub fn parse_eml(raw: &[u8]) -> Result<MailMessage, MailError> {
     let raw = skip_envelope_line(raw);
-    if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err(MailError::Empty);
-    }
+    let start = raw
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .ok_or(MailError::Empty)?;
+    let raw = raw.get(start..).unwrap_or_default();
     check_header_section(raw)?;
     let parsed = MessageParser::default()
         .parse(raw)
@@ -73,13 +76,8 @@ fn skip_envelope_line(raw: &[u8]) -> &[u8] {
     }
 }
 
-/// The header section must start with a field (`Name:`) and hold no NUL bytes.
+/// The header section must hold a field (`Name: value`) and no NUL bytes.
 fn check_header_section(raw: &[u8]) -> Result<(), MailError> {
-    let start = raw
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(raw.len());
-    let raw = raw.get(start..).unwrap_or_default();
     let header_end = find(raw, b"\n\r\n")
         .or_else(|| find(raw, b"\n\n"))
         .unwrap_or(raw.len());
@@ -87,12 +85,14 @@ fn check_header_section(raw: &[u8]) -> Result<(), MailError> {
     if headers.contains(&0) {
         return Err(MailError::Binary);
     }
-    let first_line = headers.split(|b| *b == b'\n').next().unwrap_or_default();
-    let name_len = first_line
-        .iter()
-        .take_while(|b| b.is_ascii_graphic() && **b != b':')
-        .count();
-    if name_len == 0 || first_line.get(name_len) != Some(&b':') {
+    let is_field = |line: &[u8]| {
+        let name_len = line
+            .iter()
+            .take_while(|b| b.is_ascii_graphic() && **b != b':')
+            .count();
+        name_len > 0 && line.get(name_len) == Some(&b':')
+    };
+    if !headers.split(|b| *b == b'\n').any(is_field) {
         return Err(MailError::NoHeaders);
     }
     Ok(())

@@ -257,6 +257,11 @@ fn vendor_domain_is_the_other_party() {
         vendor_domain(&parse(FORWARDED), &me).as_deref(),
         Some("home.example")
     );
+    let tagged = parse("From: jane+northwind@mail.example\nTo: help@northwind.example\n\nhi\n");
+    assert_eq!(
+        vendor_domain(&tagged, &me).as_deref(),
+        Some("northwind.example")
+    );
     let to_self = parse("From: jane@mail.example\nTo: JANE@mail.example\n\nnote\n");
     assert_eq!(vendor_domain(&to_self, &me), None);
 }
@@ -275,4 +280,14 @@ fn latin1_encoded_words_in_subject_and_name() {
     assert_eq!(m.subject, "R\u{e9}p: Votre commande\u{2713}");
     assert_eq!(m.normalized_subject, "Votre commande\u{2713}");
     assert_eq!(m.date, None);
+}
+
+#[test]
+fn leading_blank_lines_and_a_preamble_line_are_tolerated() {
+    let m = parse(&format!("\r\n\n{SUPPORT_1}"));
+    assert_eq!(m.raw_digest, parse(SUPPORT_1).raw_digest);
+    let outlook = parse(&format!(
+        "Microsoft Mail Internet Headers Version 2.0\n{SUPPORT_1}"
+    ));
+    assert_eq!(outlook.from.email, "jane@mail.example");
 }
