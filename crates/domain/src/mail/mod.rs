@@ -2,6 +2,20 @@
 //! find the vendor's domain, and report what was imported.
 //!
 //! Pure functions over bytes and values; the server does the I/O.
+//!
+//! ```
+//! use slingshot_domain::mail::{parse_mbox, prepare_import, thread_messages, vendor_domain};
+//!
+//! let mbox = b"From a@shop.example Mon Nov  3 09:15:00 2025\n\
+//!     From: Shop <a@shop.example>\nTo: me@mail.example\nSubject: Order 1\n\
+//!     Message-ID: <1@shop.example>\n\nThanks!\n";
+//! let batch = prepare_import(parse_mbox(mbox), |_digest| false); // true: already stored
+//! assert!(batch.report.failed.is_empty());
+//! let threads = thread_messages(&batch.messages);
+//! assert_eq!(threads[0].subject, "Order 1");
+//! let me = ["me@mail.example".to_string()];
+//! assert_eq!(vendor_domain(&batch.messages[0], &me).as_deref(), Some("shop.example"));
+//! ```
 
 mod error;
 mod ids;

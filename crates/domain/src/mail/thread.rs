@@ -47,9 +47,10 @@ impl MailThread {
     }
 }
 
-/// The id each message is threaded under: its Message-ID; for the second and
-/// later copies of a Message-ID, and for messages without one, a synthetic id
-/// under `slingshot.invalid` built from the raw digest (stable on re-import).
+/// The id each message is threaded under, one per message and all distinct:
+/// its Message-ID; for a message without one, `<raw_digest>@slingshot.invalid`
+/// (stable on re-import); for a later copy of an id already taken,
+/// `<raw_digest>.<index>.<n>@dup.slingshot.invalid`.
 pub fn effective_message_ids(messages: &[MailMessage]) -> Vec<String> {
     let mut seen = HashSet::new();
     messages
