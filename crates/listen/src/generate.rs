@@ -113,7 +113,13 @@ pub fn generate<W: Write>(
         let last = (first + batch).min(chunks);
         let bufs: Vec<(Vec<u8>, u64)> = (first..last)
             .into_par_iter()
-            .map(|c| gen_chunk(params, mult, c))
+            .map_init(
+                || Marks {
+                    tag: 0,
+                    seen: vec![0; params.sources as usize],
+                },
+                |marks, c| gen_chunk(params, mult, c, marks),
+            )
             .collect();
         for (buf, p) in bufs {
             out.write_all(&buf)
@@ -141,8 +147,14 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
+/// Per thread: which sources the current cascade already has (`seen[r] == tag`).
+struct Marks {
+    tag: u32,
+    seen: Vec<u32>,
+}
+
 /// One chunk of cascades as text, and its number of participations.
-fn gen_chunk(p: &GenParams, mult: u64, chunk: u64) -> (Vec<u8>, u64) {
+fn gen_chunk(p: &GenParams, mult: u64, chunk: u64, marks: &mut Marks) -> (Vec<u8>, u64) {
     let n = u64::from(p.sources);
     let mut rng = Rng::new(p.seed, chunk + 1);
     let lo = chunk * CHUNK;
@@ -158,14 +170,18 @@ fn gen_chunk(p: &GenParams, mult: u64, chunk: u64) -> (Vec<u8>, u64) {
         ((n as f64).powf(one_minus) - 1.0) / one_minus
     };
     let mut out = Vec::with_capacity(((hi - lo) as f64 * p.mean_size * 18.0) as usize);
-    let mut seen: rustc_hash::FxHashSet<u64> = rustc_hash::FxHashSet::default();
     let mut members: Vec<u64> = Vec::new();
     let mut parts = 0u64;
     for _ in lo..hi {
         let u = 1.0 - rng.unit();
         let size = (1.0 + lambda * (u.powf(-1.0 / alpha) - 1.0)).floor();
         let size = (size.clamp(1.0, max_size as f64)) as u64;
-        seen.clear();
+        if marks.tag == u32::MAX {
+            marks.seen.fill(0);
+            marks.tag = 0;
+        }
+        marks.tag += 1;
+        let tag = marks.tag;
         members.clear();
         let mut tries = 0u64;
         while (members.len() as u64) < size {
@@ -182,8 +198,11 @@ fn gen_chunk(p: &GenParams, mult: u64, chunk: u64) -> (Vec<u8>, u64) {
                 };
                 ((x as u64).max(1) - 1).min(n - 1)
             };
-            if seen.insert(r) {
-                members.push(r);
+            if let Some(m) = marks.seen.get_mut(r as usize) {
+                if *m != tag {
+                    *m = tag;
+                    members.push(r);
+                }
             }
         }
         for i in (1..members.len()).rev() {

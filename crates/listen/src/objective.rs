@@ -311,13 +311,34 @@ impl<'a> Problem<'a> {
     pub fn apply(&self, s: u32, cur: &mut Cur) {
         let (a, b) = self.range(s);
         let cas = &self.cascade[a..b];
-        for (i, &c) in cas.iter().enumerate() {
-            let w = match &self.weights {
-                Weights::Unit => 1.0,
-                Weights::Real(w) => w[a + i],
-                Weights::Count(w) => w[a + i] as f32,
-            };
-            cur.raise(c, w);
+        match (&self.weights, cur) {
+            (Weights::Unit, Cur::Flags(f)) => {
+                for &c in cas {
+                    f[c as usize] = 1;
+                }
+            }
+            (Weights::Count(w), Cur::Small(v)) => {
+                for (&c, &x) in cas.iter().zip(&w[a..b]) {
+                    let slot = &mut v[c as usize];
+                    *slot = (*slot).max(x as u16);
+                }
+            }
+            (Weights::Real(w), Cur::Real(v)) => {
+                for (&c, &x) in cas.iter().zip(&w[a..b]) {
+                    let slot = &mut v[c as usize];
+                    *slot = slot.max(x);
+                }
+            }
+            (weights, cur) => {
+                for (i, &c) in cas.iter().enumerate() {
+                    let w = match weights {
+                        Weights::Unit => 1.0,
+                        Weights::Real(w) => w[a + i],
+                        Weights::Count(w) => w[a + i] as f32,
+                    };
+                    cur.raise(c, w);
+                }
+            }
         }
     }
 
