@@ -112,7 +112,8 @@ struct Container {
 struct Containers {
     list: Vec<Container>,
     by_id: HashMap<String, usize>,
-    of_message: HashMap<usize, usize>,
+    /// The container of message `i`, at `i` (messages are added in order).
+    of_message: Vec<usize>,
 }
 
 impl Containers {
@@ -175,7 +176,7 @@ impl Containers {
         if let Some(c) = self.list.get_mut(me) {
             c.message = Some(index);
         }
-        self.of_message.insert(index, me);
+        self.of_message.push(me);
         let real_id = message.message_id.as_deref();
         let mut refs: Vec<&str> = message.references.iter().map(String::as_str).collect();
         if let Some(irt) = message.in_reply_to.as_deref() {
@@ -231,7 +232,7 @@ impl Containers {
 
     /// The nearest ancestor of message `index` that holds a message.
     fn parent_message(&self, index: usize) -> Option<usize> {
-        let mut cur = self.of_message.get(&index).and_then(|c| self.parent(*c));
+        let mut cur = self.of_message.get(index).and_then(|c| self.parent(*c));
         let mut steps = 0;
         while let Some(c) = cur {
             if let Some(m) = self.list.get(c).and_then(|x| x.message) {
