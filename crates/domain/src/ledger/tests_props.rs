@@ -1,0 +1,1 @@
+//! Property tests: any single alteration is detected, at the right entry.
