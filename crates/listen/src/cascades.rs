@@ -91,7 +91,12 @@ impl Staging {
     }
 
     /// Pads, deduplicates, orders and transposes into a [`Cascades`].
-    pub fn finish(mut self, file: &str) -> Result<Cascades, ListenError> {
+    pub fn finish(self, file: &str) -> Result<Cascades, ListenError> {
+        self.finish_with(file, 1 << 20)
+    }
+
+    /// As [`Staging::finish`], transposing in blocks of about `block` participations.
+    fn finish_with(mut self, file: &str, block: u64) -> Result<Cascades, ListenError> {
         self.end_cascade();
         let n_cascades = self.starts.len().saturating_sub(1);
         if n_cascades == 0 {
@@ -164,7 +169,7 @@ impl Staging {
             .collect();
         let names = std::mem::take(&mut self.names);
         drop(self);
-        transpose(names, &mut parts)
+        transpose(names, &mut parts, block)
     }
 }
 
@@ -236,7 +241,11 @@ fn emit(
 }
 
 /// Renumbers sources by first appearance and builds the source-major arrays.
-fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, ListenError> {
+fn transpose(
+    names: Vec<String>,
+    parts: &mut [Finished],
+    block: u64,
+) -> Result<Cascades, ListenError> {
     let n_old = names.len();
     let mut remap = vec![u32::MAX; n_old];
     let mut counts: Vec<u64> = Vec::with_capacity(n_old);
@@ -281,64 +290,108 @@ fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, Lis
         sizes.append(&mut part.sizes);
         spans.append(&mut part.spans);
     }
-    // Scatter into one packed array (one cache miss per participation instead of three), each
-    // thread filling the participations of its own range of sources, then split it.
-    let mut packed: Vec<[u32; 3]> = vec![[0; 3]; total];
-    let threads = rayon::current_num_threads().max(1);
-    let mut cuts = vec![0usize];
-    for t in 1..threads {
-        let target = (total as u64) * t as u64 / threads as u64;
-        let s = offsets.partition_point(|&o| o < target).min(n_sources);
-        if s > *cuts.last().unwrap_or(&0) {
-            cuts.push(s);
-        }
+    // Two-pass scatter, so that writes stay within cache- and TLB-sized windows however many
+    // sources there are. Pass 1 moves each participation, in cascade order, into the region of its
+    // *block* of sources (blocks of about 2^20 participations); pass 2 orders each block's region
+    // by source into the final arrays.
+    let blocks = source_blocks(&offsets, block);
+    let n_blocks = blocks.len() - 1;
+    let mut block_of = vec![0u32; n_sources];
+    for b in 0..n_blocks {
+        block_of[blocks[b]..blocks[b + 1]].fill(b as u32);
     }
-    cuts.push(n_sources);
-    let mut jobs = Vec::new();
-    let mut rest = &mut packed[..];
-    for w in cuts.windows(2) {
-        let (lo, hi) = (w[0], w[1]);
-        let len = (offsets[hi] - offsets[lo]) as usize;
-        let (mine, r) = std::mem::take(&mut rest).split_at_mut(len);
-        rest = r;
-        jobs.push((lo, hi, mine));
-    }
-    let parts_ref: &[Finished] = parts;
-    let offsets_ref = &offsets;
-    let sizes_ref = &sizes;
-    jobs.into_par_iter().for_each(|(lo, hi, out)| {
-        let base = offsets_ref[lo];
-        let mut cursor: Vec<u64> = offsets_ref[lo..hi].iter().map(|&o| o - base).collect();
-        let (lo32, hi32) = (lo as u32, hi as u32);
-        for (part, &(first, count)) in parts_ref.iter().zip(bases.iter()) {
-            let mut i = 0usize;
-            for (j, &size) in sizes_ref[first as usize..first as usize + count]
-                .iter()
-                .enumerate()
-            {
-                let cid = first + j as u32;
-                for (rank, (&s, &dt)) in part.src[i..i + size as usize]
-                    .iter()
-                    .zip(&part.dt[i..i + size as usize])
-                    .enumerate()
-                {
-                    if s >= lo32 && s < hi32 {
-                        let k = (s - lo32) as usize;
-                        let at = cursor[k] as usize;
-                        cursor[k] += 1;
-                        out[at] = [cid, dt.to_bits(), size - rank as u32];
-                    }
-                }
-                i += size as usize;
+    let mut packed: Vec<[u32; 4]> = vec![[0; 4]; total];
+    {
+        // One job per thread: a run of blocks with about equal participations.
+        let threads = rayon::current_num_threads().max(1);
+        let mut cuts = vec![0usize];
+        for t in 1..threads {
+            let target = (total as u64) * t as u64 / threads as u64;
+            let b = blocks
+                .partition_point(|&s| offsets[s] < target)
+                .min(n_blocks);
+            if b > *cuts.last().unwrap_or(&0) {
+                cuts.push(b);
             }
         }
-    });
+        cuts.push(n_blocks);
+        let mut jobs = Vec::new();
+        let mut rest = &mut packed[..];
+        for w in cuts.windows(2) {
+            let (b_lo, b_hi) = (w[0], w[1]);
+            let len = (offsets[blocks[b_hi]] - offsets[blocks[b_lo]]) as usize;
+            let (mine, r) = std::mem::take(&mut rest).split_at_mut(len);
+            rest = r;
+            jobs.push((b_lo, b_hi, mine));
+        }
+        let parts_ref: &[Finished] = parts;
+        let (offsets_ref, sizes_ref, blocks_ref, block_of_ref) =
+            (&offsets, &sizes, &blocks, &block_of);
+        jobs.into_par_iter().for_each(|(b_lo, b_hi, out)| {
+            let base = offsets_ref[blocks_ref[b_lo]];
+            let mut cursor: Vec<u64> = (b_lo..b_hi)
+                .map(|b| offsets_ref[blocks_ref[b]] - base)
+                .collect();
+            let (lo32, hi32) = (blocks_ref[b_lo] as u32, blocks_ref[b_hi] as u32);
+            for (part, &(first, count)) in parts_ref.iter().zip(bases.iter()) {
+                let mut i = 0usize;
+                for (j, &size) in sizes_ref[first as usize..first as usize + count]
+                    .iter()
+                    .enumerate()
+                {
+                    let cid = first + j as u32;
+                    let n = size as usize;
+                    for (rank, (&s, &dt)) in part.src[i..i + n]
+                        .iter()
+                        .zip(&part.dt[i..i + n])
+                        .enumerate()
+                    {
+                        if s >= lo32 && s < hi32 {
+                            let k = block_of_ref[s as usize] as usize - b_lo;
+                            let at = cursor[k] as usize;
+                            cursor[k] += 1;
+                            out[at] = [s, cid, dt.to_bits(), size - rank as u32];
+                        }
+                    }
+                    i += n;
+                }
+            }
+        });
+    }
     for part in parts.iter_mut() {
         *part = Finished::default();
     }
-    let cascade: Vec<u32> = packed.par_iter().map(|x| x[0]).collect();
-    let dt: Vec<f32> = packed.par_iter().map(|x| f32::from_bits(x[1])).collect();
-    let pa: Vec<u32> = packed.par_iter().map(|x| x[2]).collect();
+    drop(block_of);
+    let mut cascade = vec![0u32; total];
+    let mut dt = vec![0f32; total];
+    let mut pa = vec![0u32; total];
+    {
+        let mut jobs = Vec::with_capacity(n_blocks);
+        let (mut rc, mut rd, mut rp) = (&mut cascade[..], &mut dt[..], &mut pa[..]);
+        for b in 0..n_blocks {
+            let len = (offsets[blocks[b + 1]] - offsets[blocks[b]]) as usize;
+            let (c, x) = std::mem::take(&mut rc).split_at_mut(len);
+            let (d, y) = std::mem::take(&mut rd).split_at_mut(len);
+            let (p, z) = std::mem::take(&mut rp).split_at_mut(len);
+            (rc, rd, rp) = (x, y, z);
+            jobs.push((b, c, d, p));
+        }
+        let (packed_ref, offsets_ref, blocks_ref) = (&packed, &offsets, &blocks);
+        jobs.into_par_iter().for_each(|(b, c, d, p)| {
+            let (s_lo, s_hi) = (blocks_ref[b], blocks_ref[b + 1]);
+            let base = offsets_ref[s_lo];
+            let mut cursor: Vec<u64> = offsets_ref[s_lo..s_hi].iter().map(|&o| o - base).collect();
+            let region = &packed_ref[base as usize..offsets_ref[s_hi] as usize];
+            for e in region {
+                let k = e[0] as usize - s_lo;
+                let at = cursor[k] as usize;
+                cursor[k] += 1;
+                c[at] = e[1];
+                d[at] = f32::from_bits(e[2]);
+                p[at] = e[3];
+            }
+        });
+    }
     drop(packed);
     let (dt_total, pa_total): (Vec<f64>, Vec<f64>) = (0..n_sources)
         .into_par_iter()
@@ -360,6 +413,21 @@ fn transpose(names: Vec<String>, parts: &mut [Finished]) -> Result<Cascades, Lis
         dt_total,
         pa_total,
     })
+}
+
+/// Cuts the sources into ranges of about `target` participations (at least one source each).
+fn source_blocks(offsets: &[u64], target: u64) -> Vec<usize> {
+    let n = offsets.len() - 1;
+    let mut blocks = vec![0usize];
+    while let Some(&last) = blocks.last() {
+        if last >= n {
+            break;
+        }
+        let want = offsets[last] + target;
+        let next = offsets.partition_point(|&o| o < want).clamp(last + 1, n);
+        blocks.push(next);
+    }
+    blocks
 }
 
 impl Cascades {
@@ -497,6 +565,35 @@ mod tests {
         assert_eq!(c.cascade, vec![0, 2, 0, 1, 2]);
         assert_eq!(c.dt_total[1], 0.0 + 1.0 + 1.0);
         assert_eq!(c.pa_total[0], 2.0 + 1.0);
+    }
+
+    #[test]
+    fn transposing_in_many_blocks_gives_the_same_arrays() {
+        let text = {
+            let p = crate::GenParams {
+                sources: 300,
+                cascades: 4000,
+                seed: 5,
+                ..Default::default()
+            };
+            let mut v = Vec::new();
+            crate::generate(&p, &mut v, &crate::NoProgress).unwrap();
+            v
+        };
+        let stage =
+            || crate::read_text::read_text(&text[..], "t", None, &crate::NoProgress).unwrap();
+        let a = stage().finish("t").unwrap();
+        let b = stage().finish_with("t", 7).unwrap();
+        assert_eq!(a.names, b.names);
+        assert_eq!(a.offsets, b.offsets);
+        assert_eq!(a.cascade, b.cascade);
+        assert_eq!(a.dt, b.dt);
+        assert_eq!(a.pa, b.pa);
+        assert!(source_blocks(&b.offsets, 7).len() > 100);
+        for s in 0..a.n_sources() {
+            let l = &a.cascade[a.offsets[s] as usize..a.offsets[s + 1] as usize];
+            assert!(l.windows(2).all(|w| w[0] < w[1]));
+        }
     }
 
     #[test]

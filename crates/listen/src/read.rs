@@ -81,7 +81,7 @@ pub fn load_path(
     let file = File::open(path).map_err(|e| ListenError::io(&name, e))?;
     let total = file.metadata().ok().map(|m| m.len());
     progress.start(total);
-    let result = load_inner(file, format, &name, progress);
+    let result = load_inner(file, format, &name, total, progress);
     progress.finish();
     result
 }
@@ -94,7 +94,7 @@ pub fn load_reader<R: Read>(
     progress: &dyn Progress,
 ) -> Result<Cascades, ListenError> {
     progress.start(None);
-    let result = load_inner(reader, format, name, progress);
+    let result = load_inner(reader, format, name, None, progress);
     progress.finish();
     result
 }
@@ -103,10 +103,11 @@ fn load_inner<R: Read>(
     reader: R,
     format: Format,
     name: &str,
+    size_hint: Option<u64>,
     progress: &dyn Progress,
 ) -> Result<Cascades, ListenError> {
     let staging = match format {
-        Format::Text => crate::read_text::read_text(reader, name, progress)?,
+        Format::Text => crate::read_text::read_text(reader, name, size_hint, progress)?,
         Format::Csv => crate::read_csv::read_delimited(reader, b',', name, progress)?,
         Format::Tsv => crate::read_csv::read_delimited(reader, b'\t', name, progress)?,
         Format::Jsonl => crate::read_jsonl::read_jsonl(reader, name, progress)?,

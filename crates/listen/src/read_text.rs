@@ -28,6 +28,8 @@ struct Interner<'a> {
 /// Name tables of the whole file.
 #[derive(Default)]
 struct Global {
+    /// Numeric name below [`DIRECT_LIMIT`] -> id + 1 (0 = absent).
+    direct: Vec<u32>,
     num: FxHashMap<u64, u32>,
     text: FxHashMap<Box<[u8]>, u32>,
 }
@@ -56,12 +58,21 @@ struct Piece<'a> {
 pub(crate) fn read_text<R: Read>(
     mut reader: R,
     name: &str,
+    size_hint: Option<u64>,
     progress: &dyn Progress,
 ) -> Result<Staging, ListenError> {
     let mut st = Staging {
         starts: vec![0],
         ..Staging::default()
     };
+    if let Some(bytes) = size_hint {
+        // About one participation per 16 bytes; reserving avoids copying the arrays as they grow.
+        let guess = usize::try_from(bytes / 16).unwrap_or(0).min(1 << 32);
+        st.src.reserve(guess);
+        st.time.reserve(guess);
+        st.digits.reserve(guess);
+        st.starts.reserve(guess / 16);
+    }
     let mut global = Global::default();
     let mut buf: Vec<u8> = Vec::new();
     let mut line_base = 0u64;
@@ -132,7 +143,12 @@ fn parse_block(
         }
         let mut local = Vec::with_capacity(piece.names.len());
         for (n, &key) in piece.names.iter().zip(&piece.keys) {
-            let known = if key == TEXT {
+            let known = if key < DIRECT_LIMIT {
+                match global.direct.get(key as usize) {
+                    Some(&v) if v > 0 => Some(v - 1),
+                    _ => None,
+                }
+            } else if key == TEXT {
                 global.text.get(*n).copied()
             } else {
                 global.num.get(&key).copied()
@@ -144,7 +160,13 @@ fn parse_block(
                         .ok()
                         .filter(|&id| id != u32::MAX)
                         .ok_or_else(|| ListenError::TooLarge("2^32 sources or more".into()))?;
-                    if key == TEXT {
+                    if key < DIRECT_LIMIT {
+                        let k = key as usize;
+                        if k >= global.direct.len() {
+                            global.direct.resize((k + 1).next_power_of_two(), 0);
+                        }
+                        global.direct[k] = id + 1;
+                    } else if key == TEXT {
                         global.text.insert((*n).into(), id);
                     } else {
                         global.num.insert(key, id);
