@@ -71,6 +71,7 @@ mod eval;
 mod generate;
 mod greedy;
 mod heap;
+mod helper;
 mod objective;
 mod read;
 mod read_csv;
