@@ -78,22 +78,16 @@ pub(crate) fn read_text<R: Read>(
     let mut line_base = 0u64;
     let mut eof = false;
     while !eof {
-        let old = buf.len();
-        buf.resize(old + BLOCK, 0);
-        let mut filled = old;
-        while filled < buf.len() {
-            match reader.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(ListenError::io(name, e)),
-            }
+        // Append up to BLOCK bytes without zero-filling the buffer first.
+        let got = reader
+            .by_ref()
+            .take(BLOCK as u64)
+            .read_to_end(&mut buf)
+            .map_err(|e| ListenError::io(name, e))?;
+        if got < BLOCK {
+            eof = true;
         }
-        buf.truncate(filled);
-        progress.advance((filled - old) as u64);
+        progress.advance(got as u64);
         let cut = if eof {
             buf.len()
         } else {
