@@ -3,7 +3,7 @@
 //! Source activity is Zipf-like (source of popularity rank `r` is drawn with weight `r^-a`), and
 //! cascade sizes are heavy-tailed (1 + a Lomax variable of shape `size_exponent`, mean
 //! `mean_size`, at most a quarter of the sources). Each cascade starts at a random time and its
-//! sources follow one another after heavy-tailed delays, in random order. Names are decimal
+//! sources follow one another after exponential delays (mean 10 minutes), in random order. Names are decimal
 //! numbers scrambled so that popularity does not follow the id. The output is the same for a
 //! given seed whatever the number of threads.
 
@@ -213,7 +213,7 @@ fn gen_chunk(p: &GenParams, mult: u64, chunk: u64, marks: &mut Marks) -> (Vec<u8
         for (i, &r) in members.iter().enumerate() {
             if i > 0 {
                 let u = 1.0 - rng.unit();
-                t += 1 + (60.0 * (u.powf(-1.0 / 1.2) - 1.0)).min(1e7) as u64;
+                t += 1 + (-600.0 * u.ln()).min(1e7) as u64;
                 out.push(b',');
             }
             push_u64(&mut out, (r * mult + 7) % n);
