@@ -125,7 +125,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 "Slingshot is ready at http://{addr} ({} ms)",
                 started.elapsed().as_millis()
             );
-            let state = AppState::new(store.clone(), config);
+            let master = config.load_master_key()?;
+            let state = AppState::new(store.clone(), config, master);
             slingshot_server::serve(listener, state, slingshot_server::shutdown_signal()).await?;
             store.close().await;
             Ok(())
@@ -175,7 +176,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Listen(args) => {
             // CPU-bound: run it off the async workers.
             let r = tokio::task::spawn_blocking(move || slingshot_listen::cli::run(args)).await;
-            r.map_err(|e| CliError::Usage(format!("listen stopped: {e}")))?.map_err(CliError::from)
+            r.map_err(|e| CliError::Usage(format!("listen stopped: {e}")))?
+                .map_err(CliError::from)
         }
     }
 }

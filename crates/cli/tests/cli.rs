@@ -18,7 +18,11 @@ fn slingshot(dir: &std::path::Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -27,7 +31,7 @@ fn migrate_demo_backup_and_admin() {
     let d = dir.path();
     let o = slingshot(d, &["migrate"]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("1 migration(s) applied"));
+    assert!(text(&o).contains("2 migration(s) applied"));
     assert!(d.join("slingshot-data/slingshot.db").exists());
     let o = slingshot(d, &["migrate"]);
     assert!(text(&o).contains("0 migration(s) applied"));
@@ -45,7 +49,16 @@ fn migrate_demo_backup_and_admin() {
     let o = slingshot(d, &["backup", "copy.db"]);
     assert!(!o.status.success() && text(&o).contains("already exists"));
     // The copy is a working database.
-    let o = slingshot(d, &["admin", "create", "root", "--database-url", &format!("sqlite://{}/copy.db", d.display())]);
+    let o = slingshot(
+        d,
+        &[
+            "admin",
+            "create",
+            "root",
+            "--database-url",
+            &format!("sqlite://{}/copy.db", d.display()),
+        ],
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("created instance administrator root"));
     let o = slingshot(d, &["admin", "create", "bob"]);
@@ -57,7 +70,11 @@ fn migrate_demo_backup_and_admin() {
 #[test]
 fn bad_configuration_is_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("slingshot.toml"), "listen = \"127.0.0.1:0\"\ndatabse_url = \"x\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("slingshot.toml"),
+        "listen = \"127.0.0.1:0\"\ndatabse_url = \"x\"\n",
+    )
+    .unwrap();
     let o = slingshot(dir.path(), &["migrate"]);
     assert!(!o.status.success());
     assert!(text(&o).contains("databse_url"), "{}", text(&o));
@@ -90,11 +107,18 @@ fn serve_answers_and_stops_on_sigterm() {
     }
     let addr = addr.expect("server printed its address");
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
-    assert!(resp.starts_with("HTTP/1.1 200") && resp.contains("ready"), "{resp}");
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(
+        resp.starts_with("HTTP/1.1 200") && resp.contains("ready"),
+        "{resp}"
+    );
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit after SIGTERM: {status:?}");

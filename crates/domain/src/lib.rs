@@ -5,6 +5,8 @@
 
 mod account;
 mod audit;
+pub mod conversation;
+pub mod entry_body;
 mod error;
 pub mod ledger;
 pub mod mail;

@@ -18,6 +18,12 @@ pub enum Scope {
     /// Read audit logs (the account's own, and those of organizations it owns).
     #[serde(rename = "audit:read")]
     AuditRead,
+    /// Read relationships, conversations and entries.
+    #[serde(rename = "ledger:read")]
+    LedgerRead,
+    /// Start relationships, open conversations, add entries, import and export.
+    #[serde(rename = "ledger:write")]
+    LedgerWrite,
 }
 
 impl Scope {
@@ -36,6 +42,8 @@ impl Scope {
             Self::OrgsRead => "orgs:read",
             Self::OrgsWrite => "orgs:write",
             Self::AuditRead => "audit:read",
+            Self::LedgerRead => "ledger:read",
+            Self::LedgerWrite => "ledger:write",
         }
     }
 
@@ -46,6 +54,8 @@ impl Scope {
             Self::OrgsRead => "read your organizations and their members",
             Self::OrgsWrite => "create organizations and manage members",
             Self::AuditRead => "read audit logs",
+            Self::LedgerRead => "read your relationships and conversations",
+            Self::LedgerWrite => "write to your relationships and conversations",
         }
     }
 
@@ -57,7 +67,8 @@ impl Scope {
             .ok_or_else(|| DomainError::UnknownValue {
                 kind: "scope",
                 value: s.to_owned(),
-                expected: "account:read, orgs:read, orgs:write, audit:read",
+                expected:
+                    "account:read, orgs:read, orgs:write, audit:read, ledger:read, ledger:write",
             })
     }
 }
@@ -80,7 +91,7 @@ impl Scopes {
             return Err(DomainError::UnknownValue {
                 kind: "scope list",
                 value: String::new(),
-                expected: "at least one of account:read, orgs:read, orgs:write, audit:read",
+                expected: "at least one of account:read, orgs:read, orgs:write, audit:read, ledger:read, ledger:write",
             });
         }
         Ok(Self(list))

@@ -27,6 +27,11 @@ pub struct Config {
     pub first_user_is_admin: bool,
     /// Log filter (`info`, `slingshot_server=debug`, …).
     pub log: String,
+    /// The master key sealing signing keys (32 bytes, base64url). Default: generated once
+    /// into `data_dir/master.key` (mode 0600). Servers sharing one database must share it.
+    pub master_key: Option<String>,
+    /// Largest attachment, in bytes.
+    pub attachment_limit: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -43,6 +48,11 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("first_user_is_admin", &self.first_user_is_admin)
             .field("log", &self.log)
+            .field(
+                "master_key",
+                &self.master_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("attachment_limit", &self.attachment_limit)
             .finish()
     }
 }
@@ -58,6 +68,8 @@ impl Default for Config {
             secure_cookies: None,
             first_user_is_admin: true,
             log: "info".into(),
+            master_key: None,
+            attachment_limit: 10 * 1024 * 1024,
         }
     }
 }
@@ -72,6 +84,8 @@ const ENV_KEYS: &[&str] = &[
     "secure_cookies",
     "first_user_is_admin",
     "log",
+    "master_key",
+    "attachment_limit",
 ];
 
 impl Config {
@@ -107,11 +121,46 @@ impl Config {
         }
     }
 
+    /// The master key: configured, or read from (or generated once into) the data folder.
+    pub fn load_master_key(&self) -> Result<slingshot_credentials::MasterKey, ServerError> {
+        use slingshot_credentials::MasterKey;
+        if let Some(k) = &self.master_key {
+            return MasterKey::from_b64(k).map_err(|e| ServerError::Config(e.to_string()));
+        }
+        let path = self.data_dir.join("master.key");
+        match std::fs::read_to_string(&path) {
+            Ok(s) => MasterKey::from_b64(&s)
+                .map_err(|e| ServerError::Config(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data_dir)?;
+                let key = MasterKey::generate();
+                write_secret_file(&path, key.to_b64().as_bytes())?;
+                Ok(key)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Should cookies carry `Secure`?
     pub fn cookies_secure(&self) -> bool {
         self.secure_cookies
             .unwrap_or_else(|| self.public_url.starts_with("https://"))
     }
+}
+
+/// Create `path` with mode 0600 and write `bytes`; refuses to overwrite.
+fn write_secret_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// Hide the password in a database URL.
@@ -154,6 +203,35 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:7");
         assert_eq!(c.body_limit, 10);
         assert!(Config::load(Some(&dir.path().join("missing.toml")), &flags).is_err());
+    }
+
+    #[test]
+    fn master_key_is_generated_once_with_mode_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Config {
+            data_dir: dir.path().join("data"),
+            ..Config::default()
+        };
+        let a = c.load_master_key().unwrap();
+        let b = c.load_master_key().unwrap();
+        assert_eq!(*a.to_b64(), *b.to_b64());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("data/master.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let shown = format!(
+            "{:?}",
+            Config {
+                master_key: Some(a.to_b64().to_string()),
+                ..Config::default()
+            }
+        );
+        assert!(!shown.contains(a.to_b64().as_str()));
     }
 
     #[test]

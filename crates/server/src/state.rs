@@ -1,10 +1,14 @@
 //! Shared application state handed to every handler.
 
 use crate::config::Config;
+use crate::keyring::KeyRing;
+use crate::ledger_writer::{EntryEvent, LedgerWriter};
 use crate::metrics::Metrics;
 use crate::ratelimit::LoginLimiter;
+use slingshot_credentials::MasterKey;
 use slingshot_store::Store;
 use std::sync::Arc;
+use tokio::sync::broadcast;
 
 /// Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -20,16 +24,28 @@ pub struct Inner {
     pub limiter: LoginLimiter,
     /// Request counters and timings.
     pub metrics: Metrics,
+    /// Signing keys of people and organizations.
+    pub keys: Arc<KeyRing>,
+    /// Group-committing ledger appender.
+    pub ledger: LedgerWriter,
+    /// New entries, for server-sent events.
+    pub events: broadcast::Sender<EntryEvent>,
 }
 
 impl AppState {
-    /// Wrap the parts.
-    pub fn new(store: Store, config: Config) -> Self {
+    /// Wrap the parts and start the ledger writer (call inside a Tokio runtime).
+    pub fn new(store: Store, config: Config, master: MasterKey) -> Self {
+        let keys = Arc::new(KeyRing::new(master));
+        let (events, _) = broadcast::channel(1024);
+        let ledger = LedgerWriter::spawn(store.clone(), keys.clone(), events.clone());
         Self(Arc::new(Inner {
             store,
             config,
             limiter: LoginLimiter::default(),
             metrics: Metrics::new(),
+            keys,
+            ledger,
+            events,
         }))
     }
 }

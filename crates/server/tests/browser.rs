@@ -164,7 +164,7 @@ async fn register_org_invite_accept_role_change_and_audit() {
     let store = db.store.clone();
     tokio::spawn(slingshot_server::serve(
         listener,
-        AppState::new(store, config),
+        AppState::new(store, config, slingshot_credentials::MasterKey::generate()),
         std::future::pending(),
     ));
     let password = "lantern orchard pebble";

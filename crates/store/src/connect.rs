@@ -78,6 +78,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
         MIGRATOR.run(&self.pool).await?;
+        crate::search::ensure_search(self).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 

@@ -6,21 +6,33 @@
 
 mod audit;
 mod connect;
+mod entries;
 mod error;
+mod export;
 mod invites;
+mod keys;
 mod orgs;
+mod relationships;
+mod search;
 mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod threads;
 mod tokens;
 mod users;
 
 pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
+pub use entries::{cursor_of, EntryRow, NewEntry, TimelineFilter};
 pub use error::{Result, StoreError};
+pub use export::{ChainRow, CheckpointRow, ImportedEntry};
 pub use invites::{Invite, InviteView};
+pub use keys::StoredKey;
 pub use orgs::{Member, Org, OrgWithRole};
+pub use relationships::{NewRelationship, Relationship, GENESIS_HASH};
+pub use search::{fts5_query, SearchHit};
 pub use sessions::Session;
+pub use threads::{InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
 pub use tokens::ApiToken;
 pub use users::User;
 

@@ -7,10 +7,16 @@
 mod accounts;
 mod admin;
 mod audit;
+mod entries;
+pub mod events;
 mod invites;
+mod ledger_ops;
+pub mod ledger_types;
 mod members;
 mod orgs;
+mod relationships;
 mod sessions;
+mod threads;
 mod tokens;
 pub mod types;
 
@@ -26,7 +32,8 @@ use utoipa_axum::routes;
     info(title = "Slingshot API", description = "Vendor Relationship Management: the customer's side, and an honest place to meet vendors."),
     modifiers(&BearerAuth),
     components(schemas(Problem)),
-    tags((name = "accounts"), (name = "sessions"), (name = "tokens"), (name = "orgs"), (name = "audit"), (name = "admin"))
+    tags((name = "accounts"), (name = "sessions"), (name = "tokens"), (name = "orgs"), (name = "audit"), (name = "admin"),
+        (name = "relationships"), (name = "threads"), (name = "entries"), (name = "ledger"))
 )]
 struct ApiDoc;
 
@@ -68,4 +75,22 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(audit::org))
         .routes(routes!(admin::orgs))
         .routes(routes!(admin::verify))
+        .routes(routes!(relationships::create, relationships::list))
+        .routes(routes!(relationships::get))
+        .routes(routes!(relationships::share))
+        .routes(routes!(relationships::of_org))
+        .routes(routes!(threads::create, threads::list))
+        .routes(routes!(threads::get, threads::update))
+        .routes(routes!(threads::link))
+        .routes(routes!(entries::create))
+        .routes(routes!(entries::timeline))
+        .routes(routes!(entries::relationship_timeline))
+        .routes(routes!(entries::search))
+        .routes(routes!(entries::erase))
+        .routes(routes!(ledger_ops::export))
+        .routes(routes!(ledger_ops::import))
+        .routes(routes!(ledger_ops::checkpoint))
+        .routes(routes!(ledger_ops::due))
+        .routes(routes!(ledger_ops::inbox))
+        .routes(routes!(events::events))
 }

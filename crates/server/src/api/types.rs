@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use slingshot_store::{rfc3339, ApiToken, AuditEntry, Member, Org, Session, User};
 use utoipa::ToSchema;
 
+pub use super::ledger_types::*;
+
 /// A cursor-paginated list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct List<T> {

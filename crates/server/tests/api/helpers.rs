@@ -31,7 +31,11 @@ impl TestApp {
             ..Config::default()
         };
         tweak(&mut config);
-        let state = AppState::new(db.store.clone(), config);
+        let state = AppState::new(
+            db.store.clone(),
+            config,
+            slingshot_credentials::MasterKey::generate(),
+        );
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(slingshot_server::serve(listener, state, async move {
             let _ = rx.await;

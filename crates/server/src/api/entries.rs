@@ -1,0 +1,153 @@
+//! Entries: append to a conversation, read timelines, search, erase.
+
+use super::types::{EntryIn, EntryOut, List, SearchHitOut, SearchQuery, TimelineQuery};
+use crate::auth::Principal;
+use crate::error::Problem;
+use crate::json::{ApiJson, ApiQuery};
+use crate::{ledger, AppState, Result, ServerError};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use slingshot_domain::conversation::{parse_date, Stage, Status};
+use slingshot_domain::Scope;
+use slingshot_store::{cursor_of, TimelineFilter};
+
+/// Append a message, private note, event or correction. Acknowledged once durable.
+#[utoipa::path(post, path = "/threads/{id}/entries", tag = "entries", security(("bearer" = [])), request_body = EntryIn,
+    params(("id" = String, Path, description = "thread id")),
+    responses((status = 201, body = EntryOut), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<EntryIn>,
+) -> Result<(StatusCode, Json<EntryOut>)> {
+    let user = p.require(Scope::LedgerWrite)?;
+    let row = ledger::add_entry(
+        &state,
+        &user.id,
+        &id,
+        &b.kind,
+        b.text.as_deref(),
+        b.event.as_ref(),
+        b.corrects.as_deref(),
+        None,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(EntryOut::from(&row))))
+}
+
+fn date_us(d: &str) -> Result<i64> {
+    let d = parse_date(d)?;
+    let date = time::Date::parse(
+        &d,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|e| ServerError::Invalid("invalid_value", e.to_string()))?;
+    Ok((date.midnight().assume_utc().unix_timestamp_nanos() / 1000) as i64)
+}
+
+/// The caller's timeline across all their vendors, newest first.
+#[utoipa::path(get, path = "/timeline", tag = "entries", security(("bearer" = [])), params(TimelineQuery),
+    responses((status = 200, body = List<EntryOut>), (status = 400, body = Problem), (status = 422, body = Problem)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<TimelineQuery>,
+) -> Result<Json<List<EntryOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let f = TimelineFilter {
+        relationship_id: q.relationship.clone(),
+        stage: q
+            .stage
+            .as_deref()
+            .map(Stage::parse)
+            .transpose()?
+            .map(|s| s.as_str().to_owned()),
+        status: q
+            .status
+            .as_deref()
+            .map(Status::parse)
+            .transpose()?
+            .map(|s| s.as_str().to_owned()),
+        tag: q.tag.clone(),
+        from_us: q.from.as_deref().map(date_us).transpose()?,
+        to_us: q.to.as_deref().map(date_us).transpose()?,
+    };
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let rows = state
+        .store
+        .timeline_person(&user.id, &f, q.before.as_deref(), limit)
+        .await?;
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(cursor_of))
+        .flatten();
+    Ok(Json(List {
+        items: rows.iter().map(EntryOut::from).collect(),
+        next,
+    }))
+}
+
+/// One relationship's timeline as the caller's side sees it (the vendor's per-customer view).
+#[utoipa::path(get, path = "/relationships/{id}/timeline", tag = "entries", security(("bearer" = [])),
+    params(("id" = String, Path, description = "relationship id"), TimelineQuery),
+    responses((status = 200, body = List<EntryOut>), (status = 404, body = Problem)))]
+pub async fn relationship_timeline(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<TimelineQuery>,
+) -> Result<Json<List<EntryOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let (rel, side) = state.store.relationship_for(&user.id, &id).await?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let rows = state
+        .store
+        .timeline_relationship(&rel.id, side, None, q.before.as_deref(), limit)
+        .await?;
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(cursor_of))
+        .flatten();
+    Ok(Json(List {
+        items: rows.iter().map(EntryOut::from).collect(),
+        next,
+    }))
+}
+
+/// Full-text search over everything the caller wrote or received, newest first.
+#[utoipa::path(get, path = "/search", tag = "entries", security(("bearer" = [])), params(SearchQuery),
+    responses((status = 200, body = List<SearchHitOut>), (status = 400, body = Problem)))]
+pub async fn search(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<SearchQuery>,
+) -> Result<Json<List<SearchHitOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    if q.q.len() > 500 {
+        return Err(ServerError::Invalid(
+            "invalid_value",
+            "a search is at most 500 characters".into(),
+        ));
+    }
+    let hits = state
+        .store
+        .search_person(&user.id, &q.q, q.limit.unwrap_or(20).clamp(1, 100))
+        .await?;
+    Ok(Json(List::all(
+        hits.iter().map(SearchHitOut::from).collect(),
+    )))
+}
+
+/// Erase an entry's body (the customer, for their own relationship). The chain still verifies.
+#[utoipa::path(post, path = "/entries/{id}/erase", tag = "entries", security(("bearer" = [])),
+    params(("id" = String, Path, description = "entry id")),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn erase(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    let user = p.require(Scope::LedgerWrite)?;
+    state.store.erase_entry(&user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

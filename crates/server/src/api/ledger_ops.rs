@@ -1,0 +1,142 @@
+//! Export and import bundles, countersign, the due list and the organization's inbox.
+
+use super::types::{CheckpointOut, ImportOut, InboxOut, InboxQuery, List, ThreadOut};
+use crate::auth::Principal;
+use crate::error::Problem;
+use crate::json::ApiQuery;
+use crate::{ledger, AppState, Result, ServerError};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use slingshot_domain::conversation::{parse_date, Status};
+use slingshot_domain::Scope;
+
+/// Download the relationship's bundle (JSON Lines): entries, bodies, checkpoints, public keys.
+/// `slingshot verify FILE` checks it offline.
+#[utoipa::path(get, path = "/relationships/{id}/export", tag = "ledger", security(("bearer" = [])),
+    params(("id" = String, Path, description = "relationship id")),
+    responses((status = 200, content_type = "application/jsonl", description = "the bundle"), (status = 404, body = Problem)))]
+pub async fn export(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    let user = p.require(Scope::LedgerRead)?;
+    let (rel, _) = state.store.relationship_for(&user.id, &id).await?;
+    let bytes = ledger::export_bundle(&state, &rel).await?;
+    let disposition = format!("attachment; filename=\"relationship-{}.jsonl\"", rel.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/jsonl".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Import a bundle exported elsewhere: verified first, then stored as one of your
+/// relationships with its original id, entries and signatures.
+#[utoipa::path(post, path = "/relationships/import", tag = "ledger", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/jsonl", description = "a bundle"),
+    responses((status = 201, body = ImportOut), (status = 409, description = "already here", body = Problem),
+        (status = 422, description = "does not verify; the detail names the entry", body = Problem)))]
+pub async fn import(
+    State(state): State<AppState>,
+    p: Principal,
+    body: Bytes,
+) -> Result<(StatusCode, Json<ImportOut>)> {
+    let user = p.require(Scope::LedgerWrite)?;
+    if body.is_empty() {
+        return Err(ServerError::Invalid(
+            "invalid_bundle",
+            "the body is empty; send the bundle file".into(),
+        ));
+    }
+    let id = ledger::import_bundle(&state, &user.id, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ImportOut {
+            relationship_id: id,
+        }),
+    ))
+}
+
+/// Countersign the other side's latest entry (a checkpoint both sides can show).
+#[utoipa::path(post, path = "/relationships/{id}/checkpoints", tag = "ledger", security(("bearer" = [])),
+    params(("id" = String, Path, description = "relationship id")),
+    responses((status = 201, body = CheckpointOut), (status = 404, body = Problem), (status = 409, description = "nothing to countersign", body = Problem)))]
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<CheckpointOut>)> {
+    let user = p.require(Scope::LedgerWrite)?;
+    let c = ledger::countersign(&state, &user.id, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CheckpointOut {
+            seq: c.seq,
+            hash: c.hash,
+            side: c.side,
+            key_id: c.key_id,
+        }),
+    ))
+}
+
+/// `?date=YYYY-MM-DD` (default today, UTC).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DueQuery {
+    /// Due on or before this date.
+    pub date: Option<String>,
+}
+
+/// Your follow-ups due by a date ("chase if no reply by Friday").
+#[utoipa::path(get, path = "/due", tag = "threads", security(("bearer" = [])), params(DueQuery),
+    responses((status = 200, body = List<ThreadOut>), (status = 422, body = Problem)))]
+pub async fn due(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<DueQuery>,
+) -> Result<Json<List<ThreadOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let date = match q.date {
+        Some(d) => parse_date(&d)?,
+        None => slingshot_store::rfc3339(slingshot_store::now_us())
+            .chars()
+            .take(10)
+            .collect(),
+    };
+    let mut out = Vec::new();
+    for t in state.store.due_for_person(&user.id, &date).await? {
+        out.push(super::threads::thread_out(&state, &t).await?);
+    }
+    Ok(Json(List::all(out)))
+}
+
+/// The organization's inbox: conversations across customers, longest-waiting first.
+#[utoipa::path(get, path = "/orgs/{org}/inbox", tag = "threads", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organization id or handle"), InboxQuery),
+    responses((status = 200, body = List<InboxOut>), (status = 404, body = Problem)))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<String>,
+    ApiQuery(q): ApiQuery<InboxQuery>,
+) -> Result<Json<List<InboxOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let o = state.store.org_for_member(&user.id, &org).await?;
+    let status = q.status.as_deref().map(Status::parse).transpose()?;
+    let rows = state
+        .store
+        .org_inbox(&user.id, &o.org.id, status, q.assignee.as_deref(), 200)
+        .await?;
+    let now = slingshot_store::now_us();
+    Ok(Json(List::all(
+        rows.iter().map(|r| InboxOut::from(r, now)).collect(),
+    )))
+}

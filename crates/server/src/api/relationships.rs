@@ -1,0 +1,110 @@
+//! Relationships: a person's, an organization's; sharing with an organization that joined.
+
+use super::types::{List, RelationshipIn, RelationshipOut, ShareIn};
+use crate::auth::Principal;
+use crate::error::Problem;
+use crate::json::ApiJson;
+use crate::{AppState, Result};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use slingshot_domain::{DomainError, Scope};
+use slingshot_store::NewRelationship;
+
+/// Start a relationship with an organization here (`org`) or an off-platform vendor.
+#[utoipa::path(post, path = "/relationships", tag = "relationships", security(("bearer" = [])), request_body = RelationshipIn,
+    responses((status = 201, body = RelationshipOut), (status = 404, description = "no such organization", body = Problem),
+        (status = 409, description = "already in a relationship with it", body = Problem), (status = 422, body = Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(body): ApiJson<RelationshipIn>,
+) -> Result<(StatusCode, Json<RelationshipOut>)> {
+    let user = p.require(Scope::LedgerWrite)?;
+    let name = body.vendor_name.unwrap_or_default();
+    if body.org.is_none() && name.trim().is_empty() {
+        return Err(DomainError::InvalidName("vendor name", 120).into());
+    }
+    if name.chars().count() > 120 {
+        return Err(DomainError::InvalidName("vendor name", 120).into());
+    }
+    let new = NewRelationship {
+        org: body.org,
+        vendor_name: name,
+        vendor_website: body.vendor_website.unwrap_or_default(),
+        vendor_domain: body.vendor_domain.unwrap_or_default(),
+        notes: body.notes.unwrap_or_default(),
+    };
+    let r = state.store.create_relationship(&user.id, &new).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RelationshipOut::from(&r, "customer")),
+    ))
+}
+
+/// The caller's relationships (as a customer).
+#[utoipa::path(get, path = "/relationships", tag = "relationships", security(("bearer" = [])),
+    responses((status = 200, body = List<RelationshipOut>), (status = 401, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<List<RelationshipOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let rels = state.store.relationships_of(&user.id).await?;
+    Ok(Json(List::all(
+        rels.iter()
+            .map(|r| RelationshipOut::from(r, "customer"))
+            .collect(),
+    )))
+}
+
+/// One relationship the caller is party to (as the person or for the organization).
+#[utoipa::path(get, path = "/relationships/{id}", tag = "relationships", security(("bearer" = [])),
+    params(("id" = String, Path, description = "relationship id")),
+    responses((status = 200, body = RelationshipOut), (status = 404, body = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<RelationshipOut>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let (r, side) = state.store.relationship_for(&user.id, &id).await?;
+    Ok(Json(RelationshipOut::from(&r, side.as_str())))
+}
+
+/// Share an off-platform relationship's history with an organization that joined.
+#[utoipa::path(post, path = "/relationships/{id}/share", tag = "relationships", security(("bearer" = [])), request_body = ShareIn,
+    params(("id" = String, Path, description = "relationship id")),
+    responses((status = 200, body = RelationshipOut), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn share(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ShareIn>,
+) -> Result<Json<RelationshipOut>> {
+    let user = p.require(Scope::LedgerWrite)?;
+    let r = state.store.share_with_org(&user.id, &id, &body.org).await?;
+    Ok(Json(RelationshipOut::from(&r, "customer")))
+}
+
+/// An organization's customer relationships (owners, admins, agents).
+#[utoipa::path(get, path = "/orgs/{org}/relationships", tag = "relationships", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organization id or handle")),
+    responses((status = 200, body = List<RelationshipOut>), (status = 404, body = Problem)))]
+pub async fn of_org(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<String>,
+) -> Result<Json<List<RelationshipOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let o = state.store.org_for_member(&user.id, &org).await?;
+    let rels = state
+        .store
+        .relationships_of_org(&user.id, &o.org.id)
+        .await?;
+    Ok(Json(List::all(
+        rels.iter()
+            .map(|r| RelationshipOut::from(r, "vendor"))
+            .collect(),
+    )))
+}

@@ -1,0 +1,316 @@
+//! Relationship actions shared by the API and the pages: open threads, append entries,
+//! export and import bundles, countersign, import e-mail.
+
+use crate::{AppState, Result, ServerError};
+use serde_json::Value;
+use slingshot_domain::entry_body::{build_body, BodyError, EventInput};
+use slingshot_domain::ledger::{
+    public_key_from_base64url, BundleHeader, BundleItem, BundleKey, BundleReader,
+    BundleRelationship, BundleTip, BundleWriter, Checkpoint, Digest, EntryBody, EntryHeader,
+    EntryKind, KeyId, LedgerTime, ReadStep, Side, SignedCheckpoint, SignedEntry,
+};
+use slingshot_store::{CheckpointRow, EntryRow, ImportedEntry, NewEntry, Relationship, StoreError};
+
+/// Append a message, note, event or correction to a thread the actor is party to.
+pub async fn add_entry(
+    state: &AppState,
+    actor: &str,
+    thread_id: &str,
+    kind: &str,
+    text: Option<&str>,
+    event: Option<&EventInput>,
+    corrects: Option<&str>,
+    source_ref: Option<String>,
+) -> Result<EntryRow> {
+    let (thread, rel, side) = state.store.thread_for(actor, thread_id).await?;
+    let (body, search_text) = build_body(kind, text, event).map_err(|e| match e {
+        BodyError::TooLarge => {
+            ServerError::PayloadTooLarge(slingshot_domain::entry_body::MAX_TEXT_BYTES)
+        }
+        BodyError::Invalid(d) => d.into(),
+    })?;
+    let kind =
+        EntryKind::parse(kind).map_err(|e| ServerError::Invalid("invalid_value", e.to_string()))?;
+    let corrects = match (kind, corrects) {
+        (EntryKind::Correction, Some(c)) => Some(
+            Digest::parse(c).map_err(|e| ServerError::Invalid("invalid_value", e.to_string()))?,
+        ),
+        (EntryKind::Correction, None) => {
+            return Err(ServerError::Invalid(
+                "invalid_value",
+                "a correction names the hash of the entry it corrects".into(),
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ServerError::Invalid(
+                "invalid_value",
+                "only corrections name an entry to correct".into(),
+            ))
+        }
+        _ => None,
+    };
+    let entry = NewEntry {
+        relationship_id: rel.id.clone(),
+        person_id: rel.person_id.clone(),
+        org_id: rel.org_id.clone().filter(|_| rel.two_sided()),
+        thread_id: thread.id,
+        side,
+        author_id: actor.to_owned(),
+        kind,
+        body,
+        search_text,
+        source_ref,
+        corrects,
+        at_us: slingshot_store::now_us(),
+    };
+    state.ledger.append(entry).await
+}
+
+fn corrupt(e: impl std::fmt::Display) -> ServerError {
+    ServerError::Internal(format!("stored chain: {e}"))
+}
+
+/// Write the relationship's bundle (JSON Lines) into `out`.
+pub async fn export_bundle(state: &AppState, rel: &Relationship) -> Result<Vec<u8>> {
+    let ids = state.store.chain_key_ids(&rel.id).await?;
+    let mut keys = Vec::new();
+    for k in state.store.public_keys(&ids).await? {
+        let side = if k.owner.starts_with("org:") || k.owner.ends_with(":vendor") {
+            Side::Vendor
+        } else {
+            Side::Customer
+        };
+        keys.push(BundleKey::new(
+            side,
+            public_key_from_base64url(&k.public_key).map_err(corrupt)?,
+        ));
+    }
+    let mut details = serde_json::Map::new();
+    details.insert("vendor_name".into(), Value::String(rel.vendor_name.clone()));
+    details.insert(
+        "exported_at".into(),
+        Value::String(slingshot_store::rfc3339(slingshot_store::now_us())),
+    );
+    let tip = (rel.head_seq > 0).then(|| -> Result<BundleTip> {
+        Ok(BundleTip {
+            sequence: u64::try_from(rel.head_seq).unwrap_or(0),
+            hash: Digest::parse(&rel.head_hash).map_err(corrupt)?,
+        })
+    });
+    let header = BundleHeader {
+        relationship: BundleRelationship {
+            id: rel.id.clone(),
+            details,
+        },
+        keys,
+        tip: tip.transpose()?,
+    };
+    let mut w = BundleWriter::new(Vec::new(), &header).map_err(corrupt)?;
+    let mut after = 0;
+    loop {
+        let rows = state.store.chain_rows(&rel.id, after, 5000).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        for r in &rows {
+            let header: EntryHeader = serde_json::from_str(&r.header).map_err(corrupt)?;
+            let entry = SignedEntry {
+                header,
+                hash: Digest::parse(&r.hash).map_err(corrupt)?,
+                signature: slingshot_domain::ledger::signature_from_base64url(&r.signature)
+                    .map_err(corrupt)?,
+            };
+            let body: Option<Value> = r
+                .body
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(corrupt)?;
+            let b = match &body {
+                Some(v) if r.erased_at.is_none() => EntryBody::Present(v),
+                _ => EntryBody::Erased,
+            };
+            w.write_entry(&entry, b).map_err(corrupt)?;
+        }
+    }
+    for c in state.store.checkpoints(&rel.id).await? {
+        let cp = Checkpoint {
+            relationship: rel.id.clone(),
+            sequence: u64::try_from(c.seq).unwrap_or(0),
+            hash: Digest::parse(&c.hash).map_err(corrupt)?,
+            side: Side::parse(&c.side).map_err(corrupt)?,
+            key_id: KeyId::parse(&c.key_id).map_err(corrupt)?,
+            time: LedgerTime::parse(&slingshot_store::rfc3339(c.at)).map_err(corrupt)?,
+        };
+        let signature =
+            slingshot_domain::ledger::signature_from_base64url(&c.signature).map_err(corrupt)?;
+        w.write_checkpoint(&SignedCheckpoint {
+            checkpoint: cp,
+            signature,
+        })
+        .map_err(corrupt)?;
+    }
+    w.finish().map_err(corrupt)
+}
+
+/// Verify a bundle and store it as one of the person's relationships.
+pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Result<String> {
+    let report = slingshot_domain::ledger::verify_bundle(bytes)
+        .map_err(|e| ServerError::Invalid("invalid_bundle", e.to_string()))?;
+    if !report.is_valid() {
+        let f = report
+            .first_failure()
+            .map(|f| f.to_string())
+            .unwrap_or_default();
+        return Err(ServerError::Invalid(
+            "invalid_bundle",
+            format!("the bundle does not verify: {f}"),
+        ));
+    }
+    let mut reader = BundleReader::new(bytes);
+    let mut header = None;
+    let mut entries = Vec::new();
+    let mut checkpoints = Vec::new();
+    let mut threads: Vec<(String, String)> = Vec::new();
+    while let Some(step) = reader
+        .next_item()
+        .map_err(|e| ServerError::Invalid("invalid_bundle", e.to_string()))?
+    {
+        let ReadStep::Ok((_, item)) = step else {
+            return Err(ServerError::Invalid(
+                "invalid_bundle",
+                "the bundle has a malformed line".into(),
+            ));
+        };
+        match item {
+            BundleItem::Header(h) => header = Some(h),
+            BundleItem::Entry(e) => {
+                let h = &e.entry.header;
+                if !threads.iter().any(|(t, _)| t == &h.thread) {
+                    threads.push((h.thread.clone(), "Imported conversation".into()));
+                }
+                let search_text = e
+                    .body
+                    .as_ref()
+                    .and_then(|b| b.get("text"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
+                entries.push(ImportedEntry {
+                    seq: i64::try_from(h.sequence).unwrap_or(i64::MAX),
+                    thread_id: h.thread.clone(),
+                    side: h.author_side.as_str().to_owned(),
+                    kind: h.kind.as_str().to_owned(),
+                    at: parse_time_us(h.time.as_str()),
+                    header: serde_json::to_string(h).map_err(corrupt)?,
+                    hash: e.entry.hash.to_hex(),
+                    key_id: h.author_key_id.to_string(),
+                    signature: slingshot_domain::ledger::signature_to_base64url(&e.entry.signature),
+                    body_digest: h.body_digest.to_hex(),
+                    body: e.body.as_ref().map(Value::to_string),
+                    search_text,
+                });
+            }
+            BundleItem::Checkpoint(c) => checkpoints.push(CheckpointRow {
+                seq: i64::try_from(c.checkpoint.sequence).unwrap_or(i64::MAX),
+                hash: c.checkpoint.hash.to_hex(),
+                side: c.checkpoint.side.as_str().to_owned(),
+                key_id: c.checkpoint.key_id.to_string(),
+                signature: slingshot_domain::ledger::signature_to_base64url(&c.signature),
+                at: parse_time_us(c.checkpoint.time.as_str()),
+            }),
+        }
+    }
+    let header =
+        header.ok_or_else(|| ServerError::Invalid("invalid_bundle", "no header line".into()))?;
+    let name = header
+        .relationship
+        .details
+        .get("vendor_name")
+        .and_then(Value::as_str)
+        .unwrap_or("Imported vendor")
+        .to_owned();
+    let keys: Vec<(String, String, String)> = header
+        .keys
+        .iter()
+        .map(|k| {
+            (
+                k.key_id.to_string(),
+                k.side.as_str().to_owned(),
+                slingshot_domain::ledger::public_key_to_base64url(&k.public_key),
+            )
+        })
+        .collect();
+    state
+        .store
+        .import_chain(
+            person,
+            &header.relationship.id,
+            &name,
+            &keys,
+            &entries,
+            &checkpoints,
+            &threads,
+        )
+        .await?;
+    Ok(header.relationship.id)
+}
+
+fn parse_time_us(s: &str) -> i64 {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1000) as i64)
+        .unwrap_or(0)
+}
+
+/// The acting side countersigns the other side's latest entry.
+pub async fn countersign(
+    state: &AppState,
+    actor: &str,
+    relationship_id: &str,
+) -> Result<CheckpointRow> {
+    let (rel, side) = state.store.relationship_for(actor, relationship_id).await?;
+    let owner = match (side, &rel.org_id) {
+        (Side::Vendor, Some(org)) => format!("org:{org}"),
+        _ => format!("user:{}", rel.person_id),
+    };
+    // The other side's latest chain entry.
+    let mut latest = None;
+    let mut after = 0;
+    loop {
+        let rows = state.store.chain_rows(&rel.id, after, 5000).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        for r in rows {
+            let h: EntryHeader = serde_json::from_str(&r.header).map_err(corrupt)?;
+            if h.author_side != side {
+                latest = Some((h, r.hash));
+            }
+        }
+    }
+    let (h, hash) = latest.ok_or_else(|| {
+        ServerError::Store(StoreError::Conflict(
+            "nothing from the other side to countersign yet",
+        ))
+    })?;
+    let key = state.keys.key_for(&state.store, &owner).await?;
+    let now = slingshot_store::now_us();
+    let time = LedgerTime::parse(&slingshot_store::rfc3339(now)).map_err(corrupt)?;
+    let cp = Checkpoint::of_entry(
+        &h,
+        Digest::parse(&hash).map_err(corrupt)?,
+        side,
+        KeyId::of(&key.verifying_key()),
+        time,
+    )
+    .map_err(corrupt)?;
+    let signed = SignedCheckpoint::sign(cp, &key).map_err(corrupt)?;
+    let row = CheckpointRow {
+        seq: i64::try_from(signed.checkpoint.sequence).unwrap_or(0),
+        hash: signed.checkpoint.hash.to_hex(),
+        side: side.as_str().to_owned(),
+        key_id: signed.checkpoint.key_id.to_string(),
+        signature: slingshot_domain::ledger::signature_to_base64url(&signed.signature),
+        at: now,
+    };
+    state.store.add_checkpoint(&rel.id, &row).await?;
+    Ok(row)
+}

@@ -1,0 +1,234 @@
+//! Reading a relationship's chain for export, and storing a verified imported chain.
+
+use crate::relationships::GENESIS_HASH;
+use crate::search::index_entry;
+use crate::{new_id, now_us, Result, Store, StoreError};
+
+/// One chain entry as stored: header JSON, hash, signature, and body unless erased.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChainRow {
+    /// Sequence number.
+    pub seq: i64,
+    /// Canonical header JSON.
+    pub header: String,
+    /// Entry hash (hex).
+    pub hash: String,
+    /// Signature (base64url).
+    pub signature: String,
+    /// Key id.
+    pub key_id: String,
+    /// Body JSON (None when erased).
+    pub body: Option<String>,
+    /// When erased.
+    pub erased_at: Option<i64>,
+}
+
+/// A stored checkpoint.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CheckpointRow {
+    /// Sequence countersigned.
+    pub seq: i64,
+    /// Hash countersigned.
+    pub hash: String,
+    /// The countersigning side.
+    pub side: String,
+    /// Its key id.
+    pub key_id: String,
+    /// Signature (base64url).
+    pub signature: String,
+    /// Microseconds since the epoch.
+    pub at: i64,
+}
+
+/// An entry of a verified bundle, ready to store.
+#[derive(Debug, Clone)]
+pub struct ImportedEntry {
+    /// Sequence.
+    pub seq: i64,
+    /// Thread id.
+    pub thread_id: String,
+    /// Side.
+    pub side: String,
+    /// Kind.
+    pub kind: String,
+    /// Microseconds since the epoch.
+    pub at: i64,
+    /// Canonical header JSON.
+    pub header: String,
+    /// Hash (hex).
+    pub hash: String,
+    /// Key id.
+    pub key_id: String,
+    /// Signature (base64url).
+    pub signature: String,
+    /// Body digest (hex).
+    pub body_digest: String,
+    /// Body JSON, unless erased.
+    pub body: Option<String>,
+    /// Text for search.
+    pub search_text: String,
+}
+
+impl Store {
+    /// Chain entries of a relationship with `seq > after`, in order, at most `limit`.
+    pub async fn chain_rows(
+        &self,
+        relationship_id: &str,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<ChainRow>> {
+        Ok(sqlx::query_as(
+            "SELECT e.seq, e.header, e.hash, e.signature, e.key_id, b.body, e.erased_at FROM entries e \
+             LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.relationship_id = $1 AND e.seq IS NOT NULL AND e.seq > $2 \
+             ORDER BY e.seq LIMIT $3",
+        )
+        .bind(relationship_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Key ids used in a relationship's chain and checkpoints.
+    pub async fn chain_key_ids(&self, relationship_id: &str) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT key_id FROM entries WHERE relationship_id = $1 AND key_id IS NOT NULL \
+             UNION SELECT DISTINCT key_id FROM checkpoints WHERE relationship_id = $1",
+        )
+        .bind(relationship_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Checkpoints of a relationship, in sequence order.
+    pub async fn checkpoints(&self, relationship_id: &str) -> Result<Vec<CheckpointRow>> {
+        Ok(sqlx::query_as("SELECT seq, hash, side, key_id, signature, at FROM checkpoints WHERE relationship_id = $1 ORDER BY seq, side")
+            .bind(relationship_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Store a countersigned checkpoint.
+    pub async fn add_checkpoint(&self, relationship_id: &str, c: &CheckpointRow) -> Result<()> {
+        sqlx::query("INSERT INTO checkpoints (relationship_id, seq, hash, side, key_id, signature, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+            .bind(relationship_id)
+            .bind(c.seq)
+            .bind(&c.hash)
+            .bind(&c.side)
+            .bind(&c.key_id)
+            .bind(&c.signature)
+            .bind(c.at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Store a verified bundle as one of `person`'s relationships (an off-platform
+    /// vendor named `vendor_name`), keeping the original relationship id, entries,
+    /// signatures and public keys, so the chain still verifies here. All or nothing.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn import_chain(
+        &self,
+        person: &str,
+        relationship_id: &str,
+        vendor_name: &str,
+        keys: &[(String, String, String)],
+        entries: &[ImportedEntry],
+        checkpoints: &[CheckpointRow],
+        thread_subjects: &[(String, String)],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let now = now_us();
+        let (head_seq, head_hash) = entries
+            .last()
+            .map(|e| (e.seq, e.hash.clone()))
+            .unwrap_or((0, GENESIS_HASH.to_owned()));
+        sqlx::query(
+            "INSERT INTO relationships (id, person_id, vendor_name, pseudonym, head_seq, head_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(relationship_id)
+        .bind(person)
+        .bind(vendor_name)
+        .bind(format!("c-{}", uuid::Uuid::new_v4().simple()))
+        .bind(head_seq)
+        .bind(&head_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                StoreError::Conflict("this relationship is already on this instance")
+            }
+            _ => StoreError::Database(e),
+        })?;
+        for (key_id, side, public_key) in keys {
+            sqlx::query("INSERT INTO signing_keys (key_id, owner, public_key, sealed_secret, created_at) VALUES ($1, $2, $3, '', $4) ON CONFLICT DO NOTHING")
+                .bind(key_id)
+                .bind(format!("import:{relationship_id}:{side}"))
+                .bind(public_key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (thread_id, subject) in thread_subjects {
+            sqlx::query(
+                "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, last_activity_at, created_at) \
+                 VALUES ($1, $2, $3, 'other', 'open', 'customer', $4, $4)",
+            )
+            .bind(thread_id)
+            .bind(relationship_id)
+            .bind(subject)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::error::conflict_on_unique("thread"))?;
+        }
+        for e in entries {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, kind, at, header, hash, key_id, signature, body_digest, erased_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(&id)
+            .bind(relationship_id)
+            .bind(&e.thread_id)
+            .bind(e.seq)
+            .bind(&e.side)
+            .bind(&e.kind)
+            .bind(e.at)
+            .bind(&e.header)
+            .bind(&e.hash)
+            .bind(&e.key_id)
+            .bind(&e.signature)
+            .bind(&e.body_digest)
+            .bind(e.body.is_none().then_some(now))
+            .execute(&mut *tx)
+            .await?;
+            if let Some(body) = &e.body {
+                sqlx::query(
+                    "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES ($1, $2, $3)",
+                )
+                .bind(&id)
+                .bind(body)
+                .bind(&e.search_text)
+                .execute(&mut *tx)
+                .await?;
+                index_entry(self.backend(), &mut tx, &id, person, None, &e.search_text).await?;
+            }
+        }
+        for c in checkpoints {
+            sqlx::query("INSERT INTO checkpoints (relationship_id, seq, hash, side, key_id, signature, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(relationship_id)
+                .bind(c.seq)
+                .bind(&c.hash)
+                .bind(&c.side)
+                .bind(&c.key_id)
+                .bind(&c.signature)
+                .bind(c.at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

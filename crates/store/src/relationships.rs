@@ -1,0 +1,220 @@
+//! Relationships between a person and a vendor (an organization here, or an off-platform
+//! vendor the person tracks alone), and who may act in them.
+
+use crate::{new_id, now_us, Result, Store, StoreError};
+use slingshot_domain::ledger::Side;
+
+/// The hash before the first entry of every chain.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// A relationship.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Relationship {
+    /// UUIDv7.
+    pub id: String,
+    /// The customer.
+    pub person_id: String,
+    /// The organization, when the vendor is on this instance.
+    pub org_id: Option<String>,
+    /// Vendor's name.
+    pub vendor_name: String,
+    /// Vendor's website.
+    pub vendor_website: String,
+    /// Vendor's e-mail domain (for matching imported mail).
+    pub vendor_domain: String,
+    /// The person's notes about the vendor (never shared).
+    pub notes: String,
+    /// The pairwise pseudonym the organization knows the person by.
+    pub pseudonym: String,
+    /// When the history became visible to the organization.
+    pub shared_at: Option<i64>,
+    /// Sequence number of the last chain entry (0 when empty).
+    pub head_seq: i64,
+    /// Hash of the last chain entry.
+    pub head_hash: String,
+    /// Microseconds since the epoch.
+    pub created_at: i64,
+}
+
+impl Relationship {
+    /// Is the organization a party (on the instance and shared)?
+    pub fn two_sided(&self) -> bool {
+        self.org_id.is_some() && self.shared_at.is_some()
+    }
+}
+
+/// What a person gives to start tracking a vendor.
+#[derive(Debug, Clone, Default)]
+pub struct NewRelationship {
+    /// An organization id or handle on this instance, or `None` for an off-platform vendor.
+    pub org: Option<String>,
+    /// Name (required for off-platform vendors; defaults to the organization's name).
+    pub vendor_name: String,
+    /// Website.
+    pub vendor_website: String,
+    /// E-mail domain.
+    pub vendor_domain: String,
+    /// Private notes.
+    pub notes: String,
+}
+
+pub(crate) const REL_COLS: &str =
+    "r.id, r.person_id, r.org_id, r.vendor_name, r.vendor_website, r.vendor_domain, r.notes, \
+     r.pseudonym, r.shared_at, r.head_seq, r.head_hash, r.created_at";
+
+/// Roles that act for an organization in its relationships.
+pub(crate) const VENDOR_ROLES: &str = "('owner', 'admin', 'agent')";
+
+impl Store {
+    /// Start a relationship; with an organization it is two-sided at once.
+    pub async fn create_relationship(
+        &self,
+        person: &str,
+        new: &NewRelationship,
+    ) -> Result<Relationship> {
+        let mut tx = self.pool.begin().await?;
+        let org: Option<(String, String)> = match &new.org {
+            Some(o) => Some(
+                sqlx::query_as("SELECT id, name FROM organizations WHERE id = $1 OR handle = $1")
+                    .bind(o)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?,
+            ),
+            None => None,
+        };
+        let now = now_us();
+        let name = match (&org, new.vendor_name.trim()) {
+            (Some((_, org_name)), "") => org_name.clone(),
+            (_, n) => n.to_owned(),
+        };
+        let r = Relationship {
+            id: new_id(),
+            person_id: person.to_owned(),
+            org_id: org.as_ref().map(|o| o.0.clone()),
+            vendor_name: name,
+            vendor_website: new.vendor_website.trim().to_owned(),
+            vendor_domain: new.vendor_domain.trim().to_ascii_lowercase(),
+            notes: new.notes.clone(),
+            pseudonym: format!("c-{}", uuid::Uuid::new_v4().simple()),
+            shared_at: org.as_ref().map(|_| now),
+            head_seq: 0,
+            head_hash: GENESIS_HASH.to_owned(),
+            created_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO relationships (id, person_id, org_id, vendor_name, vendor_website, vendor_domain, notes, pseudonym, shared_at, head_seq, head_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&r.id)
+        .bind(&r.person_id)
+        .bind(&r.org_id)
+        .bind(&r.vendor_name)
+        .bind(&r.vendor_website)
+        .bind(&r.vendor_domain)
+        .bind(&r.notes)
+        .bind(&r.pseudonym)
+        .bind(r.shared_at)
+        .bind(r.head_seq)
+        .bind(&r.head_hash)
+        .bind(r.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::error::conflict_on_unique("relationship with this organization"))?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// The relationship and the side `actor` acts for: the person, or a member
+    /// (owner, admin, agent) of the organization once the history is shared.
+    /// Anyone else gets `NotFound`.
+    pub async fn relationship_for(&self, actor: &str, id: &str) -> Result<(Relationship, Side)> {
+        let r: Relationship = sqlx::query_as(&format!(
+            "SELECT {REL_COLS} FROM relationships r WHERE r.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if r.person_id == actor {
+            return Ok((r, Side::Customer));
+        }
+        if let (Some(org), Some(_)) = (&r.org_id, r.shared_at) {
+            let member: Option<String> = sqlx::query_scalar(&format!(
+                "SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2 AND role IN {VENDOR_ROLES}"
+            ))
+            .bind(org)
+            .bind(actor)
+            .fetch_optional(&self.pool)
+            .await?;
+            if member.is_some() {
+                return Ok((r, Side::Vendor));
+            }
+        }
+        Err(StoreError::NotFound)
+    }
+
+    /// The person's relationships, by vendor name.
+    pub async fn relationships_of(&self, person: &str) -> Result<Vec<Relationship>> {
+        Ok(sqlx::query_as(&format!("SELECT {REL_COLS} FROM relationships r WHERE r.person_id = $1 ORDER BY r.vendor_name, r.id"))
+            .bind(person)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// An organization's shared relationships (for its owners, admins and agents).
+    pub async fn relationships_of_org(
+        &self,
+        actor: &str,
+        org_id: &str,
+    ) -> Result<Vec<Relationship>> {
+        self.require_vendor_member(actor, org_id).await?;
+        Ok(sqlx::query_as(&format!(
+            "SELECT {REL_COLS} FROM relationships r WHERE r.org_id = $1 AND r.shared_at IS NOT NULL ORDER BY r.id"
+        ))
+        .bind(org_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Share an off-platform relationship's history with an organization that joined.
+    pub async fn share_with_org(&self, person: &str, id: &str, org: &str) -> Result<Relationship> {
+        let (r, side) = self.relationship_for(person, id).await?;
+        if side != Side::Customer {
+            return Err(StoreError::NotFound);
+        }
+        if r.org_id.is_some() {
+            return Err(StoreError::Conflict("already shared with an organization"));
+        }
+        let org_id: String =
+            sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1 OR handle = $1")
+                .bind(org)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        sqlx::query(
+            "UPDATE relationships SET org_id = $1, shared_at = $2 WHERE id = $3 AND org_id IS NULL",
+        )
+        .bind(&org_id)
+        .bind(now_us())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(crate::error::conflict_on_unique(
+            "relationship with this organization",
+        ))?;
+        Ok(self.relationship_for(person, id).await?.0)
+    }
+
+    /// `NotFound` unless `actor` acts for the organization in relationships.
+    pub(crate) async fn require_vendor_member(&self, actor: &str, org_id: &str) -> Result<()> {
+        let role: Option<String> = sqlx::query_scalar(&format!(
+            "SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2 AND role IN {VENDOR_ROLES}"
+        ))
+        .bind(org_id)
+        .bind(actor)
+        .fetch_optional(&self.pool)
+        .await?;
+        role.map(|_| ()).ok_or(StoreError::NotFound)
+    }
+}

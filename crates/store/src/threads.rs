@@ -1,0 +1,372 @@
+//! Conversations (threads) in a relationship: open, update, tag, link, follow up; the
+//! person's due list and the organization's inbox.
+
+use crate::relationships::{Relationship, VENDOR_ROLES};
+use crate::{new_id, now_us, Result, Store, StoreError};
+use slingshot_domain::conversation::{link_makes_cycle, LinkKind, Stage, Status};
+use slingshot_domain::ledger::Side;
+use slingshot_domain::DomainError;
+
+/// A conversation.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Thread {
+    /// UUIDv7.
+    pub id: String,
+    /// Its relationship.
+    pub relationship_id: String,
+    /// Subject.
+    pub subject: String,
+    /// Stage's stable name.
+    pub stage: String,
+    /// Status's stable name.
+    pub status: String,
+    /// `customer` or `vendor`.
+    pub opened_by: String,
+    /// The organization's member handling it.
+    pub assignee_id: Option<String>,
+    /// Follow-up date, YYYY-MM-DD.
+    pub follow_up_on: Option<String>,
+    /// Whose follow-up it is (`customer` or `vendor`).
+    pub follow_up_side: Option<String>,
+    /// When the customer last wrote.
+    pub last_customer_at: Option<i64>,
+    /// Last entry or change.
+    pub last_activity_at: i64,
+    /// Microseconds since the epoch.
+    pub created_at: i64,
+}
+
+/// A new conversation.
+#[derive(Debug, Clone)]
+pub struct NewThread {
+    /// Subject (checked by the domain).
+    pub subject: String,
+    /// Stage.
+    pub stage: Stage,
+    /// Tags (normalised by the domain).
+    pub tags: Vec<String>,
+    /// Follow-up date.
+    pub follow_up_on: Option<String>,
+}
+
+/// Changes to a conversation; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct ThreadChange {
+    /// New stage.
+    pub stage: Option<Stage>,
+    /// New status.
+    pub status: Option<Status>,
+    /// New subject.
+    pub subject: Option<String>,
+    /// Replace the tags.
+    pub tags: Option<Vec<String>>,
+    /// Set (`Some(Some(d))`) or clear (`Some(None)`) the follow-up date.
+    pub follow_up_on: Option<Option<String>>,
+    /// Assign (`Some(Some(user))`) or unassign; vendor side only.
+    pub assignee: Option<Option<String>>,
+}
+
+/// A link between two threads.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ThreadLink {
+    /// Source thread.
+    pub from_thread: String,
+    /// Target thread.
+    pub to_thread: String,
+    /// Kind's stable name.
+    pub kind: String,
+}
+
+/// An inbox row: a thread with its customer's pseudonym.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxRow {
+    /// Thread id.
+    pub id: String,
+    /// Relationship id.
+    pub relationship_id: String,
+    /// Customer pseudonym.
+    pub pseudonym: String,
+    /// Subject.
+    pub subject: String,
+    /// Stage.
+    pub stage: String,
+    /// Status.
+    pub status: String,
+    /// Assignee id.
+    pub assignee_id: Option<String>,
+    /// When the customer last wrote.
+    pub last_customer_at: Option<i64>,
+    /// Last activity.
+    pub last_activity_at: i64,
+}
+
+const THREAD_COLS: &str =
+    "t.id, t.relationship_id, t.subject, t.stage, t.status, t.opened_by, t.assignee_id, \
+     t.follow_up_on, t.follow_up_side, t.last_customer_at, t.last_activity_at, t.created_at";
+
+impl Store {
+    /// Open a conversation in a relationship the actor is party to.
+    pub async fn create_thread(
+        &self,
+        actor: &str,
+        relationship_id: &str,
+        new: &NewThread,
+    ) -> Result<Thread> {
+        let (rel, side) = self.relationship_for(actor, relationship_id).await?;
+        let now = now_us();
+        let t = Thread {
+            id: new_id(),
+            relationship_id: rel.id.clone(),
+            subject: new.subject.clone(),
+            stage: new.stage.as_str().to_owned(),
+            status: Status::Open.as_str().to_owned(),
+            opened_by: side.as_str().to_owned(),
+            assignee_id: None,
+            follow_up_on: new.follow_up_on.clone(),
+            follow_up_side: new.follow_up_on.as_ref().map(|_| side.as_str().to_owned()),
+            last_customer_at: None,
+            last_activity_at: now,
+            created_at: now,
+        };
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, follow_up_on, follow_up_side, last_activity_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&t.id)
+        .bind(&t.relationship_id)
+        .bind(&t.subject)
+        .bind(&t.stage)
+        .bind(&t.status)
+        .bind(&t.opened_by)
+        .bind(&t.follow_up_on)
+        .bind(&t.follow_up_side)
+        .bind(t.last_activity_at)
+        .bind(t.created_at)
+        .execute(&mut *tx)
+        .await?;
+        for tag in &new.tags {
+            sqlx::query(
+                "INSERT INTO thread_tags (thread_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(&t.id)
+            .bind(tag)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// A thread, its relationship, and the actor's side; `NotFound` for outsiders.
+    pub async fn thread_for(
+        &self,
+        actor: &str,
+        thread_id: &str,
+    ) -> Result<(Thread, Relationship, Side)> {
+        let t: Thread = sqlx::query_as(&format!(
+            "SELECT {THREAD_COLS} FROM threads t WHERE t.id = $1"
+        ))
+        .bind(thread_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let (rel, side) = self.relationship_for(actor, &t.relationship_id).await?;
+        Ok((t, rel, side))
+    }
+
+    /// Threads of a relationship, most recently active first.
+    pub async fn threads_in(&self, actor: &str, relationship_id: &str) -> Result<Vec<Thread>> {
+        self.relationship_for(actor, relationship_id).await?;
+        Ok(sqlx::query_as(&format!(
+            "SELECT {THREAD_COLS} FROM threads t WHERE t.relationship_id = $1 ORDER BY t.last_activity_at DESC, t.id DESC"
+        ))
+        .bind(relationship_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A thread's tags, sorted.
+    pub async fn thread_tags(&self, thread_id: &str) -> Result<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT tag FROM thread_tags WHERE thread_id = $1 ORDER BY tag")
+                .bind(thread_id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Links from and to a thread.
+    pub async fn thread_links(&self, thread_id: &str) -> Result<Vec<ThreadLink>> {
+        Ok(sqlx::query_as("SELECT from_thread, to_thread, kind FROM thread_links WHERE from_thread = $1 OR to_thread = $1 ORDER BY created_at")
+            .bind(thread_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Change a thread. Assignment is for the vendor side, to a member who acts for it.
+    pub async fn update_thread(
+        &self,
+        actor: &str,
+        thread_id: &str,
+        c: &ThreadChange,
+    ) -> Result<Thread> {
+        let (t, rel, side) = self.thread_for(actor, thread_id).await?;
+        if let Some(Some(assignee)) = &c.assignee {
+            let org = rel
+                .org_id
+                .as_deref()
+                .ok_or(StoreError::Domain(DomainError::NotAllowed))?;
+            if side != Side::Vendor {
+                return Err(StoreError::Domain(DomainError::NotAllowed));
+            }
+            self.require_vendor_member(assignee, org)
+                .await
+                .map_err(|_| {
+                    StoreError::Domain(DomainError::UnknownValue {
+                        kind: "assignee",
+                        value: assignee.clone(),
+                        expected: "a member who answers conversations",
+                    })
+                })?;
+        }
+        let mut tx = self.pool.begin().await?;
+        let now = now_us();
+        sqlx::query(
+            "UPDATE threads SET stage = COALESCE($1, stage), status = COALESCE($2, status), subject = COALESCE($3, subject), \
+             last_activity_at = $4 WHERE id = $5",
+        )
+        .bind(c.stage.map(|s| s.as_str()))
+        .bind(c.status.map(|s| s.as_str()))
+        .bind(c.subject.as_deref())
+        .bind(now)
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(f) = &c.follow_up_on {
+            sqlx::query("UPDATE threads SET follow_up_on = $1, follow_up_side = $2 WHERE id = $3")
+                .bind(f.as_deref())
+                .bind(f.as_ref().map(|_| side.as_str()))
+                .bind(&t.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(a) = &c.assignee {
+            if side != Side::Vendor {
+                return Err(StoreError::Domain(DomainError::NotAllowed));
+            }
+            sqlx::query("UPDATE threads SET assignee_id = $1 WHERE id = $2")
+                .bind(a.as_deref())
+                .bind(&t.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(tags) = &c.tags {
+            sqlx::query("DELETE FROM thread_tags WHERE thread_id = $1")
+                .bind(&t.id)
+                .execute(&mut *tx)
+                .await?;
+            for tag in tags {
+                sqlx::query("INSERT INTO thread_tags (thread_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(&t.id)
+                    .bind(tag)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(self.thread_for(actor, thread_id).await?.0)
+    }
+
+    /// Link two threads of the same relationship; ancestry links may not form a cycle.
+    pub async fn link_threads(
+        &self,
+        actor: &str,
+        from: &str,
+        to: &str,
+        kind: LinkKind,
+    ) -> Result<()> {
+        let (a, _, _) = self.thread_for(actor, from).await?;
+        let (b, _, _) = self.thread_for(actor, to).await?;
+        if a.relationship_id != b.relationship_id {
+            return Err(StoreError::NotFound);
+        }
+        let mut tx = self.pool.begin().await?;
+        // Serialise link changes of this relationship.
+        sqlx::query("UPDATE relationships SET head_seq = head_seq WHERE id = $1")
+            .bind(&a.relationship_id)
+            .execute(&mut *tx)
+            .await?;
+        if kind.is_ancestry() || from == to {
+            let edges: Vec<(String, String)> = sqlx::query_as(
+                "SELECT l.from_thread, l.to_thread FROM thread_links l JOIN threads t ON t.id = l.from_thread \
+                 WHERE t.relationship_id = $1 AND l.kind IN ('follows_from', 'duplicate_of')",
+            )
+            .bind(&a.relationship_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let anc = |t: &str| {
+                edges
+                    .iter()
+                    .filter(|(f, _)| f == t)
+                    .map(|(_, to)| to.clone())
+                    .collect()
+            };
+            if link_makes_cycle(from, to, anc) {
+                return Err(StoreError::Domain(DomainError::UnknownValue {
+                    kind: "link",
+                    value: format!("{} → {}", kind.as_str(), to),
+                    expected: "a thread that is not this thread or one that follows from it (a thread cannot be its own ancestor)",
+                }));
+            }
+        }
+        sqlx::query("INSERT INTO thread_links (from_thread, to_thread, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+            .bind(from)
+            .bind(to)
+            .bind(kind.as_str())
+            .bind(now_us())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The person's follow-ups due on or before `date` (YYYY-MM-DD), soonest first.
+    pub async fn due_for_person(&self, person: &str, date: &str) -> Result<Vec<Thread>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {THREAD_COLS} FROM threads t JOIN relationships r ON r.id = t.relationship_id \
+             WHERE r.person_id = $1 AND t.follow_up_side = 'customer' AND t.follow_up_on <= $2 \
+             AND t.status NOT IN ('resolved', 'closed') ORDER BY t.follow_up_on, t.id"
+        ))
+        .bind(person)
+        .bind(date)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The organization's inbox: open threads across customers, longest-waiting customer first.
+    pub async fn org_inbox(
+        &self,
+        actor: &str,
+        org_id: &str,
+        status: Option<Status>,
+        assignee: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>> {
+        self.require_vendor_member(actor, org_id).await?;
+        Ok(sqlx::query_as(&format!(
+            "SELECT t.id, t.relationship_id, r.pseudonym, t.subject, t.stage, t.status, t.assignee_id, t.last_customer_at, t.last_activity_at \
+             FROM threads t JOIN relationships r ON r.id = t.relationship_id \
+             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND ($2 = '' OR t.status = $2) AND ($3 = '' OR t.assignee_id = $3) \
+             AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
+             ORDER BY COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT $5"
+        ))
+        .bind(org_id)
+        .bind(status.map(|s| s.as_str()).unwrap_or(""))
+        .bind(assignee.unwrap_or(""))
+        .bind(actor)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
