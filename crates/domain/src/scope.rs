@@ -28,11 +28,13 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 4] = [
+    pub const ALL: [Scope; 6] = [
         Self::AccountRead,
         Self::OrgsRead,
         Self::OrgsWrite,
         Self::AuditRead,
+        Self::LedgerRead,
+        Self::LedgerWrite,
     ];
 
     /// The stable name.

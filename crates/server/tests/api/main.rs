@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod ledger;
 mod openapi;
 mod ops;
 mod orgs;

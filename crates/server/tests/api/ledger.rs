@@ -1,0 +1,637 @@
+//! Relationships, conversations and the signed ledger through the API.
+
+use crate::app_test;
+use crate::helpers::{problem, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use slingshot_domain::ledger::verify_bundle;
+
+async fn json_of(r: reqwest::Response) -> Value {
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{status}: {v}");
+    v
+}
+
+async fn relationship(app: &TestApp, token: &str, body: Value) -> String {
+    json_of(app.post("/api/v1/relationships", Some(token), body).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn thread(app: &TestApp, token: &str, rel: &str, subject: &str, stage: &str) -> String {
+    let r = app
+        .post(
+            &format!("/api/v1/relationships/{rel}/threads"),
+            Some(token),
+            json!({"subject": subject, "stage": stage}),
+        )
+        .await;
+    json_of(r).await["id"].as_str().unwrap().to_owned()
+}
+
+async fn entry(app: &TestApp, token: &str, thread: &str, body: Value) -> Value {
+    json_of(
+        app.post(
+            &format!("/api/v1/threads/{thread}/entries"),
+            Some(token),
+            body,
+        )
+        .await,
+    )
+    .await
+}
+
+async fn export(app: &TestApp, token: &str, rel: &str) -> Vec<u8> {
+    let r = app
+        .get(&format!("/api/v1/relationships/{rel}/export"), token)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    r.bytes().await.unwrap().to_vec()
+}
+
+app_test!(
+    customer_logs_a_purchase_finds_it_exports_and_imports_elsewhere,
+    |app| {
+        let alice = app.user("alice").await;
+        let rel = relationship(
+            &app,
+            &alice,
+            json!({"vendor_name": "Corner Bikes", "vendor_domain": "cornerbikes.example"}),
+        )
+        .await;
+        let research = thread(&app, &alice, &rel, "Which commuter bike?", "research").await;
+        let purchase = thread(&app, &alice, &rel, "Bought the Trail 3", "purchase").await;
+        entry(&app, &alice, &research, json!({"kind": "note", "text": "Compared three commuter models; the Trail 3 rides best"})).await;
+        let bought = entry(&app, &alice, &purchase, json!({"kind": "event", "text": "Paid in store",
+        "event": {"type": "purchase", "item": "Trail 3 commuter bike", "amount": "899.00", "currency": "EUR", "order_ref": "CB-2211"}})).await;
+        assert_eq!(
+            bought["seq"], 1,
+            "notes are off the chain, so the purchase is the first chain entry"
+        );
+        let msg = entry(
+            &app,
+            &alice,
+            &purchase,
+            json!({"kind": "message", "text": "Please send the warranty card"}),
+        )
+        .await;
+        assert_eq!(msg["seq"], 2);
+        // Link the purchase to the research; the reverse link would be a cycle.
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{purchase}/links"),
+                Some(&alice),
+                json!({"to": research, "kind": "follows_from"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{research}/links"),
+                Some(&alice),
+                json!({"to": purchase, "kind": "follows_from"}),
+            )
+            .await;
+        problem(r, 422, "invalid_value").await;
+
+        // Timeline, filtered; search with highlighted snippets.
+        let tl = json_of(app.get("/api/v1/timeline?stage=purchase", &alice).await).await;
+        let kinds: Vec<&str> = tl["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["message", "event"]);
+        let hits = json_of(app.get("/api/v1/search?q=warranty", &alice).await).await;
+        let snippet = hits["items"][0]["snippet"].as_str().unwrap();
+        assert!(snippet.contains("<mark>warranty</mark>"), "{snippet}");
+        assert!(
+            json_of(app.get("/api/v1/search?q=commuter", &alice).await).await["items"]
+                .as_array()
+                .unwrap()
+                .len()
+                >= 2
+        );
+
+        // Export verifies offline; erasing a body keeps it verifying.
+        let bundle = export(&app, &alice, &rel).await;
+        let report = verify_bundle(&bundle[..]).unwrap();
+        assert!(report.is_valid(), "{report:?}");
+        assert_eq!(report.entries, 2);
+        let r = app
+            .post(
+                &format!("/api/v1/entries/{}/erase", msg["id"].as_str().unwrap()),
+                Some(&alice),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let bundle = export(&app, &alice, &rel).await;
+        let report = verify_bundle(&bundle[..]).unwrap();
+        assert!(report.is_valid() && report.erased == 1, "{report:?}");
+        assert!(
+            json_of(app.get("/api/v1/search?q=warranty", &alice).await).await["items"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+
+        // A tampered bundle is refused with the entry named; nothing is stored.
+        let other = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+        let bob = other.user("bob").await;
+        let tampered = String::from_utf8(bundle.clone())
+            .unwrap()
+            .replace("899.00", "89.00");
+        let r = other
+            .client
+            .post(other.url("/api/v1/relationships/import"))
+            .bearer_auth(&bob)
+            .body(tampered)
+            .send()
+            .await
+            .unwrap();
+        let p = problem(r, 422, "invalid_bundle").await;
+        assert!(p["detail"].as_str().unwrap().contains('1'), "{p}");
+        assert!(
+            json_of(other.get("/api/v1/relationships", &bob).await).await["items"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        // The real bundle imports on the other instance and still verifies there.
+        let r = other
+            .client
+            .post(other.url("/api/v1/relationships/import"))
+            .bearer_auth(&bob)
+            .body(bundle.clone())
+            .send()
+            .await
+            .unwrap();
+        let imported = json_of(r).await["relationship_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(imported, rel);
+        let again = export(&other, &bob, &imported).await;
+        assert!(verify_bundle(&again[..]).unwrap().is_valid());
+        let r = other
+            .client
+            .post(other.url("/api/v1/relationships/import"))
+            .bearer_auth(&bob)
+            .body(bundle)
+            .send()
+            .await
+            .unwrap();
+        problem(r, 409, "conflict").await;
+        // And new entries continue the chain there.
+        let threads = json_of(
+            other
+                .get(&format!("/api/v1/relationships/{imported}/threads"), &bob)
+                .await,
+        )
+        .await;
+        let t = threads["items"][0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            entry(
+                &other,
+                &bob,
+                &t,
+                json!({"kind": "message", "text": "Continuing here"})
+            )
+            .await["seq"],
+            3
+        );
+        assert!(verify_bundle(&export(&other, &bob, &imported).await[..])
+            .unwrap()
+            .is_valid());
+    }
+);
+
+app_test!(both_sides_hold_the_history_and_countersign, |app| {
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let alice = app.user("alice").await;
+    let mo = app.user("moe").await;
+    let org = app.org(&bob, "northwind").await;
+    app.join(&bob, &org, &carol, "agent").await;
+    app.join(&bob, &org, &mo, "moderator").await;
+    let rel = relationship(&app, &alice, json!({"org": "northwind"})).await;
+    let got = json_of(
+        app.get(&format!("/api/v1/relationships/{rel}"), &alice)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (got["vendor_name"].as_str(), got["two_sided"].as_bool()),
+        (Some("northwind"), Some(true))
+    );
+    let t = thread(&app, &alice, &rel, "Zip broke on my jacket", "support").await;
+    entry(
+        &app,
+        &alice,
+        &t,
+        json!({"kind": "message", "text": "The zip broke after a week"}),
+    )
+    .await;
+    entry(
+        &app,
+        &alice,
+        &t,
+        json!({"kind": "note", "text": "my private note"}),
+    )
+    .await;
+
+    // The agent sees the customer by pseudonym, in the inbox, and answers.
+    let inbox = json_of(app.get("/api/v1/orgs/northwind/inbox", &carol).await).await;
+    let row = &inbox["items"][0];
+    assert_eq!(row["thread_id"], t.as_str());
+    assert!(row["customer"].as_str().unwrap().starts_with("c-"));
+    assert!(row["waiting_seconds"].as_i64().is_some());
+    entry(
+        &app,
+        &carol,
+        &t,
+        json!({"kind": "message", "text": "Sorry! A replacement is on its way"}),
+    )
+    .await;
+    entry(
+        &app,
+        &carol,
+        &t,
+        json!({"kind": "note", "text": "vendor-only note"}),
+    )
+    .await;
+    let carol_id = app.user_id(&carol).await;
+    let r = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/threads/{t}"),
+            Some(&carol),
+            Some(json!({"status": "waiting_on_customer", "assignee": carol_id})),
+        )
+        .await;
+    assert_eq!(json_of(r).await["status"], "waiting_on_customer");
+    // A moderator does not act in relationships.
+    problem(
+        app.get(&format!("/api/v1/relationships/{rel}"), &mo).await,
+        404,
+        "not_found",
+    )
+    .await;
+    problem(
+        app.get("/api/v1/orgs/northwind/inbox", &mo).await,
+        404,
+        "not_found",
+    )
+    .await;
+    // The customer cannot assign.
+    let r = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/threads/{t}"),
+            Some(&alice),
+            Some(json!({"assignee": carol_id})),
+        )
+        .await;
+    problem(r, 403, "forbidden").await;
+
+    // Each side sees its own notes only.
+    let mine = json_of(
+        app.get(&format!("/api/v1/relationships/{rel}/timeline"), &alice)
+            .await,
+    )
+    .await
+    .to_string();
+    let theirs = json_of(
+        app.get(&format!("/api/v1/relationships/{rel}/timeline"), &carol)
+            .await,
+    )
+    .await
+    .to_string();
+    assert!(mine.contains("my private note") && !mine.contains("vendor-only note"));
+    assert!(theirs.contains("vendor-only note") && !theirs.contains("my private note"));
+
+    // The customer countersigns the vendor's entry; the bundle carries both keys.
+    let cp = json_of(
+        app.post(
+            &format!("/api/v1/relationships/{rel}/checkpoints"),
+            Some(&alice),
+            json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (cp["seq"].as_i64(), cp["side"].as_str()),
+        (Some(2), Some("customer"))
+    );
+    let bundle = export(&app, &carol, &rel).await;
+    let report = verify_bundle(&bundle[..]).unwrap();
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!((report.entries, report.checkpoints), (2, 1));
+    let first = String::from_utf8(bundle)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        serde_json::from_str::<Value>(&first).unwrap()["keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+});
+
+app_test!(outsiders_never_reach_a_relationship, |app| {
+    let alice = app.user("alice").await;
+    let mallory = app.user("mallory").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Kestrel"})).await;
+    let t = thread(&app, &alice, &rel, "Roaming charges", "support").await;
+    let e = entry(
+        &app,
+        &alice,
+        &t,
+        json!({"kind": "message", "text": "Why was I charged?"}),
+    )
+    .await;
+    let eid = e["id"].as_str().unwrap();
+    let cases: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::GET, format!("/api/v1/relationships/{rel}"), None),
+        (
+            Method::GET,
+            format!("/api/v1/relationships/{rel}/threads"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/relationships/{rel}/threads"),
+            Some(json!({"subject": "x", "stage": "other"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/relationships/{rel}/timeline"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/relationships/{rel}/export"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/relationships/{rel}/checkpoints"),
+            Some(json!({})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/relationships/{rel}/share"),
+            Some(json!({"org": "x"})),
+        ),
+        (Method::GET, format!("/api/v1/threads/{t}"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/threads/{t}"),
+            Some(json!({"status": "closed"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/threads/{t}/entries"),
+            Some(json!({"kind": "message", "text": "hi"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/threads/{t}/links"),
+            Some(json!({"to": t, "kind": "related"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/entries/{eid}/erase"),
+            Some(json!({})),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let r = app.call(method.clone(), &path, Some(&mallory), body).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{method} {path}");
+    }
+    assert!(
+        json_of(app.get("/api/v1/search?q=charged", &mallory).await).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        json_of(app.get("/api/v1/timeline", &mallory).await).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Nothing changed for alice.
+    let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
+    assert_eq!(tl["items"].as_array().unwrap().len(), 1);
+});
+
+app_test!(
+    bad_conversation_input_is_refused_and_writes_nothing,
+    |app| {
+        let alice = app.user("alice").await;
+        let rel = relationship(&app, &alice, json!({"vendor_name": "Kestrel"})).await;
+        problem(
+            app.post(
+                "/api/v1/relationships",
+                Some(&alice),
+                json!({"vendor_name": "  "}),
+            )
+            .await,
+            422,
+            "invalid_value",
+        )
+        .await;
+        problem(
+            app.post(
+                "/api/v1/relationships",
+                Some(&alice),
+                json!({"org": "no-such-org"}),
+            )
+            .await,
+            404,
+            "not_found",
+        )
+        .await;
+        let r = app
+            .post(
+                &format!("/api/v1/relationships/{rel}/threads"),
+                Some(&alice),
+                json!({"subject": "x", "stage": "shopping"}),
+            )
+            .await;
+        problem(r, 422, "invalid_value").await;
+        let r = app
+            .post(
+                &format!("/api/v1/relationships/{rel}/threads"),
+                Some(&alice),
+                json!({"subject": "x", "stage": "other", "follow_up_on": "2026-02-30"}),
+            )
+            .await;
+        problem(r, 422, "invalid_value").await;
+        let t = thread(&app, &alice, &rel, "Bill", "support").await;
+        let r = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/threads/{t}"),
+                Some(&alice),
+                Some(json!({"status": "pending"})),
+            )
+            .await;
+        problem(r, 422, "invalid_value").await;
+        let big = "x".repeat(70_000);
+        problem(
+            app.post(
+                &format!("/api/v1/threads/{t}/entries"),
+                Some(&alice),
+                json!({"kind": "message", "text": big}),
+            )
+            .await,
+            413,
+            "payload_too_large",
+        )
+        .await;
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{t}/entries"),
+                Some(&alice),
+                json!({"kind": "event", "event": {"type": "purchase"}}),
+            )
+            .await;
+        problem(r, 422, "invalid_value").await;
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{t}/entries"),
+                Some(&alice),
+                json!({"kind": "message", "text": "x", "seq": 7}),
+            )
+            .await;
+        problem(r, 422, "invalid_body").await;
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{t}/links"),
+                Some(&alice),
+                json!({"to": t, "kind": "follows_from"}),
+            )
+            .await;
+        problem(r, 422, "invalid_value").await;
+        let r = app
+            .client
+            .post(app.url("/api/v1/relationships/import"))
+            .bearer_auth(&alice)
+            .body("{not a bundle")
+            .send()
+            .await
+            .unwrap();
+        problem(r, 422, "invalid_bundle").await;
+        let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
+        assert!(tl["items"].as_array().unwrap().is_empty());
+        problem(
+            app.get("/api/v1/timeline?from=yesterday", &alice).await,
+            422,
+            "invalid_value",
+        )
+        .await;
+        // Follow-ups feed the due list.
+        let r = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/threads/{t}"),
+                Some(&alice),
+                Some(json!({"follow_up_on": "2026-01-02"})),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let due = json_of(app.get("/api/v1/due?date=2026-01-05", &alice).await).await;
+        assert_eq!(due["items"][0]["id"], t.as_str());
+        assert!(
+            json_of(app.get("/api/v1/due?date=2026-01-01", &alice).await).await["items"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+    }
+);
+
+app_test!(concurrent_appends_form_one_unbroken_chain, |app| {
+    let alice = app.user("alice").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Busy Vendor"})).await;
+    let t = thread(&app, &alice, &rel, "Many messages", "other").await;
+    let mut calls = Vec::new();
+    for i in 0..60 {
+        let (client, url, token) = (
+            app.client.clone(),
+            app.url(&format!("/api/v1/threads/{t}/entries")),
+            alice.clone(),
+        );
+        calls.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"kind": "message", "text": format!("message {i}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for c in calls {
+        assert_eq!(c.await.unwrap(), StatusCode::CREATED);
+    }
+    let bundle = export(&app, &alice, &rel).await;
+    let report = verify_bundle(&bundle[..]).unwrap();
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(report.entries, 60);
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_entries_arrive_as_server_sent_events() {
+    let app = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let mallory = app.user("mallory").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Live Vendor"})).await;
+    let t = thread(&app, &alice, &rel, "Live", "other").await;
+    let mut stream = app
+        .client
+        .get(app.url("/api/v1/events"))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    let mut other = app
+        .client
+        .get(app.url("/api/v1/events"))
+        .bearer_auth(&mallory)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let e = entry(
+        &app,
+        &alice,
+        &t,
+        json!({"kind": "message", "text": "hello live"}),
+    )
+    .await;
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), stream.chunk())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&chunk);
+    assert!(
+        text.contains("event: entry") && text.contains(e["id"].as_str().unwrap()),
+        "{text}"
+    );
+    let nothing = tokio::time::timeout(std::time::Duration::from_millis(300), other.chunk()).await;
+    assert!(nothing.is_err(), "another person's stream stays quiet");
+}
