@@ -132,7 +132,9 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
     match parsed.kind {
         LineKind::Bundle => {
             let hint = LineHint::Bundle;
-            let format = parsed.format.ok_or_else(|| bad(hint, "missing field `format`"))?;
+            let format = parsed
+                .format
+                .ok_or_else(|| bad(hint, "missing field `format`"))?;
             if format != BUNDLE_FORMAT {
                 return Err(bad(
                     hint,
@@ -143,7 +145,9 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
                 relationship: parsed
                     .relationship
                     .ok_or_else(|| bad(hint, "missing field `relationship`"))?,
-                keys: parsed.keys.ok_or_else(|| bad(hint, "missing field `keys`"))?,
+                keys: parsed
+                    .keys
+                    .ok_or_else(|| bad(hint, "missing field `keys`"))?,
                 tip: parsed.tip,
             };
             Ok((line, BundleItem::Header(header)))
@@ -151,13 +155,19 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
         LineKind::Entry => {
             let hint = LineHint::Entry;
             let entry = SignedEntry {
-                header: parsed.header.ok_or_else(|| bad(hint, "missing field `header`"))?,
-                hash: parsed.hash.ok_or_else(|| bad(hint, "missing field `hash`"))?,
+                header: parsed
+                    .header
+                    .ok_or_else(|| bad(hint, "missing field `header`"))?,
+                hash: parsed
+                    .hash
+                    .ok_or_else(|| bad(hint, "missing field `hash`"))?,
                 signature: parsed
                     .signature
                     .ok_or_else(|| bad(hint, "missing field `signature`"))?,
             };
-            let erased = parsed.erased.ok_or_else(|| bad(hint, "missing field `erased`"))?;
+            let erased = parsed
+                .erased
+                .ok_or_else(|| bad(hint, "missing field `erased`"))?;
             Ok((
                 line,
                 BundleItem::Entry(BundleEntry {

@@ -123,6 +123,10 @@ struct Verifier<'o> {
     last: Option<BundleTip>,
     /// Entries whose header matches its hash: hash → (sequence, author side).
     seen: HashMap<Digest, (u64, Side)>,
+    /// The line of the last entry that failed a check.
+    last_failed_line: Option<u64>,
+    /// The line of the last entry read.
+    last_entry_line: u64,
     checkpoints: Vec<(u64, SignedCheckpoint)>,
     batch: Vec<Pending>,
     batch_keys: Vec<VerifyingKey>,
@@ -141,6 +145,8 @@ impl<'o> Verifier<'o> {
             prev: Some(Digest::GENESIS),
             last: None,
             seen: HashMap::new(),
+            last_failed_line: None,
+            last_entry_line: 0,
             checkpoints: Vec::new(),
             batch: Vec::with_capacity(options.batch_size.max(1)),
             batch_keys: Vec::with_capacity(options.batch_size.max(1)),
@@ -216,6 +222,8 @@ impl<'o> Verifier<'o> {
             self.report.entries += 1;
             let seq = self.next_seq;
             self.fail(bad.line, FailedItem::Entry, Some(seq), problem);
+            self.last_entry_line = bad.line;
+            self.last_failed_line = Some(bad.line);
             self.next_seq = seq.saturating_add(1);
             self.prev = None;
         } else if bad.hint == LineHint::Bundle {
@@ -228,6 +236,7 @@ impl<'o> Verifier<'o> {
 
     fn entry(&mut self, line: u64, e: BundleEntry) {
         self.report.entries += 1;
+        self.last_entry_line = line;
         if e.erased {
             self.report.erased += 1;
         }
@@ -235,6 +244,7 @@ impl<'o> Verifier<'o> {
         let h = &e.entry.header;
         let fail_here = |v: &mut Self, problem| {
             v.fail(line, FailedItem::Entry, Some(expected), problem);
+            v.last_failed_line = Some(line);
         };
 
         // 1. The header must hash to the recorded hash; if not, none of its
@@ -326,8 +336,8 @@ impl<'o> Verifier<'o> {
                 return Err(Problem::ErasedWithBody);
             }
         } else {
-            let computed = body_digest(e.body.as_ref().unwrap_or(&Value::Null))
-                .map_err(Problem::Rule)?;
+            let computed =
+                body_digest(e.body.as_ref().unwrap_or(&Value::Null)).map_err(Problem::Rule)?;
             if computed != h.body_digest {
                 return Err(Problem::BodyAltered {
                     expected: h.body_digest,
@@ -392,6 +402,9 @@ impl<'o> Verifier<'o> {
                         None => Problem::BadLine("internal: key index".into()),
                     };
                     self.fail(p.line, p.item, Some(p.sequence), problem);
+                    if p.item == FailedItem::Entry {
+                        self.last_failed_line = self.last_failed_line.max(Some(p.line));
+                    }
                 }
             }
         }
@@ -406,7 +419,9 @@ impl<'o> Verifier<'o> {
             self.checkpoint(*line, c);
         }
         self.flush();
-        if let Some(declared) = self.declared_tip {
+        // A last entry that already failed explains a different tip.
+        let last_failed = self.last_failed_line == Some(self.last_entry_line);
+        if let Some(declared) = self.declared_tip.filter(|_| !last_failed) {
             if self.last != Some(declared) {
                 let problem = Problem::TipMismatch {
                     declared,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-use super::{Digest, LedgerError};
+use super::{canonical_fast, Digest, EntryHeader, LedgerError};
 
 /// The RFC 8785 canonical JSON of `value`.
 pub fn canonical_json<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, LedgerError> {
@@ -31,7 +31,20 @@ pub fn canonical_digest<T: Serialize + ?Sized>(value: &T) -> Result<Digest, Ledg
 /// The header keeps this digest, so a body can be erased later and the chain
 /// still verifies.
 pub fn body_digest(body: &Value) -> Result<Digest, LedgerError> {
-    canonical_digest(body)
+    let mut buf = Vec::with_capacity(512);
+    match canonical_fast::value_json(body, &mut buf) {
+        Some(()) => Ok(Digest::of(&buf)),
+        None => canonical_digest(body),
+    }
+}
+
+/// The hash of an entry header (see [`EntryHeader::hash`]).
+pub(crate) fn header_hash(header: &EntryHeader) -> Result<Digest, LedgerError> {
+    let mut buf = Vec::with_capacity(512);
+    match canonical_fast::header_json(header, &mut buf) {
+        Some(()) => Ok(Digest::of(&buf)),
+        None => canonical_digest(header),
+    }
 }
 
 /// Feeds written bytes to a SHA-256 hasher.
@@ -63,7 +76,10 @@ mod tests {
             jcs("[333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001]"),
             "[333333333.3333333,1e+30,4.5,0.002,1e-27]"
         );
-        assert_eq!(jcs("[-0, 0.0, 1e21, 1e20, 100, -1.5e-7]"), "[0,0,1e+21,100000000000000000000,100,-1.5e-7]");
+        assert_eq!(
+            jcs("[-0, 0.0, 1e21, 1e20, 100, -1.5e-7]"),
+            "[0,0,1e+21,100000000000000000000,100,-1.5e-7]"
+        );
         assert_eq!(jcs("[9007199254740993]"), "[9007199254740992]");
     }
 
@@ -74,7 +90,10 @@ mod tests {
             jcs(r#"{"string":"\u20ac$\u000F\u000aA'\u0042\u0022\u005c\\\"\/"}"#),
             r#"{"string":"€$\u000f\nA'B\"\\\\\"/"}"#
         );
-        assert_eq!(jcs(r#"{"literals":[null, true, false]}"#), r#"{"literals":[null,true,false]}"#);
+        assert_eq!(
+            jcs(r#"{"literals":[null, true, false]}"#),
+            r#"{"literals":[null,true,false]}"#
+        );
     }
 
     /// RFC 8785 §3.2.3: keys sorted by UTF-16 code units, recursively.
@@ -95,7 +114,10 @@ mod tests {
             \"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\",\
             \"😀\":\"Emoji: Grinning Face\",\"\u{fb33}\":\"Hebrew Letter Dalet With Dagesh\"}";
         assert_eq!(jcs(input), expected);
-        assert_eq!(jcs(r#"{"b":{"z":1,"a":[{"y":2,"x":1}]},"a":0}"#), r#"{"a":0,"b":{"a":[{"x":1,"y":2}],"z":1}}"#);
+        assert_eq!(
+            jcs(r#"{"b":{"z":1,"a":[{"y":2,"x":1}]},"a":0}"#),
+            r#"{"a":0,"b":{"a":[{"x":1,"y":2}],"z":1}}"#
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    body_digest, Digest, EntryHeader, EntryKind, KeyId, LedgerError, LedgerTime, Side,
-    SignedEntry, MAX_SEQUENCE,
+    body_digest, Digest, EntryHeader, EntryKind, KeyId, LedgerError, LedgerTime, Side, SignedEntry,
+    MAX_SEQUENCE,
 };
 
 /// The last entry of a relationship's chain: what the next entry must follow.
@@ -231,7 +231,8 @@ mod tests {
     fn corrections_point_back_to_the_same_side() {
         let key = SigningKey::from_bytes(&[1; 32]);
         let body = json!({});
-        let first = SignedEntry::sign(next_header(None, draft(&body, &key)).unwrap(), &key).unwrap();
+        let first =
+            SignedEntry::sign(next_header(None, draft(&body, &key)).unwrap(), &key).unwrap();
         let mut d = draft(&body, &key);
         d.kind = EntryKind::Correction;
         d.corrects = Some(first.hash);

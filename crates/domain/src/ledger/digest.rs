@@ -52,7 +52,7 @@ impl Digest {
     }
 
     /// Write the 64 hex characters into `buf` and return them.
-    fn encode<'b>(&self, buf: &'b mut [u8; 64]) -> &'b str {
+    pub(crate) fn encode<'b>(&self, buf: &'b mut [u8; 64]) -> &'b str {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         for (i, byte) in self.0.iter().enumerate() {
             buf[2 * i] = HEX[usize::from(byte >> 4)];

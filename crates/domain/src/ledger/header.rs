@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{canonical_digest, Digest, EntryKind, KeyId, LedgerError, LedgerTime, Side};
+use super::{Digest, EntryKind, KeyId, LedgerError, LedgerTime, Side};
 
 /// The largest sequence number: 2^53 − 1. RFC 8785 writes every number as an
 /// IEEE 754 double, so larger integers would not have one canonical spelling.
@@ -42,7 +42,7 @@ pub struct EntryHeader {
 impl EntryHeader {
     /// SHA-256 of the RFC 8785 canonical JSON of the header.
     pub fn hash(&self) -> Result<Digest, LedgerError> {
-        canonical_digest(self)
+        super::canonical::header_hash(self)
     }
 
     /// Check the rules a header keeps on its own, whatever chain it is in:
@@ -185,7 +185,10 @@ mod tests {
         assert!(h.check_shape().is_err());
         let mut h = sample();
         h.prev_hash = Digest::of(b"x");
-        assert!(matches!(h.check_shape(), Err(LedgerError::WrongPrevHash { .. })));
+        assert!(matches!(
+            h.check_shape(),
+            Err(LedgerError::WrongPrevHash { .. })
+        ));
         let mut h = sample();
         h.thread = "has space".into();
         assert!(h.check_shape().is_err());

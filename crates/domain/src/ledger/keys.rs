@@ -27,6 +27,11 @@ impl KeyId {
         Self(id)
     }
 
+    /// Wrap 16 raw id bytes.
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
     /// Parse 22 characters of unpadded base64url.
     pub fn parse(s: &str) -> Result<Self, LedgerError> {
         decode_fixed::<16>(s, "a key id", "22 characters of unpadded base64url").map(Self)
@@ -177,7 +182,10 @@ mod tests {
         let text = id.to_string();
         assert_eq!(text.len(), 22);
         assert_eq!(KeyId::parse(&text), Ok(id));
-        assert_eq!(&id.as_bytes()[..], &Digest::of(key.as_bytes()).as_bytes()[..16]);
+        assert_eq!(
+            &id.as_bytes()[..],
+            &Digest::of(key.as_bytes()).as_bytes()[..16]
+        );
         assert!(KeyId::parse(&format!("{text}=")).is_err());
         assert!(KeyId::parse("not a key id").is_err());
     }
@@ -199,6 +207,8 @@ mod tests {
         let last = other.len() - 1;
         other[last] = if other[last] == b'B' { b'C' } else { b'B' };
         let other = String::from_utf8(other).unwrap();
-        assert!(signature_from_base64url(&other).map(|s| s != sig).unwrap_or(true));
+        assert!(signature_from_base64url(&other)
+            .map(|s| s != sig)
+            .unwrap_or(true));
     }
 }

@@ -25,6 +25,7 @@ mod bundle_read;
 mod bundle_verify;
 mod bundle_write;
 mod canonical;
+mod canonical_fast;
 mod chain;
 mod checkpoint;
 mod digest;
@@ -37,15 +38,14 @@ mod time;
 mod verify_report;
 
 #[cfg(test)]
-mod tests_support;
-#[cfg(test)]
 mod tests_bundle;
 #[cfg(test)]
 mod tests_props;
+#[cfg(test)]
+mod tests_support;
 
 pub use bundle_format::{
-    BundleEntry, BundleHeader, BundleItem, BundleKey, BundleRelationship, BundleTip,
-    BUNDLE_FORMAT,
+    BundleEntry, BundleHeader, BundleItem, BundleKey, BundleRelationship, BundleTip, BUNDLE_FORMAT,
 };
 pub use bundle_read::{BadLine, BundleReader, LineHint, ReadStep, MAX_LINE_BYTES};
 pub use bundle_verify::{verify_bundle, verify_bundle_with, VerifyOptions};

@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::*;
 
+#[derive(Clone)]
 pub(crate) struct Chain {
     pub customer: SigningKey,
     pub vendor: SigningKey,
@@ -83,7 +84,8 @@ impl Chain {
             time(index + 1),
         )
         .unwrap();
-        self.checkpoints.push(SignedCheckpoint::sign(cp, &key).unwrap());
+        self.checkpoints
+            .push(SignedCheckpoint::sign(cp, &key).unwrap());
     }
 
     /// `n` entries of both sides and every shared kind, a correction when
@@ -91,7 +93,11 @@ impl Chain {
     pub fn sample(n: usize) -> Self {
         let mut c = Self::new();
         for i in 0..n {
-            let side = if i % 3 == 2 { Side::Vendor } else { Side::Customer };
+            let side = if i % 3 == 2 {
+                Side::Vendor
+            } else {
+                Side::Customer
+            };
             let kinds = [
                 EntryKind::Thread,
                 EntryKind::Message,
@@ -159,6 +165,18 @@ impl Chain {
         }
         w.finish().unwrap()
     }
+}
+
+/// [`Chain::sample`], built once per size (signing is slow in debug builds).
+pub(crate) fn sample(n: usize) -> Chain {
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<Vec<Option<Chain>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    let mut cache = cache.lock().unwrap();
+    if cache.len() <= n {
+        cache.resize(n + 1, None);
+    }
+    cache[n].get_or_insert_with(|| Chain::sample(n)).clone()
 }
 
 pub(crate) fn verify(bytes: &[u8]) -> VerifyReport {

@@ -59,7 +59,9 @@ impl fmt::Display for VerifyReport {
         for failure in &self.failures {
             writeln!(f, "  {failure}")?;
         }
-        let hidden = self.failure_count.saturating_sub(self.failures.len() as u64);
+        let hidden = self
+            .failure_count
+            .saturating_sub(self.failures.len() as u64);
         if hidden > 0 {
             writeln!(f, "  … and {hidden} more")?;
         }
@@ -237,7 +239,9 @@ fn sequence_message(expected: u64, found: u64) -> String {
         } else {
             format!("entries {expected} to {} are", found - 1)
         };
-        format!("expected entry {expected} but found entry {found}: {missing} missing or out of order")
+        format!(
+            "expected entry {expected} but found entry {found}: {missing} missing or out of order"
+        )
     } else {
         format!("expected entry {expected} but found entry {found}: repeated or out of order")
     }
