@@ -4,72 +4,25 @@
 //! heap of stale gains gives the best source as soon as the top entry is fresh, and the sum of the
 //! k largest stale gains is a valid online bound without any extra evaluation. Stale entries are
 //! re-evaluated in batches that double within a step (1, 2, 4, … up to 64 sources), so that the
-//! cache misses of their lists overlap (see [`Problem::touch`]) and, on large instances, so that
-//! a spinning helper thread can take half of each batch (see [`crate::helper`]). At most twice
-//! the evaluations of one-at-a-time CELF, and the same answer.
+//! cache misses of their lists overlap (see [`Problem::touch`]); a batch is evaluated in parallel
+//! only when it is very large, since waking the other thread costs more than most batches. At
+//! most twice the evaluations of one-at-a-time CELF, and the same answer.
 
-use std::sync::RwLock;
+use rayon::prelude::*;
 
 use crate::heap::{Entry, LazyHeap};
-use crate::helper::{helper_loop, Alone, Evaluate, Mailbox, Paired};
-use crate::objective::{Cur, Problem};
+use crate::objective::Problem;
 use crate::run::{Limit, Pick, Rule, Run};
 
 /// Largest re-evaluation batch.
 const MAX_BATCH: usize = 64;
-/// Participations in an instance from which CELF runs with a helper thread.
-const PAIRED_INSTANCE: usize = 1 << 20;
-/// Participations in a batch from which it is split with the helper thread.
-const PAIRED_BATCH: u64 = 4096;
+/// Participations in a batch above which it is evaluated in parallel.
+const PARALLEL_WORK: u64 = 1 << 20;
 
 /// Lazy greedy by `rule` under `limit`; `initial[s]` is the gain of `s` on the empty set.
 /// With a count limit, exactly `min(k, n)` sources are chosen (zero gains included, lowest id
 /// first); with a budget, picking stops when nothing affordable adds value.
 pub(crate) fn lazy(p: &Problem, initial: &[f64], limit: &Limit, rule: Rule) -> Run {
-    let paired = rayon::current_num_threads() > 1 && p.cascade.len() >= PAIRED_INSTANCE;
-    lazy_with(p, initial, limit, rule, paired.then_some(PAIRED_BATCH))
-}
-
-/// [`lazy`], with a spinning helper thread for batches of at least `paired` participations.
-pub(crate) fn lazy_with(
-    p: &Problem,
-    initial: &[f64],
-    limit: &Limit,
-    rule: Rule,
-    paired: Option<u64>,
-) -> Run {
-    match paired {
-        None => {
-            let mut ev = Alone { p, cur: p.fresh() };
-            let mut run = lazy_core(p, initial, limit, rule, &mut ev);
-            run.cur = ev.cur;
-            run
-        }
-        Some(min_work) => {
-            let cur = RwLock::new(p.fresh());
-            let mail = Mailbox::default();
-            let mut run = std::thread::scope(|scope| {
-                scope.spawn(|| helper_loop(p, &cur, &mail));
-                let mut ev = Paired::new(p, &cur, &mail, min_work);
-                let run = lazy_core(p, initial, limit, rule, &mut ev);
-                ev.stop();
-                run
-            });
-            run.cur = cur
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            run
-        }
-    }
-}
-
-fn lazy_core(
-    p: &Problem,
-    initial: &[f64],
-    limit: &Limit,
-    rule: Rule,
-    ev: &mut dyn Evaluate,
-) -> Run {
     let n = p.n_sources();
     let mut skip = limit.too_expensive(n);
     let budgeted = matches!(limit, Limit::Budget { .. });
@@ -95,6 +48,7 @@ fn lazy_core(
         }
     };
     let initial_bound = bound_now(&heap, &ub, &skip);
+    let mut cur = p.fresh();
     let mut picks: Vec<Pick> = Vec::new();
     let mut evaluations = n as u64;
     let mut left = limit.capacity();
@@ -117,7 +71,7 @@ fn lazy_core(
                 break;
             }
             heap.pop();
-            ev.apply(top.src);
+            p.apply(top.src, &mut cur);
             value += ub[s];
             left -= cost;
             skip[s] = true;
@@ -133,7 +87,7 @@ fn lazy_core(
             continue;
         }
         if batch == 1 {
-            let g = ev.gain(top.src);
+            let g = p.gain(top.src, &cur);
             evaluations += 1;
             ub[s] = g;
             heap.replace_top(Entry {
@@ -160,7 +114,12 @@ fn lazy_core(
                 _ => break,
             }
         }
-        let gains = ev.gains(&stale, work);
+        let gains: Vec<f64> = if work >= PARALLEL_WORK {
+            stale.par_iter().map(|&s| p.gain(s, &cur)).collect()
+        } else {
+            p.touch(&stale);
+            stale.iter().map(|&s| p.gain(s, &cur)).collect()
+        };
         evaluations += stale.len() as u64;
         for (&s, &g) in stale.iter().zip(&gains) {
             ub[s as usize] = g;
@@ -178,7 +137,7 @@ fn lazy_core(
         value,
         evaluations,
         initial_bound,
-        cur: Cur::Flags(Vec::new()),
+        cur,
         skip,
         ub,
     }
@@ -226,34 +185,4 @@ pub(crate) fn exact_bound(p: &Problem, run: &Run, limit: &Limit) -> (f64, u64) {
         }
     }
     (run.value + extra, evaluations)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-mod tests {
-    use super::*;
-    use crate::{generate, load_reader, Format, GenParams, NoProgress, Objective};
-
-    #[test]
-    fn the_helper_thread_changes_nothing_but_speed() {
-        let p = GenParams {
-            sources: 800,
-            cascades: 6000,
-            seed: 11,
-            ..GenParams::default()
-        };
-        let mut text = Vec::new();
-        generate(&p, &mut text, &NoProgress).unwrap();
-        let data = load_reader(&text[..], Format::Text, "g", &NoProgress).unwrap();
-        for obj in [Objective::Dl, Objective::Dt, Objective::Pa] {
-            let (prob, initial) = Problem::new(&data, &obj);
-            let limit = Limit::Count(30);
-            let a = lazy_with(&prob, &initial, &limit, Rule::UnitCost, None);
-            let b = lazy_with(&prob, &initial, &limit, Rule::UnitCost, Some(0));
-            let ids = |r: &Run| r.picks.iter().map(|p| p.src).collect::<Vec<_>>();
-            assert_eq!(ids(&a), ids(&b));
-            assert_eq!(a.value, b.value);
-            assert_eq!(a.ub, b.ub);
-        }
-    }
 }

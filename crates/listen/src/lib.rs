@@ -71,7 +71,6 @@ mod eval;
 mod generate;
 mod greedy;
 mod heap;
-mod helper;
 mod objective;
 mod read;
 mod read_csv;
