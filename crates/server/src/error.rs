@@ -44,9 +44,9 @@ pub enum ServerError {
     /// The body is over the limit.
     #[error("request body is too large (limit {0} bytes)")]
     PayloadTooLarge(usize),
-    /// JSON expected.
-    #[error("expected Content-Type: application/json")]
-    UnsupportedMediaType,
+    /// Wrong `Content-Type`; the text names the expected ones.
+    #[error("expected Content-Type: {0}")]
+    UnsupportedMediaType(&'static str),
     /// A form arrived without a valid CSRF token.
     #[error("the form's security token is missing or stale; reload the page and try again")]
     Csrf,
@@ -112,7 +112,7 @@ impl ServerError {
             Self::BadRequest(code, _) => (S::BAD_REQUEST, code),
             Self::Invalid(code, _) => (S::UNPROCESSABLE_ENTITY, code),
             Self::PayloadTooLarge(_) => (S::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            Self::UnsupportedMediaType => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::UnsupportedMediaType(_) => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Csrf => (S::FORBIDDEN, "csrf"),
             Self::Config(_) | Self::Template(_) | Self::Io(_) | Self::Internal(_) => {
                 (S::INTERNAL_SERVER_ERROR, "internal")

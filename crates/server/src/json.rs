@@ -21,7 +21,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .unwrap_or(0);
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ServerError::UnsupportedMediaType),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(ServerError::UnsupportedMediaType("application/json"))
+            }
             Err(JsonRejection::JsonSyntaxError(e)) => {
                 Err(ServerError::BadRequest("malformed_json", e.body_text()))
             }

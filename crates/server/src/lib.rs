@@ -11,6 +11,7 @@ pub mod json;
 pub mod keyring;
 pub mod ledger;
 pub mod ledger_writer;
+pub mod mail_import;
 pub mod metrics;
 mod ops;
 pub mod ratelimit;

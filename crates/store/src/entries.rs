@@ -387,3 +387,17 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Source references (imported e-mail digests) already stored in a person's relationships.
+    pub async fn source_refs_of(&self, person: &str) -> Result<std::collections::HashSet<String>> {
+        let refs: Vec<String> = sqlx::query_scalar(
+            "SELECT e.source_ref FROM entries e JOIN relationships r ON r.id = e.relationship_id \
+             WHERE r.person_id = $1 AND e.source_ref IS NOT NULL",
+        )
+        .bind(person)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(refs.into_iter().collect())
+    }
+}

@@ -12,6 +12,7 @@ pub mod events;
 mod invites;
 mod ledger_ops;
 pub mod ledger_types;
+mod mail;
 mod members;
 mod orgs;
 mod relationships;
@@ -93,4 +94,5 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger_ops::due))
         .routes(routes!(ledger_ops::inbox))
         .routes(routes!(events::events))
+        .routes(routes!(mail::import))
 }

@@ -1,0 +1,183 @@
+//! Importing a person's own mail: parse (.eml or mbox), group into threads, match each
+//! thread to the relationship whose vendor domain matches (or start one with an
+//! off-platform vendor), append the messages as entries, skip what was imported before.
+
+use crate::{AppState, Result};
+use serde::Serialize;
+use slingshot_domain::conversation::Stage;
+use slingshot_domain::entry_body::MAX_TEXT_BYTES;
+use slingshot_domain::ledger::{EntryKind, Side};
+use slingshot_domain::mail::{
+    parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
+    MailMessage, SkippedMessage,
+};
+use slingshot_store::{NewEntry, NewRelationship, NewThread, Relationship};
+use utoipa::ToSchema;
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailReport {
+    /// Messages stored.
+    pub imported: usize,
+    /// Duplicates skipped (already imported, or twice in this upload): index, id, subject.
+    #[schema(value_type = Vec<Object>)]
+    pub skipped: Vec<SkippedMessage>,
+    /// Messages that could not be read: index, code, reason.
+    #[schema(value_type = Vec<Object>)]
+    pub failed: Vec<FailedMessage>,
+    /// Conversations created: (relationship id, vendor name, thread id, subject, messages).
+    pub threads: Vec<ImportedThread>,
+    /// One line for people.
+    pub summary: String,
+}
+
+/// A conversation made from mail.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportedThread {
+    /// Relationship.
+    pub relationship_id: String,
+    /// Vendor.
+    pub vendor_name: String,
+    /// Thread.
+    pub thread_id: String,
+    /// Subject.
+    pub subject: String,
+    /// Messages stored in it.
+    pub messages: usize,
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn mail_time_us(m: &MailMessage) -> i64 {
+    m.date
+        .as_deref()
+        .and_then(|d| {
+            time::OffsetDateTime::parse(d, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map(|t| (t.unix_timestamp_nanos() / 1000) as i64)
+        .unwrap_or_else(slingshot_store::now_us)
+}
+
+async fn relationship_for_domain(
+    state: &AppState,
+    person: &str,
+    domain: &str,
+    rels: &mut Vec<Relationship>,
+) -> Result<Relationship> {
+    let matches = |r: &Relationship| {
+        !r.vendor_domain.is_empty()
+            && (domain == r.vendor_domain || domain.ends_with(&format!(".{}", r.vendor_domain)))
+    };
+    if let Some(r) = rels.iter().find(|r| matches(r)) {
+        return Ok(r.clone());
+    }
+    let new = NewRelationship {
+        org: None,
+        vendor_name: domain.to_owned(),
+        vendor_website: String::new(),
+        vendor_domain: domain.to_owned(),
+        notes: "Started from imported mail".into(),
+    };
+    let r = state.store.create_relationship(person, &new).await?;
+    rels.push(r.clone());
+    Ok(r)
+}
+
+/// Import `raw` (one message, or an mbox when `mbox`) for `person`, whose own addresses
+/// are `me`.
+pub async fn import_mail(
+    state: &AppState,
+    person: &str,
+    raw: &[u8],
+    mbox: bool,
+    me: &[String],
+) -> Result<MailReport> {
+    let results = if mbox {
+        parse_mbox(raw)
+    } else {
+        vec![parse_eml(raw)]
+    };
+    let stored = state.store.source_refs_of(person).await?;
+    let batch = prepare_import(results, |d| stored.contains(d));
+    let mut report = batch.report;
+    let mut rels = state.store.relationships_of(person).await?;
+    let mut threads_out = Vec::new();
+    for t in thread_messages(&batch.messages) {
+        let Some(first) = t.messages.first().and_then(|i| batch.messages.get(*i)) else {
+            continue;
+        };
+        let domain = vendor_domain(first, me).unwrap_or_else(|| "unknown-sender.invalid".into());
+        let rel = relationship_for_domain(state, person, &domain, &mut rels).await?;
+        let subject = slingshot_domain::conversation::parse_subject(&t.subject)
+            .unwrap_or_else(|_| "(no subject)".into());
+        let thread = state
+            .store
+            .create_thread(
+                person,
+                &rel.id,
+                &NewThread {
+                    subject: subject.clone(),
+                    stage: Stage::Other,
+                    tags: vec!["email".into()],
+                    follow_up_on: None,
+                },
+            )
+            .await?;
+        let mut count = 0;
+        for &i in &t.messages {
+            let Some(m) = batch.messages.get(i) else {
+                continue;
+            };
+            let from_me = me.iter().any(|a| a.eq_ignore_ascii_case(&m.from.email));
+            let text = truncate(&m.text, MAX_TEXT_BYTES - 64);
+            let body = serde_json::json!({
+                "text": if text.trim().is_empty() { "(no text)".to_owned() } else { text.clone() },
+                "mail": {
+                    "direction": if from_me { "sent" } else { "received" },
+                    "from": m.from.email, "subject": m.subject, "date": m.date, "message_id": m.message_id,
+                    "attachments": m.attachments.iter().map(|a| serde_json::json!({"filename": a.filename, "content_type": a.content_type, "size": a.size})).collect::<Vec<_>>(),
+                }
+            });
+            let entry = NewEntry {
+                relationship_id: rel.id.clone(),
+                person_id: rel.person_id.clone(),
+                org_id: rel.org_id.clone().filter(|_| rel.two_sided()),
+                thread_id: thread.id.clone(),
+                side: Side::Customer,
+                author_id: person.to_owned(),
+                kind: EntryKind::Message,
+                body,
+                search_text: format!("{} {} {}", m.subject, m.from.email, text),
+                source_ref: Some(m.raw_digest.clone()),
+                corrects: None,
+                at_us: mail_time_us(m),
+            };
+            state.ledger.append(entry).await?;
+            report.record_imported();
+            count += 1;
+        }
+        threads_out.push(ImportedThread {
+            relationship_id: rel.id.clone(),
+            vendor_name: rel.vendor_name.clone(),
+            thread_id: thread.id,
+            subject,
+            messages: count,
+        });
+    }
+    Ok(MailReport {
+        imported: report.imported,
+        summary: report.summary(),
+        skipped: report.skipped_duplicates,
+        failed: report.failed,
+        threads: threads_out,
+    })
+}

@@ -1,0 +1,147 @@
+//! Importing one's own mail through the API.
+
+use crate::app_test;
+use crate::helpers::problem;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub const MBOX: &str = "From support@northwind.example Mon Mar  3 09:15:00 2025\n\
+From: Northwind Support <support@northwind.example>\n\
+To: Alice Ng <alice@home.example>\n\
+Subject: Your order NW-1042 has shipped\n\
+Message-ID: <ship-1042@northwind.example>\n\
+Date: Mon, 3 Mar 2025 09:15:00 +0000\n\
+\n\
+Your trail jacket is on its way. Tracking: ZX99.\n\
+\n\
+From alice@home.example Tue Mar  4 10:00:00 2025\n\
+From: Alice Ng <alice@home.example>\n\
+To: support@northwind.example\n\
+Subject: Re: Your order NW-1042 has shipped\n\
+Message-ID: <reply-1@home.example>\n\
+In-Reply-To: <ship-1042@northwind.example>\n\
+References: <ship-1042@northwind.example>\n\
+Date: Tue, 4 Mar 2025 10:00:00 +0000\n\
+\n\
+The zip on the jacket broke on day one.\n\
+>From my phone\n\
+\n\
+From support@northwind.example Wed Mar  5 08:00:00 2025\n\
+From: Northwind Support <support@northwind.example>\n\
+To: alice@home.example\n\
+Subject: Re: Your order NW-1042 has shipped\n\
+Message-ID: <reply-2@northwind.example>\n\
+In-Reply-To: <reply-1@home.example>\n\
+References: <ship-1042@northwind.example> <missing@nowhere.example> <reply-1@home.example>\n\
+Date: Wed, 5 Mar 2025 08:00:00 +0000\n\
+\n\
+We are sorry. A replacement jacket ships today.\n\
+\n\
+From nobody Thu Mar  6 08:00:00 2025\n\
+\x01\x02\x03 garbage without headers\n\
+\n";
+
+app_test!(
+    mail_imports_into_threads_and_reimport_skips_duplicates,
+    |app| {
+        let alice = app.user("alice").await;
+        let url = app.url("/api/v1/mail/import?me=alice@home.example");
+        let r = app
+            .client
+            .post(&url)
+            .bearer_auth(&alice)
+            .header("content-type", "application/mbox")
+            .body(MBOX)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let report: Value = r.json().await.unwrap();
+        assert_eq!(report["imported"], 3, "{report}");
+        assert_eq!(report["failed"].as_array().unwrap().len(), 1, "{report}");
+        assert_eq!(report["failed"][0]["index"], 3);
+        let threads = report["threads"].as_array().unwrap();
+        assert_eq!(
+            threads.len(),
+            1,
+            "one conversation from the reply chain: {report}"
+        );
+        assert_eq!(threads[0]["vendor_name"], "northwind.example");
+        assert_eq!(threads[0]["messages"], 3);
+
+        // Found by search; the relationship's timeline has the mail in date order.
+        let hits: Value = app
+            .get("/api/v1/search?q=zip%20jacket", &alice)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(hits["items"].as_array().unwrap().len(), 1);
+        let rel = threads[0]["relationship_id"].as_str().unwrap();
+        let tl: Value = app
+            .get(&format!("/api/v1/relationships/{rel}/timeline"), &alice)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let texts: Vec<&str> = tl["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["body"]["mail"]["direction"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, ["received", "sent", "received"], "newest first");
+
+        // Re-import: everything is a duplicate, nothing new is stored.
+        let r = app
+            .client
+            .post(&url)
+            .bearer_auth(&alice)
+            .header("content-type", "application/mbox")
+            .body(MBOX)
+            .send()
+            .await
+            .unwrap();
+        let again: Value = r.json().await.unwrap();
+        assert_eq!(
+            (
+                again["imported"].as_u64(),
+                again["skipped"].as_array().unwrap().len()
+            ),
+            (Some(0), 3),
+            "{again}"
+        );
+        let rels: Value = app
+            .get("/api/v1/relationships", &alice)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(rels["items"].as_array().unwrap().len(), 1);
+        assert_eq!(rels["items"][0]["entries"], 3);
+
+        // A single .eml for an existing vendor domain joins that relationship.
+        let eml = "From: Northwind Billing <billing@northwind.example>\r\nTo: alice@home.example\r\nSubject: Invoice 77\r\nMessage-ID: <inv-77@northwind.example>\r\nDate: Thu, 6 Mar 2025 08:00:00 +0000\r\n\r\nInvoice attached.\r\n";
+        let r = app
+            .client
+            .post(&url)
+            .bearer_auth(&alice)
+            .header("content-type", "message/rfc822")
+            .body(eml)
+            .send()
+            .await
+            .unwrap();
+        let one: Value = r.json().await.unwrap();
+        assert_eq!(one["threads"][0]["relationship_id"], rel);
+        let r = app
+            .client
+            .post(&url)
+            .bearer_auth(&alice)
+            .header("content-type", "text/plain")
+            .body(eml)
+            .send()
+            .await
+            .unwrap();
+        problem(r, 415, "unsupported_media_type").await;
+    }
+);
