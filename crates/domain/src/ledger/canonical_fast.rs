@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Digest, EntryHeader, MAX_SEQUENCE};
+use super::{Checkpoint, Digest, EntryHeader, CHECKPOINT_STATEMENT, MAX_SEQUENCE};
 
 /// Canonical JSON of a header, or `None` to fall back (sequence above 2^53 − 1).
 pub(crate) fn header_json(h: &EntryHeader, out: &mut Vec<u8>) -> Option<()> {
@@ -38,6 +38,30 @@ pub(crate) fn header_json(h: &EntryHeader, out: &mut Vec<u8>) -> Option<()> {
     string(&h.thread, out);
     out.extend_from_slice(b",\"time\":");
     string(h.time.as_str(), out);
+    out.push(b'}');
+    Some(())
+}
+
+/// Canonical JSON of a checkpoint's signed statement (its fields plus
+/// `"type":"slingshot-checkpoint/1"`), or `None` to fall back.
+pub(crate) fn checkpoint_json(c: &Checkpoint, out: &mut Vec<u8>) -> Option<()> {
+    if c.sequence > MAX_SEQUENCE {
+        return None;
+    }
+    out.extend_from_slice(b"{\"hash\":");
+    digest(&c.hash, out);
+    out.extend_from_slice(b",\"key_id\":\"");
+    out.extend_from_slice(c.key_id.to_string().as_bytes());
+    out.extend_from_slice(b"\",\"relationship\":");
+    string(&c.relationship, out);
+    out.extend_from_slice(b",\"sequence\":");
+    out.extend_from_slice(c.sequence.to_string().as_bytes());
+    out.extend_from_slice(b",\"side\":\"");
+    out.extend_from_slice(c.side.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"time\":");
+    string(c.time.as_str(), out);
+    out.extend_from_slice(b",\"type\":");
+    string(CHECKPOINT_STATEMENT, out);
     out.push(b'}');
     Some(())
 }

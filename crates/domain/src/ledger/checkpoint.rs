@@ -74,6 +74,15 @@ impl Checkpoint {
     /// SHA-256 of the RFC 8785 canonical JSON of
     /// `{"type":"slingshot-checkpoint/1", ...the checkpoint's fields}`.
     pub fn digest(&self) -> Result<Digest, LedgerError> {
+        let mut buf = Vec::with_capacity(320);
+        match super::canonical_fast::checkpoint_json(self, &mut buf) {
+            Some(()) => Ok(Digest::of(&buf)),
+            None => self.digest_reference(),
+        }
+    }
+
+    /// [`Checkpoint::digest`] through `serde_jcs` (the reference the fast path is tested against).
+    pub(crate) fn digest_reference(&self) -> Result<Digest, LedgerError> {
         canonical_digest(&Statement {
             kind: CHECKPOINT_STATEMENT,
             checkpoint: self,

@@ -8,6 +8,22 @@ use sha2::{Digest as _, Sha256};
 
 use super::LedgerError;
 
+/// The value of each lowercase hex digit; 0xff for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
 /// A SHA-256 digest: an entry hash, a previous hash or a body digest.
 ///
 /// Written as exactly 64 lowercase hex characters; upper case is refused so
@@ -36,19 +52,26 @@ impl Digest {
 
     /// Parse 64 lowercase hex characters.
     pub fn parse(s: &str) -> Result<Self, LedgerError> {
-        let b = s.as_bytes();
-        if b.len() != 64 || !b.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(LedgerError::Malformed {
-                what: "a digest",
-                expected: "64 lowercase hex characters",
-            });
-        }
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(b, &mut out).map_err(|_| LedgerError::Malformed {
+        let bad = || LedgerError::Malformed {
             what: "a digest",
             expected: "64 lowercase hex characters",
-        })?;
-        Ok(Self(out))
+        };
+        let b: &[u8; 64] = s.as_bytes().try_into().map_err(|_| bad())?;
+        let mut out = [0u8; 32];
+        let mut invalid = 0u8;
+        for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+            let (hi, lo) = (
+                HEX_VALUE[usize::from(pair[0])],
+                HEX_VALUE[usize::from(pair[1])],
+            );
+            invalid |= (hi | lo) & 0xf0;
+            *o = (hi << 4) | (lo & 0x0f);
+        }
+        if invalid == 0 {
+            Ok(Self(out))
+        } else {
+            Err(bad())
+        }
     }
 
     /// Write the 64 hex characters into `buf` and return them.

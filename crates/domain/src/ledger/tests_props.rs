@@ -151,6 +151,19 @@ proptest! {
         }
         prop_assert_eq!(h.hash().unwrap(), Digest::of(&serde_jcs::to_vec(&h).unwrap()));
     }
+
+    #[test]
+    fn fast_checkpoint_digest_matches_serde_jcs(h in arb_header(), hash in any::<[u8; 32]>()) {
+        let c = Checkpoint {
+            relationship: h.relationship,
+            sequence: h.sequence,
+            hash: Digest::from_bytes(hash),
+            side: h.author_side,
+            key_id: h.author_key_id,
+            time: h.time,
+        };
+        prop_assert_eq!(c.digest().unwrap(), c.digest_reference().unwrap());
+    }
 }
 
 /// One change to one entry of a bundle.
