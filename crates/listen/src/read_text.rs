@@ -37,9 +37,11 @@ struct Global {
 /// Bytes read per block.
 const BLOCK: usize = 32 << 20;
 
-/// What one piece of a block holds after parsing.
-struct Piece<'a> {
-    names: Vec<&'a [u8]>,
+/// What one piece of a block holds after parsing; reused from block to block.
+#[derive(Default)]
+struct Piece {
+    /// Per local name: its bytes, as (offset, length) in the piece.
+    names: Vec<(usize, usize)>,
     /// Per local name: its value if it is a canonical decimal number, else [`TEXT`].
     keys: Vec<u64>,
     src: Vec<u32>,
@@ -74,6 +76,7 @@ pub(crate) fn read_text<R: Read>(
         st.starts.reserve(guess / 16);
     }
     let mut global = Global::default();
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut buf: Vec<u8> = Vec::new();
     let mut line_base = 0u64;
     let mut eof = false;
@@ -96,7 +99,14 @@ pub(crate) fn read_text<R: Read>(
                 None => continue, // a line longer than the buffer: read more
             }
         };
-        line_base = parse_block(&buf[..cut], line_base, name, &mut st, &mut global)?;
+        line_base = parse_block(
+            &buf[..cut],
+            line_base,
+            name,
+            &mut st,
+            &mut global,
+            &mut pieces,
+        )?;
         buf.drain(..cut);
     }
     Ok(st)
@@ -109,6 +119,7 @@ fn parse_block(
     name: &str,
     st: &mut Staging,
     global: &mut Global,
+    pieces: &mut Vec<Piece>,
 ) -> Result<u64, ListenError> {
     let want = (rayon::current_num_threads() * 2).max(1);
     let mut bounds = vec![0usize];
@@ -126,24 +137,27 @@ fn parse_block(
         }
     }
     bounds.push(block.len());
-    let pieces: Vec<Piece> = bounds
-        .par_windows(2)
-        .map(|w| parse_piece(&block[w[0]..w[1]]))
-        .collect();
+    pieces.resize_with(bounds.len() - 1, Piece::default);
+    pieces
+        .par_iter_mut()
+        .zip(bounds.par_windows(2))
+        .for_each(|(piece, w)| parse_piece(&block[w[0]..w[1]], piece));
     let mut base = line_base;
-    for piece in pieces {
-        if let Some((line, column, message)) = piece.error {
+    for (piece, w) in pieces.iter_mut().zip(bounds.windows(2)) {
+        if let Some((line, column, message)) = piece.error.take() {
             return Err(ListenError::parse(name, base + line, column, message));
         }
+        let text = &block[w[0]..w[1]];
         let mut local = Vec::with_capacity(piece.names.len());
-        for (n, &key) in piece.names.iter().zip(&piece.keys) {
+        for (&(off, len), &key) in piece.names.iter().zip(&piece.keys) {
+            let n = &text[off..off + len];
             let known = if key < DIRECT_LIMIT {
                 match global.direct.get(key as usize) {
                     Some(&v) if v > 0 => Some(v - 1),
                     _ => None,
                 }
             } else if key == TEXT {
-                global.text.get(*n).copied()
+                global.text.get(n).copied()
             } else {
                 global.num.get(&key).copied()
             };
@@ -161,7 +175,7 @@ fn parse_block(
                         }
                         global.direct[k] = id + 1;
                     } else if key == TEXT {
-                        global.text.insert((*n).into(), id);
+                        global.text.insert(n.into(), id);
                     } else {
                         global.num.insert(key, id);
                     }
@@ -193,40 +207,37 @@ thread_local! {
     static DIRECT: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-fn parse_piece(text: &[u8]) -> Piece<'_> {
+fn parse_piece(text: &[u8], p: &mut Piece) {
     DIRECT.with(|d| {
         let mut direct = d.borrow_mut();
-        let p = parse_piece_with(text, &mut direct);
+        parse_piece_with(text, p, &mut direct);
         for &k in &p.keys {
             if k < DIRECT_LIMIT {
                 direct[k as usize] = 0;
             }
         }
-        p
     })
 }
 
-fn parse_piece_with<'a>(text: &'a [u8], direct: &mut Vec<u32>) -> Piece<'a> {
-    let mut p = Piece {
-        names: Vec::new(),
-        keys: Vec::new(),
-        src: Vec::with_capacity(text.len() / 16),
-        time: Vec::with_capacity(text.len() / 16),
-        digits: Vec::with_capacity(text.len() / 16),
-        lens: Vec::new(),
-        lines: 0,
-        max_digits: 0,
-        error: None,
-    };
+fn parse_piece_with(text: &[u8], p: &mut Piece, direct: &mut Vec<u32>) {
+    p.names.clear();
+    p.keys.clear();
+    p.src.clear();
+    p.time.clear();
+    p.digits.clear();
+    p.lens.clear();
+    p.lines = 0;
+    p.max_digits = 0;
+    p.error = None;
     let mut map = Interner::default();
     let mut start = 0usize;
     while start < text.len() {
         let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |e| start + e);
         let line = &text[start..end];
         let before = p.src.len();
-        if let Err((column, message)) = parse_line(line, &mut p, &mut map, direct) {
+        if let Err((column, message)) = parse_line(line, start, p, &mut map, direct) {
             p.error = Some((p.lines + 1, column, message));
-            return p;
+            return;
         }
         if p.src.len() > before {
             p.lens.push((p.src.len() - before) as u32);
@@ -236,7 +247,6 @@ fn parse_piece_with<'a>(text: &'a [u8], direct: &mut Vec<u32>) -> Piece<'a> {
         }
         start = end + 1;
     }
-    p
 }
 
 fn is_space(b: u8) -> bool {
@@ -256,7 +266,8 @@ struct Word {
 /// column, message).
 fn parse_line<'a>(
     line: &'a [u8],
-    p: &mut Piece<'a>,
+    line_start: usize,
+    p: &mut Piece,
     map: &mut Interner<'a>,
     direct: &mut Vec<u32>,
 ) -> Result<(), (u64, String)> {
@@ -269,7 +280,7 @@ fn parse_line<'a>(
         }
         if i >= n || line[i] == b',' {
             match (prev, last) {
-                (Some(src), Some(time)) => push_pair(line, src, time, p, map, direct)?,
+                (Some(src), Some(time)) => push_pair(line, line_start, src, time, p, map, direct)?,
                 (None, Some(w)) => {
                     return Err((
                         w.start as u64 + 1,
@@ -317,9 +328,10 @@ fn parse_line<'a>(
 /// Records one `source time` pair.
 fn push_pair<'a>(
     line: &'a [u8],
+    line_start: usize,
     src: Word,
     time: Word,
-    p: &mut Piece<'a>,
+    p: &mut Piece,
     map: &mut Interner<'a>,
     direct: &mut Vec<u32>,
 ) -> Result<(), (u64, String)> {
@@ -366,7 +378,7 @@ fn push_pair<'a>(
         *map.num.entry(key).or_insert(next)
     };
     if id == next {
-        p.names.push(source);
+        p.names.push((line_start + src.start, slen));
         p.keys.push(key);
     }
     p.src.push(id);
