@@ -92,7 +92,11 @@ fn generated(params: &GenParams, name: &str) -> PathBuf {
 
 fn main() {
     let a = args();
-    println!("# threads={}", rayon::current_num_threads());
+    println!(
+        "# threads={} loadavg at start: {}",
+        rayon::current_num_threads(),
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    );
     if a.web {
         return web();
     }
@@ -144,7 +148,11 @@ fn main() {
         }
         bench_objective(&data, &obj, &a, scan);
     }
-    println!("peak RSS (whole run) {:.0} MB", peak_rss_mb());
+    println!(
+        "peak RSS (whole run) {:.0} MB; loadavg at end: {}",
+        peak_rss_mb(),
+        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+    );
 }
 
 fn bench_objective(data: &Cascades, obj: &Objective, a: &Args, scan: f64) {
