@@ -18,6 +18,9 @@ pub enum CliError {
     /// Files and sockets.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// A check failed (the details were printed).
+    #[error("{0}")]
+    Failed(String),
     /// The command was used wrongly.
     #[error("{0}")]
     Usage(String),

@@ -2,6 +2,7 @@
 
 mod admin;
 mod error;
+mod ledger_cmd;
 mod settings;
 
 use clap::{Parser, Subcommand};
@@ -65,6 +66,25 @@ enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Write a relationship's bundle (entries, bodies, checkpoints, public keys) as JSON Lines.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The relationship's id.
+        relationship: String,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Check a bundle offline: says which entry fails and why. Exit status 1 when it fails.
+    Verify {
+        /// The bundle file.
+        file: PathBuf,
+        /// Only accept signatures by these public keys (base64url), to catch a bundle
+        /// re-signed with other keys.
+        #[arg(long = "trust-key")]
+        trust_keys: Vec<String>,
+    },
     /// Choose the few sources to watch so that you hear of a story first (CELF).
     Listen(slingshot_listen::cli::ListenArgs),
 }
@@ -111,22 +131,18 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let config = settings::load(file, &db, listen, public_url, body_limit)?;
             settings::init_logging(&config.log);
             let store = open(&config).await?;
-            if demo {
-                seed_demo(&store).await?;
-            }
-            let listener = tokio::net::TcpListener::bind(&config.listen).await?;
-            let addr = listener.local_addr()?;
-            tracing::info!(
-                database = %slingshot_server::config::redact_url(&config.database_url()),
-                ready_ms = started.elapsed().as_millis() as u64,
-                "Slingshot listening on http://{addr}"
-            );
-            println!(
-                "Slingshot is ready at http://{addr} ({} ms)",
-                started.elapsed().as_millis()
-            );
             let master = config.load_master_key()?;
+            let listen = config.listen.clone();
+            let database = slingshot_server::config::redact_url(&config.database_url());
             let state = AppState::new(store.clone(), config, master);
+            if demo {
+                seed_demo(&state).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(&listen).await?;
+            let addr = listener.local_addr()?;
+            let ready_ms = started.elapsed().as_millis() as u64;
+            tracing::info!(%database, ready_ms, "Slingshot listening on http://{addr}");
+            println!("Slingshot is ready at http://{addr} ({ready_ms} ms)");
             slingshot_server::serve(listener, state, slingshot_server::shutdown_signal()).await?;
             store.close().await;
             Ok(())
@@ -165,7 +181,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo { db } => {
             let config = settings::load(file, &db, None, None, None)?;
             let store = open(&config).await?;
-            if !seed_demo(&store).await? {
+            let master = config.load_master_key()?;
+            let state = AppState::new(store, config, master);
+            if !seed_demo(&state).await? {
                 return Err(CliError::Usage(
                     "the database already has accounts; the demo needs an empty one".into(),
                 ));
@@ -173,6 +191,28 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Admin { command } => admin::run(command, file).await,
+        Command::Export {
+            db,
+            relationship,
+            out,
+        } => {
+            let config = settings::load(file, &db, None, None, None)?;
+            let store = Store::open(&config.database_url()).await?;
+            ledger_cmd::export(config, store, &relationship, out.as_deref()).await
+        }
+        Command::Verify {
+            file: bundle,
+            trust_keys,
+        } => {
+            let ok = tokio::task::spawn_blocking(move || ledger_cmd::verify(&bundle, &trust_keys))
+                .await
+                .map_err(|e| CliError::Usage(format!("verify stopped: {e}")))??;
+            if ok {
+                Ok(())
+            } else {
+                Err(CliError::Failed("the bundle does not verify".into()))
+            }
+        }
         Command::Listen(args) => {
             // CPU-bound: run it off the async workers.
             let r = tokio::task::spawn_blocking(move || slingshot_listen::cli::run(args)).await;
@@ -183,8 +223,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 /// Seed the demo world; false when the database was not empty.
-async fn seed_demo(store: &Store) -> Result<bool, CliError> {
-    match slingshot_server::demo::seed(store).await? {
+async fn seed_demo(state: &AppState) -> Result<bool, CliError> {
+    match slingshot_server::demo::seed(state).await? {
         Some(s) => {
             println!(
                 "Demo world created: people {} (password \"{}\"; alice is the instance administrator), organizations: {}.",

@@ -123,3 +123,68 @@ fn serve_answers_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit after SIGTERM: {status:?}");
 }
+
+#[test]
+fn export_and_verify_name_the_failing_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(slingshot(d, &["demo"]).status.success());
+    // An unknown id fails cleanly.
+    let o = slingshot(d, &["export", "no-such-id"]);
+    assert!(
+        !o.status.success() && text(&o).contains("not found"),
+        "{}",
+        text(&o)
+    );
+    let db = d.join("slingshot-data/slingshot.db");
+    let id = Command::new("sqlite3").arg(&db).arg("SELECT id FROM relationships WHERE org_id IS NOT NULL AND vendor_name = 'Northwind Outfitters'").output();
+    let id = String::from_utf8(
+        id.expect("sqlite3 is needed (apt-get install sqlite3)")
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    assert!(!id.is_empty());
+    let o = slingshot(d, &["export", &id, "--out", "nw.jsonl"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = slingshot(d, &["verify", "nw.jsonl"]);
+    assert!(
+        o.status.success() && text(&o).contains("OK: relationship"),
+        "{}",
+        text(&o)
+    );
+    let good = std::fs::read_to_string(d.join("nw.jsonl")).unwrap();
+    std::fs::write(d.join("bad.jsonl"), good.replace("189.00", "18.00")).unwrap();
+    let o = slingshot(d, &["verify", "bad.jsonl"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("entry 3: body was altered"),
+        "{}",
+        text(&o)
+    );
+    // Re-signed with another key: caught when the real keys are pinned.
+    let header: serde_json::Value = serde_json::from_str(good.lines().next().unwrap()).unwrap();
+    let keys: Vec<String> = header["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["public_key"].as_str().unwrap().to_owned())
+        .collect();
+    let mut args = vec!["verify", "nw.jsonl"];
+    for k in &keys {
+        args.push("--trust-key");
+        args.push(k);
+    }
+    assert!(slingshot(d, &args).status.success());
+    let o = slingshot(
+        d,
+        &[
+            "verify",
+            "nw.jsonl",
+            "--trust-key",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ],
+    );
+    assert!(!o.status.success(), "{}", text(&o));
+}

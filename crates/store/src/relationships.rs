@@ -218,3 +218,16 @@ impl Store {
         role.map(|_| ()).ok_or(StoreError::NotFound)
     }
 }
+
+impl Store {
+    /// A relationship by id, for operators (the `slingshot export` command); no tenant check.
+    pub async fn relationship_by_id(&self, id: &str) -> Result<Relationship> {
+        sqlx::query_as(&format!(
+            "SELECT {REL_COLS} FROM relationships r WHERE r.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+}

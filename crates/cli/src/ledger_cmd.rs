@@ -1,0 +1,99 @@
+//! `slingshot export` and `slingshot verify`: relationship bundles out, and checked offline.
+
+use crate::error::CliError;
+use indicatif::{ProgressBar, ProgressStyle};
+use slingshot_domain::ledger::{public_key_from_base64url, verify_bundle_with, VerifyOptions};
+use slingshot_server::{AppState, Config};
+use slingshot_store::Store;
+use std::io::{BufReader, IsTerminal, Read, Write};
+use std::path::Path;
+use std::time::Instant;
+
+/// Write a relationship's bundle to `out` (or stdout).
+pub async fn export(
+    config: Config,
+    store: Store,
+    relationship: &str,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    let master = config.load_master_key()?;
+    let state = AppState::new(store.clone(), config, master);
+    let rel = store.relationship_by_id(relationship).await?;
+    let bytes = slingshot_server::ledger::export_bundle(&state, &rel).await?;
+    match out {
+        Some(p) => {
+            std::fs::write(p, &bytes)?;
+            eprintln!(
+                "wrote {} ({} entries, {} bytes)",
+                p.display(),
+                rel.head_seq,
+                bytes.len()
+            );
+        }
+        None => std::io::stdout().write_all(&bytes)?,
+    }
+    Ok(())
+}
+
+/// Counts bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: ProgressBar,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// Verify a bundle offline; `Ok(false)` when it does not verify.
+pub fn verify(file: &Path, trusted: &[String]) -> Result<bool, CliError> {
+    let f = std::fs::File::open(file)?;
+    let len = f.metadata()?.len();
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(len)
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+    {
+        bar.set_style(style);
+    }
+    let mut options = VerifyOptions::default();
+    if !trusted.is_empty() {
+        let keys = trusted
+            .iter()
+            .map(|k| {
+                public_key_from_base64url(k)
+                    .map_err(|e| CliError::Usage(format!("--trust-key {k}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        options.trusted_keys = Some(keys);
+    }
+    let start = Instant::now();
+    let report = verify_bundle_with(
+        BufReader::with_capacity(
+            1 << 20,
+            Counting {
+                inner: f,
+                bar: bar.clone(),
+            },
+        ),
+        &options,
+    )
+    .map_err(|e| CliError::Usage(format!("{}: {e}", file.display())))?;
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    println!("{report}");
+    eprintln!(
+        "checked {} entries in {:.3} s ({:.0} entries/s)",
+        report.entries,
+        secs,
+        report.entries as f64 / secs.max(1e-9)
+    );
+    Ok(report.is_valid())
+}
