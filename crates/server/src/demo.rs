@@ -489,8 +489,31 @@ mod tests {
             1
         );
         assert!(
-            seed(&db.store).await.unwrap().is_none(),
+            seed(&state).await.unwrap().is_none(),
             "a second run changes nothing"
         );
+        let rels = db.store.relationships_of(&alice.id).await.unwrap();
+        let names: Vec<&str> = rels.iter().map(|r| r.vendor_name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Corner Bikes",
+                "lakesidebooks.example",
+                "Northwind Outfitters"
+            ]
+        );
+        let nw = rels.iter().find(|r| r.two_sided()).unwrap();
+        let bundle = crate::ledger::export_bundle(&state, nw).await.unwrap();
+        let report = slingshot_domain::ledger::verify_bundle(&bundle[..]).unwrap();
+        assert!(
+            report.is_valid() && report.entries == 6 && report.checkpoints == 1,
+            "{report:?}"
+        );
+        let due = db
+            .store
+            .due_for_person(&alice.id, "2026-01-31")
+            .await
+            .unwrap();
+        assert_eq!(due.len(), 1);
     }
 }

@@ -156,7 +156,7 @@ impl Store {
 
     /// The person's relationships, by vendor name.
     pub async fn relationships_of(&self, person: &str) -> Result<Vec<Relationship>> {
-        Ok(sqlx::query_as(&format!("SELECT {REL_COLS} FROM relationships r WHERE r.person_id = $1 ORDER BY r.vendor_name, r.id"))
+        Ok(sqlx::query_as(&format!("SELECT {REL_COLS} FROM relationships r WHERE r.person_id = $1 ORDER BY LOWER(r.vendor_name), r.id"))
             .bind(person)
             .fetch_all(&self.pool)
             .await?)
