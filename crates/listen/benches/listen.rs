@@ -95,7 +95,9 @@ fn main() {
     println!(
         "# threads={} loadavg at start: {}",
         rayon::current_num_threads(),
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
     );
     if a.web {
         return web();
@@ -151,7 +153,9 @@ fn main() {
     println!(
         "peak RSS (whole run) {:.0} MB; loadavg at end: {}",
         peak_rss_mb(),
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim()
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
     );
 }
 
