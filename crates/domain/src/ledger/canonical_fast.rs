@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Checkpoint, Digest, EntryHeader, CHECKPOINT_STATEMENT, MAX_SEQUENCE};
+use super::{Checkpoint, Digest, EntryHeader, KeyId, CHECKPOINT_STATEMENT, MAX_SEQUENCE};
 
 /// Canonical JSON of a header, or `None` to fall back (sequence above 2^53 − 1).
 pub(crate) fn header_json(h: &EntryHeader, out: &mut Vec<u8>) -> Option<()> {
@@ -17,7 +17,7 @@ pub(crate) fn header_json(h: &EntryHeader, out: &mut Vec<u8>) -> Option<()> {
     }
     // Keys in UTF-16 code unit order (all ASCII, so byte order).
     out.extend_from_slice(b"{\"author_key_id\":\"");
-    out.extend_from_slice(h.author_key_id.to_string().as_bytes());
+    key_id(&h.author_key_id, out);
     out.extend_from_slice(b"\",\"author_side\":\"");
     out.extend_from_slice(h.author_side.as_str().as_bytes());
     out.extend_from_slice(b"\",\"body_digest\":");
@@ -33,7 +33,7 @@ pub(crate) fn header_json(h: &EntryHeader, out: &mut Vec<u8>) -> Option<()> {
     out.extend_from_slice(b",\"relationship\":");
     string(&h.relationship, out);
     out.extend_from_slice(b",\"sequence\":");
-    out.extend_from_slice(h.sequence.to_string().as_bytes());
+    decimal(h.sequence, out);
     out.extend_from_slice(b",\"thread\":");
     string(&h.thread, out);
     out.extend_from_slice(b",\"time\":");
@@ -51,11 +51,11 @@ pub(crate) fn checkpoint_json(c: &Checkpoint, out: &mut Vec<u8>) -> Option<()> {
     out.extend_from_slice(b"{\"hash\":");
     digest(&c.hash, out);
     out.extend_from_slice(b",\"key_id\":\"");
-    out.extend_from_slice(c.key_id.to_string().as_bytes());
+    key_id(&c.key_id, out);
     out.extend_from_slice(b"\",\"relationship\":");
     string(&c.relationship, out);
     out.extend_from_slice(b",\"sequence\":");
-    out.extend_from_slice(c.sequence.to_string().as_bytes());
+    decimal(c.sequence, out);
     out.extend_from_slice(b",\"side\":\"");
     out.extend_from_slice(c.side.as_str().as_bytes());
     out.extend_from_slice(b"\",\"time\":");
@@ -75,9 +75,12 @@ pub(crate) fn value_json(v: &Value, out: &mut Vec<u8>) -> Option<()> {
         Value::Number(n) => {
             const LIMIT: u64 = 1 << 53;
             if let Some(u) = n.as_u64().filter(|u| *u <= LIMIT) {
-                out.extend_from_slice(u.to_string().as_bytes());
+                decimal(u, out);
             } else if let Some(i) = n.as_i64().filter(|i| i.unsigned_abs() <= LIMIT) {
-                out.extend_from_slice(i.to_string().as_bytes());
+                if i < 0 {
+                    out.push(b'-');
+                }
+                decimal(i.unsigned_abs(), out);
             } else {
                 // Every other number is an IEEE 754 double in RFC 8785.
                 number(n.as_f64()?, out)?;
@@ -175,6 +178,26 @@ fn object(map: &Map<String, Value>, out: &mut Vec<u8>) -> Option<()> {
     }
     out.push(b'}');
     Some(())
+}
+
+/// An unsigned integer in decimal, without allocating.
+fn decimal(mut n: u64, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(buf.get(at..).unwrap_or_default());
+}
+
+fn key_id(id: &KeyId, out: &mut Vec<u8>) {
+    let mut buf = [0u8; 24];
+    out.extend_from_slice(id.encode(&mut buf).as_bytes());
 }
 
 fn digest(d: &Digest, out: &mut Vec<u8>) {

@@ -43,13 +43,18 @@ impl KeyId {
     }
 }
 
+impl KeyId {
+    /// Write the 22 base64url characters into `buf` and return them.
+    pub(crate) fn encode<'b>(&self, buf: &'b mut [u8; 24]) -> &'b str {
+        let n = URL_SAFE_NO_PAD.encode_slice(self.0, buf).unwrap_or(0);
+        std::str::from_utf8(buf.get(..n).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
 impl fmt::Display for KeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buf = [0u8; 24];
-        let n = URL_SAFE_NO_PAD
-            .encode_slice(self.0, &mut buf)
-            .map_err(|_| fmt::Error)?;
-        f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)
+        f.write_str(self.encode(&mut buf))
     }
 }
 
