@@ -326,3 +326,18 @@ fn overlong_lines_are_skipped_and_reported() {
     assert_eq!(report.failure_count, 1, "{report}");
     assert!(matches!(&report.failures[0].problem, Problem::BadLine(m) if m.contains("longer")));
 }
+
+#[test]
+fn read_errors_are_errors_not_failures() {
+    struct Broken;
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    }
+    let err = verify_bundle(std::io::BufReader::new(Broken)).unwrap_err();
+    assert!(
+        matches!(err, LedgerError::Io(ref m) if m.contains("disk on fire")),
+        "{err}"
+    );
+}
