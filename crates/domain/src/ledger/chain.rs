@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::header::check_sequence;
 use super::{
     body_digest, Digest, EntryHeader, EntryKind, KeyId, LedgerError, LedgerTime, Side, SignedEntry,
-    MAX_SEQUENCE,
 };
 
 /// The last entry of a relationship's chain: what the next entry must follow.
@@ -98,13 +98,9 @@ pub fn check_append(tip: Option<&ChainTip>, header: &EntryHeader) -> Result<(), 
                     found: header.relationship.clone(),
                 });
             }
-            if tip.sequence >= MAX_SEQUENCE {
-                return Err(LedgerError::Malformed {
-                    what: "a sequence number",
-                    expected: "between 1 and 2^53 - 1",
-                });
-            }
-            (tip.sequence + 1, tip.hash)
+            let next = tip.sequence.saturating_add(1);
+            check_sequence(next)?;
+            (next, tip.hash)
         }
     };
     if header.sequence != expected_seq {

@@ -9,10 +9,11 @@
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+use super::header::check_sequence;
 use super::sign::check_key_id;
 use super::{
     canonical_digest, check_id, sign_digest, verify_digest, Digest, EntryHeader, KeyId,
-    LedgerError, LedgerTime, Side, MAX_SEQUENCE,
+    LedgerError, LedgerTime, Side,
 };
 
 /// The statement a side countersigns: the other side's entry `sequence` of
@@ -92,13 +93,7 @@ impl Checkpoint {
     /// Check the id and sequence number are well-formed.
     pub fn check_shape(&self) -> Result<(), LedgerError> {
         check_id(&self.relationship, "a relationship id")?;
-        if self.sequence == 0 || self.sequence > MAX_SEQUENCE {
-            return Err(LedgerError::Malformed {
-                what: "a sequence number",
-                expected: "between 1 and 2^53 - 1",
-            });
-        }
-        Ok(())
+        check_sequence(self.sequence)
     }
 }
 

@@ -52,12 +52,7 @@ impl EntryHeader {
     pub fn check_shape(&self) -> Result<(), LedgerError> {
         check_id(&self.relationship, "a relationship id")?;
         check_id(&self.thread, "a thread id")?;
-        if self.sequence == 0 || self.sequence > MAX_SEQUENCE {
-            return Err(LedgerError::Malformed {
-                what: "a sequence number",
-                expected: "between 1 and 2^53 - 1",
-            });
-        }
+        check_sequence(self.sequence)?;
         if self.sequence == 1 && self.prev_hash != Digest::GENESIS {
             return Err(LedgerError::WrongPrevHash {
                 sequence: 1,
@@ -73,6 +68,17 @@ impl EntryHeader {
         }
         Ok(())
     }
+}
+
+/// A sequence number is 1..=[`MAX_SEQUENCE`].
+pub(crate) fn check_sequence(sequence: u64) -> Result<(), LedgerError> {
+    if sequence == 0 || sequence > MAX_SEQUENCE {
+        return Err(LedgerError::Malformed {
+            what: "a sequence number",
+            expected: "between 1 and 2^53 - 1",
+        });
+    }
+    Ok(())
 }
 
 /// A relationship or thread id: 1–128 characters of `A-Z a-z 0-9 - _ . :`
