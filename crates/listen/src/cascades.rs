@@ -47,7 +47,8 @@ pub(crate) struct Staging {
     pub max_digits: u8,
 }
 
-const POW10: [i64; 19] = [
+/// Powers of ten, for right-padding times.
+pub(crate) const POW10: [i64; 19] = [
     1,
     10,
     100,
@@ -71,14 +72,62 @@ const POW10: [i64; 19] = [
 
 /// One cascade-major slice of finished cascades (deduplicated, time-ordered).
 #[derive(Default)]
-struct Finished {
-    sizes: Vec<u32>,
-    spans: Vec<i64>,
-    src: Vec<u32>,
-    dt: Vec<f32>,
+pub(crate) struct Finished {
+    pub sizes: Vec<u32>,
+    pub spans: Vec<i64>,
+    pub src: Vec<u32>,
+    pub dt: Vec<f32>,
+}
+
+/// Checks the limits and transposes finished cascades (source ids index `names`).
+pub(crate) fn from_finished(
+    names: Vec<String>,
+    parts: &mut [Finished],
+    file: &str,
+) -> Result<Cascades, ListenError> {
+    let n_cascades: usize = parts.iter().map(|p| p.sizes.len()).sum();
+    if n_cascades == 0 {
+        return Err(ListenError::Empty(file.to_string()));
+    }
+    if n_cascades > u32::MAX as usize || names.len() >= u32::MAX as usize {
+        return Err(ListenError::TooLarge(format!(
+            "{n_cascades} cascades and {} sources (at most 2^32 - 1 each)",
+            names.len()
+        )));
+    }
+    transpose(names, parts, 1 << 20)
 }
 
 impl Staging {
+    /// Collects in-memory cascades of `(source, time)` pairs.
+    pub fn from_events<C, E, S>(cascades: C) -> Staging
+    where
+        C: IntoIterator<Item = E>,
+        E: IntoIterator<Item = (S, i64)>,
+        S: AsRef<str>,
+    {
+        let mut st = Staging::default();
+        let mut map: FxHashMap<String, u32> = FxHashMap::default();
+        for cascade in cascades {
+            for (name, t) in cascade {
+                let name = name.as_ref();
+                let id = match map.get(name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = st.names.len() as u32;
+                        map.insert(name.to_string(), id);
+                        st.names.push(name.to_string());
+                        id
+                    }
+                };
+                st.src.push(id);
+                st.time.push(t);
+            }
+            st.end_cascade();
+        }
+        st
+    }
+
     /// Starts the next cascade if the current one is non-empty (call after pushing its entries).
     pub fn end_cascade(&mut self) {
         if self.starts.is_empty() {
@@ -174,7 +223,7 @@ impl Staging {
 }
 
 /// Keeps each source's earliest time (at its first position), orders by time, appends to `out`.
-fn finish_cascade(scratch: &mut Vec<(i64, u32, u32)>, out: &mut Finished) {
+pub(crate) fn finish_cascade(scratch: &mut Vec<(i64, u32, u32)>, out: &mut Finished) {
     // Group by source, first position first; keep the earliest time at the first position.
     scratch.sort_unstable_by_key(|&(_, pos, src)| (src, pos));
     let mut w = 0;
@@ -206,7 +255,7 @@ fn finish_cascade(scratch: &mut Vec<(i64, u32, u32)>, out: &mut Finished) {
 
 /// Appends one time-ordered, duplicate-free cascade of `n` entries from `first` to `last`.
 #[inline]
-fn emit(
+pub(crate) fn emit(
     out: &mut Finished,
     first: i64,
     last: i64,
@@ -440,26 +489,7 @@ impl Cascades {
         E: IntoIterator<Item = (S, i64)>,
         S: AsRef<str>,
     {
-        let mut st = Staging::default();
-        let mut map: FxHashMap<String, u32> = FxHashMap::default();
-        for cascade in cascades {
-            for (name, t) in cascade {
-                let name = name.as_ref();
-                let id = match map.get(name) {
-                    Some(&id) => id,
-                    None => {
-                        let id = st.names.len() as u32;
-                        map.insert(name.to_string(), id);
-                        st.names.push(name.to_string());
-                        id
-                    }
-                };
-                st.src.push(id);
-                st.time.push(t);
-            }
-            st.end_cascade();
-        }
-        st.finish("<events>")
+        Staging::from_events(cascades).finish("<events>")
     }
 
     /// Number of distinct sources.
@@ -580,10 +610,27 @@ mod tests {
             crate::generate(&p, &mut v, &crate::NoProgress).unwrap();
             v
         };
-        let stage =
-            || crate::read_text::read_text(&text[..], "t", None, &crate::NoProgress).unwrap();
-        let a = stage().finish("t").unwrap();
-        let b = stage().finish_with("t", 7).unwrap();
+        let events: Vec<Vec<(String, i64)>> = std::str::from_utf8(&text)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                l.split(',')
+                    .filter_map(|tok| {
+                        let mut w = tok.split_whitespace();
+                        Some((w.next()?.to_string(), w.next()?.parse().ok()?))
+                    })
+                    .collect()
+            })
+            .collect();
+        let a = Staging::from_events(events.clone()).finish("t").unwrap();
+        let b = Staging::from_events(events).finish_with("t", 7).unwrap();
+        let c =
+            crate::load_reader(&text[..], crate::Format::Text, "t", &crate::NoProgress).unwrap();
+        assert_eq!(a.names, c.names);
+        assert_eq!(a.cascade, c.cascade);
+        assert_eq!(a.dt, c.dt);
+        assert_eq!(a.pa, c.pa);
+        assert_eq!(a.spans, c.spans);
         assert_eq!(a.names, b.names);
         assert_eq!(a.offsets, b.offsets);
         assert_eq!(a.cascade, b.cascade);

@@ -107,7 +107,7 @@ fn load_inner<R: Read>(
     progress: &dyn Progress,
 ) -> Result<Cascades, ListenError> {
     let staging = match format {
-        Format::Text => crate::read_text::read_text(reader, name, size_hint, progress)?,
+        Format::Text => return crate::read_text::read_text(reader, name, size_hint, progress),
         Format::Csv => crate::read_csv::read_delimited(reader, b',', name, progress)?,
         Format::Tsv => crate::read_csv::read_delimited(reader, b'\t', name, progress)?,
         Format::Jsonl => crate::read_jsonl::read_jsonl(reader, name, progress)?,

@@ -10,7 +10,7 @@ use std::io::Read;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::cascades::Staging;
+use crate::cascades::{emit, finish_cascade, from_finished, Cascades, Finished, POW10};
 use crate::error::ListenError;
 use crate::read::Progress;
 
@@ -44,11 +44,18 @@ struct Piece {
     names: Vec<(usize, usize)>,
     /// Per local name: its value if it is a canonical decimal number, else [`TEXT`].
     keys: Vec<u64>,
+    /// The current line's pairs: local source id, raw time, digits of the time.
     src: Vec<u32>,
     time: Vec<i64>,
     digits: Vec<u8>,
-    /// Entries per non-empty cascade.
-    lens: Vec<u32>,
+    /// The piece's finished cascades (local source ids).
+    fin: Finished,
+    /// Per finished cascade: the width its times were padded to.
+    widths: Vec<u8>,
+    /// Per local name: the line that saw it last (`tag`), to spot repeated sources.
+    stamp: Vec<u32>,
+    tag: u32,
+    scratch: Vec<(i64, u32, u32)>,
     /// Newlines in the piece.
     lines: u64,
     max_digits: u8,
@@ -56,24 +63,25 @@ struct Piece {
     error: Option<(u64, u64, String)>,
 }
 
-/// Reads the text format into cascade-major staging (times still unpadded).
+/// Reads the text format. Each cascade is finished (padded, deduplicated, ordered, weighted) as
+/// soon as its line is parsed, with its times padded to the widest time *of its line*: padding
+/// to the widest of the file multiplies all of a line's times by the same power of ten, which
+/// changes neither their order nor the DT weights, only the spans, scaled at the end.
 pub(crate) fn read_text<R: Read>(
     mut reader: R,
     name: &str,
     size_hint: Option<u64>,
     progress: &dyn Progress,
-) -> Result<Staging, ListenError> {
-    let mut st = Staging {
-        starts: vec![0],
-        ..Staging::default()
-    };
+) -> Result<Cascades, ListenError> {
+    let mut acc = Accumulated::default();
     if let Some(bytes) = size_hint {
         // About one participation per 16 bytes; reserving avoids copying the arrays as they grow.
         let guess = usize::try_from(bytes / 16).unwrap_or(0).min(1 << 32);
-        st.src.reserve(guess);
-        st.time.reserve(guess);
-        st.digits.reserve(guess);
-        st.starts.reserve(guess / 16);
+        acc.fin.src.reserve(guess);
+        acc.fin.dt.reserve(guess);
+        acc.fin.sizes.reserve(guess / 16);
+        acc.fin.spans.reserve(guess / 16);
+        acc.widths.reserve(guess / 16);
     }
     let mut global = Global::default();
     let mut pieces: Vec<Piece> = Vec::new();
@@ -103,13 +111,33 @@ pub(crate) fn read_text<R: Read>(
             &buf[..cut],
             line_base,
             name,
-            &mut st,
+            &mut acc,
             &mut global,
             &mut pieces,
         )?;
         buf.drain(..cut);
     }
-    Ok(st)
+    drop(pieces);
+    let Accumulated {
+        names,
+        mut fin,
+        widths,
+        max_digits,
+    } = acc;
+    for (span, &w) in fin.spans.iter_mut().zip(&widths) {
+        let shift = usize::from(max_digits.saturating_sub(w)).min(18);
+        *span = span.saturating_mul(POW10[shift]);
+    }
+    from_finished(names, std::slice::from_mut(&mut fin), name)
+}
+
+/// Finished cascades of the whole file so far, with global source ids.
+#[derive(Default)]
+struct Accumulated {
+    names: Vec<String>,
+    fin: Finished,
+    widths: Vec<u8>,
+    max_digits: u8,
 }
 
 /// Parses one block (whole lines) and merges it into `st`; returns the new line base.
@@ -117,7 +145,7 @@ fn parse_block(
     block: &[u8],
     line_base: u64,
     name: &str,
-    st: &mut Staging,
+    st: &mut Accumulated,
     global: &mut Global,
     pieces: &mut Vec<Piece>,
 ) -> Result<u64, ListenError> {
@@ -185,15 +213,14 @@ fn parse_block(
             };
             local.push(id);
         }
-        st.src.extend(piece.src.iter().map(|&s| local[s as usize]));
-        st.time.extend_from_slice(&piece.time);
-        st.digits.extend_from_slice(&piece.digits);
+        st.fin
+            .src
+            .extend(piece.fin.src.iter().map(|&s| local[s as usize]));
+        st.fin.dt.extend_from_slice(&piece.fin.dt);
+        st.fin.sizes.extend_from_slice(&piece.fin.sizes);
+        st.fin.spans.extend_from_slice(&piece.fin.spans);
+        st.widths.extend_from_slice(&piece.widths);
         st.max_digits = st.max_digits.max(piece.max_digits);
-        let mut end = st.starts.last().copied().unwrap_or(0);
-        for &len in &piece.lens {
-            end += u64::from(len);
-            st.starts.push(end);
-        }
         base += piece.lines;
     }
     Ok(base)
@@ -225,7 +252,10 @@ fn parse_piece_with(text: &[u8], p: &mut Piece, direct: &mut Vec<u32>) {
     p.src.clear();
     p.time.clear();
     p.digits.clear();
-    p.lens.clear();
+    p.fin = Finished::default();
+    p.widths.clear();
+    p.stamp.clear();
+    p.tag = 0;
     p.lines = 0;
     p.max_digits = 0;
     p.error = None;
@@ -234,19 +264,69 @@ fn parse_piece_with(text: &[u8], p: &mut Piece, direct: &mut Vec<u32>) {
     while start < text.len() {
         let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |e| start + e);
         let line = &text[start..end];
-        let before = p.src.len();
         if let Err((column, message)) = parse_line(line, start, p, &mut map, direct) {
             p.error = Some((p.lines + 1, column, message));
             return;
         }
-        if p.src.len() > before {
-            p.lens.push((p.src.len() - before) as u32);
+        if !p.src.is_empty() {
+            finish_line(p);
         }
         if end < text.len() {
             p.lines += 1;
         }
         start = end + 1;
     }
+}
+
+/// Finishes the cascade of the line just parsed (in `p.src`, `p.time`, `p.digits`) into `p.fin`.
+fn finish_line(p: &mut Piece) {
+    let Piece {
+        src,
+        time,
+        digits,
+        fin,
+        widths,
+        stamp,
+        tag,
+        scratch,
+        names,
+        ..
+    } = p;
+    let n = src.len();
+    let w = digits.iter().copied().max().unwrap_or(0);
+    let pad = |i: usize| time[i].saturating_mul(POW10[usize::from(w - digits[i]).min(18)]);
+    if stamp.len() < names.len() {
+        stamp.resize(names.len(), 0);
+    }
+    if *tag == u32::MAX {
+        stamp.fill(0);
+        *tag = 0;
+    }
+    *tag += 1;
+    // Fast path: already in time order with no repeated source.
+    let mut prev = i64::MIN;
+    let mut clean = true;
+    for (i, &s) in src.iter().enumerate() {
+        let t = pad(i);
+        let s = s as usize;
+        if t < prev || stamp[s] == *tag {
+            clean = false;
+            break;
+        }
+        stamp[s] = *tag;
+        prev = t;
+    }
+    if clean {
+        emit(fin, pad(0), prev, (0..n).map(|i| (pad(i), src[i])), n);
+    } else {
+        scratch.clear();
+        scratch.extend((0..n).map(|i| (pad(i), i as u32, src[i])));
+        finish_cascade(scratch, fin);
+    }
+    widths.push(w);
+    src.clear();
+    time.clear();
+    digits.clear();
 }
 
 fn is_space(b: u8) -> bool {
@@ -408,6 +488,15 @@ mod tests {
         let c = load("b 35,a 1200,\n").unwrap();
         assert_eq!(c.source_names(), &["a", "b"]);
         assert_eq!(c.spans, vec![2300]);
+    }
+
+    #[test]
+    fn lines_narrower_than_the_file_scale_their_spans() {
+        // Line 1 pads to 2 digits (x 50, y 12), the file to 4 (x 5000, y 1200).
+        let c = load("x 5,y 12\nz 1000,w 1001\n").unwrap();
+        assert_eq!(c.source_names(), &["y", "x", "z", "w"]);
+        assert_eq!(c.spans, vec![3800, 1]);
+        assert_eq!(c.dt, vec![1.0, 0.0, 1.0, 0.0]);
     }
 
     #[test]
