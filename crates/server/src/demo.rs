@@ -21,7 +21,16 @@ const PEOPLE: &[(&str, &str)] = &[
 ];
 
 /// (handle, name, kind, verified, members with roles)
-const ORGS: &[(&str, &str, OrgKind, bool, &[(&str, Role)])] = &[
+/// (handle, name, kind, verified, members with roles)
+type DemoOrg = (
+    &'static str,
+    &'static str,
+    OrgKind,
+    bool,
+    &'static [(&'static str, Role)],
+);
+
+const ORGS: &[DemoOrg] = &[
     (
         "northwind-outfitters",
         "Northwind Outfitters",
@@ -198,9 +207,20 @@ async fn thread(
 }
 
 async fn say(state: &AppState, actor: &str, thread: &str, kind: &str, text: &str) -> Result<()> {
-    ledger::add_entry(state, actor, thread, kind, Some(text), None, None, None)
-        .await
-        .map(|_| ())
+    ledger::add_entry(
+        state,
+        actor,
+        thread,
+        ledger::EntryInput {
+            kind,
+            text: Some(text),
+            event: None,
+            corrects: None,
+        },
+        None,
+    )
+    .await
+    .map(|_| ())
 }
 
 async fn seed_relationships(state: &AppState) -> Result<()> {
@@ -267,10 +287,12 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         state,
         &alice,
         &purchase,
-        "event",
-        Some("Ordered online"),
-        Some(&ev),
-        None,
+        ledger::EntryInput {
+            kind: "event",
+            text: Some("Ordered online"),
+            event: Some(&ev),
+            corrects: None,
+        },
         None,
     )
     .await?;
@@ -284,10 +306,12 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         state,
         &alice,
         &purchase,
-        "event",
-        Some("Arrived, well packed"),
-        Some(&delivery),
-        None,
+        ledger::EntryInput {
+            kind: "event",
+            text: Some("Arrived, well packed"),
+            event: Some(&delivery),
+            corrects: None,
+        },
         None,
     )
     .await?;
@@ -374,10 +398,12 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         state,
         &alice,
         &bike,
-        "event",
-        Some("Paid in store; first service free within 6 months"),
-        Some(&ev),
-        None,
+        ledger::EntryInput {
+            kind: "event",
+            text: Some("Paid in store; first service free within 6 months"),
+            event: Some(&ev),
+            corrects: None,
+        },
         None,
     )
     .await?;
@@ -389,10 +415,12 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         state,
         &alice,
         &bike,
-        "event",
-        Some("Called to book the free service; Sam said any Tuesday"),
-        Some(&call),
-        None,
+        ledger::EntryInput {
+            kind: "event",
+            text: Some("Called to book the free service; Sam said any Tuesday"),
+            event: Some(&call),
+            corrects: None,
+        },
         None,
     )
     .await?;

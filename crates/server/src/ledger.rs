@@ -11,17 +11,34 @@ use slingshot_domain::ledger::{
 };
 use slingshot_store::{CheckpointRow, EntryRow, ImportedEntry, NewEntry, Relationship, StoreError};
 
+/// What a person writes: kind, text, event details, and for corrections the hash of
+/// the corrected entry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EntryInput<'a> {
+    /// `message`, `note`, `event` or `correction`.
+    pub kind: &'a str,
+    /// The text.
+    pub text: Option<&'a str>,
+    /// Event details.
+    pub event: Option<&'a EventInput>,
+    /// The corrected entry's hash.
+    pub corrects: Option<&'a str>,
+}
+
 /// Append a message, note, event or correction to a thread the actor is party to.
 pub async fn add_entry(
     state: &AppState,
     actor: &str,
     thread_id: &str,
-    kind: &str,
-    text: Option<&str>,
-    event: Option<&EventInput>,
-    corrects: Option<&str>,
+    input: EntryInput<'_>,
     source_ref: Option<String>,
 ) -> Result<EntryRow> {
+    let EntryInput {
+        kind,
+        text,
+        event,
+        corrects,
+    } = input;
     let (thread, rel, side) = state.store.thread_for(actor, thread_id).await?;
     let (body, search_text) = build_body(kind, text, event).map_err(|e| match e {
         BodyError::TooLarge => {

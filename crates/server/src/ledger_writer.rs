@@ -90,11 +90,10 @@ async fn process(
     let mut signing = HashMap::new();
     let mut ready = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let owner = job.entry.signer();
-        if !signing.contains_key(&owner) {
-            match keys.key_for(store, &owner).await {
+        if let std::collections::hash_map::Entry::Vacant(slot) = signing.entry(job.entry.signer()) {
+            match keys.key_for(store, slot.key()).await {
                 Ok(k) => {
-                    signing.insert(owner, k);
+                    slot.insert(k);
                 }
                 Err(e) => {
                     let _ = job.reply.send(Err(e));

@@ -47,10 +47,19 @@ pub async fn stylesheet() -> Response {
     res
 }
 
-/// Content Security Policy: our own styles, no scripts, no framing.
-const CSP: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                   frame-ancestors 'none'; base-uri 'none'";
+/// The live-update script (progressive enhancement; pages work without it).
+pub async fn live_script() -> Response {
+    let mut res = include_str!("../static/live.js").into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/javascript; charset=utf-8"),
+    );
+    res
+}
+
+/// Content Security Policy: only our own styles and scripts, no framing.
+const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+                   img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Add security headers to every response.
 pub async fn security_headers(req: Request, next: Next) -> Response {

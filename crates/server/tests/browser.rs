@@ -287,3 +287,159 @@ async fn register_org_invite_accept_role_change_and_audit() {
     );
     c.close().await.unwrap();
 }
+
+async fn screenshot(c: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("SLINGSHOT_SCREENSHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_a_purchase_import_mail_and_find_it_by_search() {
+    let Some((_driver, c)) = start_driver().await else {
+        return;
+    };
+    let db = TestDb::sqlite().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = Config {
+        public_url: base.clone(),
+        database_url: Some(db.url.clone()),
+        ..Config::default()
+    };
+    tokio::spawn(slingshot_server::serve(
+        listener,
+        AppState::new(
+            db.store.clone(),
+            config,
+            slingshot_credentials::MasterKey::generate(),
+        ),
+        std::future::pending(),
+    ));
+
+    c.goto(&format!("{base}/register")).await.unwrap();
+    fill(&c, "handle", "paula").await;
+    fill(&c, "display_name", "Paula Person").await;
+    fill(&c, "password", "lantern orchard pebble").await;
+    click_button(&c, "Create account").await;
+    wait_for_path(&c, "/").await;
+
+    // Track a vendor that is not on Slingshot.
+    c.goto(&format!("{base}/relationships")).await.unwrap();
+    fill(&c, "vendor_name", "Corner Bikes").await;
+    fill(&c, "vendor_domain", "cornerbikes.example").await;
+    click_button(&c, "Start tracking").await;
+    for _ in 0..100 {
+        if c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/relationships/")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(body_text(&c).await.contains("Corner Bikes"));
+
+    // Start a purchase conversation and log the purchase.
+    fill(&c, "subject", "New commuter bike").await;
+    c.find(Locator::Id("stage"))
+        .await
+        .unwrap()
+        .select_by_value("purchase")
+        .await
+        .unwrap();
+    click_button(&c, "Start conversation").await;
+    for _ in 0..100 {
+        if c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/threads/")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.find(Locator::Id("kind"))
+        .await
+        .unwrap()
+        .select_by_value("event")
+        .await
+        .unwrap();
+    fill(&c, "text", "Paid in store").await;
+    c.find(Locator::Id("event_type"))
+        .await
+        .unwrap()
+        .select_by_value("purchase")
+        .await
+        .unwrap();
+    fill(&c, "item", "Trail 3 bike").await;
+    fill(&c, "amount", "899.00").await;
+    fill(&c, "currency", "EUR").await;
+    fill(&c, "order_ref", "CB-2211").await;
+    click_button(&c, "Add").await;
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = body_text(&c).await;
+        if text.contains("purchase: Trail 3 bike — 899.00 EUR, order CB-2211") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        text.contains("purchase: Trail 3 bike — 899.00 EUR, order CB-2211"),
+        "{text}"
+    );
+    screenshot(&c, "thread").await;
+
+    // Import an e-mail from the shop.
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("warranty.eml");
+    std::fs::write(&eml, "From: Corner Bikes <sam@cornerbikes.example>\r\nTo: paula@home.example\r\nSubject: Your warranty card\r\nMessage-ID: <w-1@cornerbikes.example>\r\nDate: Tue, 4 Mar 2025 10:00:00 +0000\r\n\r\nYour frame warranty runs for five years from today.\r\n").unwrap();
+    c.goto(&format!("{base}/relationships")).await.unwrap();
+    fill(&c, "me", "paula@home.example").await;
+    c.find(Locator::Id("mailfile"))
+        .await
+        .unwrap()
+        .send_keys(eml.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(&c, "Import").await;
+    let mut summary = String::new();
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Id("mail-summary")).await {
+            summary = el.text().await.unwrap_or_default();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        summary.starts_with("1 imported"),
+        "{summary} / {}",
+        body_text(&c).await
+    );
+
+    // Find it by search.
+    c.goto(&format!("{base}/search?q=warranty")).await.unwrap();
+    let hit = c
+        .find(Locator::Css("ol.hits li mark"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(hit.to_lowercase(), "warranty");
+    screenshot(&c, "search").await;
+    c.goto(&format!("{base}/relationships")).await.unwrap();
+    screenshot(&c, "relationships").await;
+    let timeline = body_text(&c).await;
+    assert!(
+        timeline.contains("Your frame warranty runs for five years")
+            && timeline.contains("Trail 3 bike"),
+        "{timeline}"
+    );
+    c.close().await.unwrap();
+}

@@ -27,10 +27,12 @@ pub async fn create(
         &state,
         &user.id,
         &id,
-        &b.kind,
-        b.text.as_deref(),
-        b.event.as_ref(),
-        b.corrects.as_deref(),
+        ledger::EntryInput {
+            kind: &b.kind,
+            text: b.text.as_deref(),
+            event: b.event.as_ref(),
+            corrects: b.corrects.as_deref(),
+        },
         None,
     )
     .await?;

@@ -21,6 +21,8 @@ mod threads;
 mod tokens;
 pub mod types;
 
+pub(crate) use threads::thread_out as threads_view;
+
 use crate::error::Problem;
 use crate::AppState;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -44,6 +44,24 @@ pub async fn protect(State(state): State<AppState>, mut req: Request, next: Next
         let Some(expected) = existing.clone() else {
             return WebError::Server(ServerError::Csrf).into_response();
         };
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            // File uploads carry the token in the form's action URL, so the body streams.
+            let q = req.uri().query().unwrap_or("");
+            let given = form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            if !bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+                return WebError::Server(ServerError::Csrf).into_response();
+            }
+            req.extensions_mut().insert(CsrfToken(expected));
+            return next.run(req).await;
+        }
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, state.config.body_limit).await {
             Ok(b) => b,

@@ -7,7 +7,10 @@ pub mod csrf;
 mod home;
 mod invites;
 mod orgs;
+mod relationships;
 mod signin;
+mod threads;
+mod views;
 
 use crate::auth::{WebUser, SESSION_COOKIE};
 use crate::{AppState, ServerError};
@@ -244,6 +247,21 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orgs/{org}/audit", get(orgs::audit))
         .route("/invites/{token}", get(invites::page))
         .route("/invites/{token}/accept", post(invites::accept))
+        .route(
+            "/relationships",
+            get(relationships::list).post(relationships::create),
+        )
+        .route("/relationships/{id}", get(relationships::page))
+        .route("/relationships/{id}/share", post(relationships::share))
+        .route("/relationships/{id}/export", get(relationships::export))
+        .route("/relationships/{id}/threads", post(threads::create))
+        .route("/threads/{id}", get(threads::page))
+        .route("/threads/{id}/entries", post(threads::add))
+        .route("/threads/{id}/update", post(threads::update))
+        .route("/search", get(relationships::search))
+        .route("/mail/import", post(relationships::mail))
+        .route("/orgs/{org}/inbox", get(threads::inbox))
+        .route("/events", get(threads::events))
         .route("/admin", get(admin::page))
         .route("/admin/orgs/{org}/verify", post(admin::verify))
         .layer(axum::middleware::from_fn_with_state(state, csrf::protect))

@@ -39,6 +39,7 @@ struct OrgPage {
     roles: Vec<&'static str>,
     can_manage: bool,
     can_audit: bool,
+    can_answer: bool,
     invites: Vec<InviteView>,
     new_invite: Option<String>,
 }
@@ -143,6 +144,7 @@ async fn render_org(
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
         can_manage,
         can_audit: o.role.reads_audit_log(),
+        can_answer: matches!(o.role.as_str(), "owner" | "admin" | "agent"),
         invites,
         new_invite,
     };

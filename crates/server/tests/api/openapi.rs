@@ -22,7 +22,7 @@ async fn every_documented_route_exists() {
     assert!(paths.len() >= 15, "{} paths", paths.len());
     for (path, ops) in paths {
         assert!(path.starts_with("/api/v1/"), "{path}");
-        let concrete = path.replace('{', "").replace('}', "");
+        let concrete = path.replace(['{', '}'], "");
         for (method, op) in ops.as_object().unwrap() {
             assert!(
                 op["responses"].as_object().is_some_and(|r| !r.is_empty()),

@@ -1,0 +1,375 @@
+//! The customer's pages: vendors, the timeline across them, one relationship, search,
+//! mail import, bundle download.
+
+use super::csrf::CsrfToken;
+use super::views::{safe_snippet, EntryView};
+use super::{render, see_other, Layout, WebError, WebForm};
+use crate::api::types::{RelationshipOut, ThreadOut};
+use crate::auth::WebUser;
+use crate::mail_import::{import_mail, MailReport};
+use crate::{ledger, AppState, ServerError};
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use slingshot_domain::conversation::{parse_date, Stage, Status};
+use slingshot_domain::{DomainError, Handle};
+use slingshot_store::{cursor_of, rfc3339, NewRelationship, Thread, TimelineFilter};
+
+/// Timeline filters from the query string.
+#[derive(Deserialize, Default)]
+pub struct Filter {
+    relationship: Option<String>,
+    stage: Option<String>,
+    status: Option<String>,
+    tag: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "relationships.html")]
+struct ListPage {
+    l: Layout,
+    rels: Vec<RelationshipOut>,
+    entries: Vec<EntryView>,
+    next: Option<String>,
+    show_vendor: bool,
+    filter: Filter,
+    stages: Vec<&'static str>,
+    statuses: Vec<&'static str>,
+    due: Vec<Thread>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn day_us(d: &str) -> Result<i64, ServerError> {
+    let d = parse_date(d)?;
+    let date = time::Date::parse(
+        &d,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|e| ServerError::Invalid("invalid_value", e.to_string()))?;
+    Ok((date.midnight().assume_utc().unix_timestamp_nanos() / 1000) as i64)
+}
+
+async fn render_list(
+    state: &AppState,
+    u: &WebUser,
+    csrf: &CsrfToken,
+    f: Filter,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let me = &u.0.user.id;
+    let rels = state.store.relationships_of(me).await?;
+    let tf = TimelineFilter {
+        relationship_id: nonempty(&f.relationship),
+        stage: nonempty(&f.stage)
+            .map(|s| Stage::parse(&s))
+            .transpose()
+            .map_err(ServerError::from)?
+            .map(|s| s.as_str().to_owned()),
+        status: nonempty(&f.status)
+            .map(|s| Status::parse(&s))
+            .transpose()
+            .map_err(ServerError::from)?
+            .map(|s| s.as_str().to_owned()),
+        tag: nonempty(&f.tag),
+        from_us: nonempty(&f.from).map(|d| day_us(&d)).transpose()?,
+        to_us: nonempty(&f.to).map(|d| day_us(&d)).transpose()?,
+    };
+    let rows = state
+        .store
+        .timeline_person(me, &tf, f.before.as_deref(), 50)
+        .await?;
+    let next = (rows.len() == 50)
+        .then(|| rows.last().map(cursor_of))
+        .flatten();
+    let today: String = rfc3339(slingshot_store::now_us())
+        .chars()
+        .take(10)
+        .collect();
+    let page = ListPage {
+        l: Layout::new("My vendors", Some(u), csrf).with_error(error),
+        rels: rels
+            .iter()
+            .map(|r| RelationshipOut::from(r, "customer"))
+            .collect(),
+        entries: rows
+            .iter()
+            .map(|e| EntryView::from(e, "customer"))
+            .collect(),
+        next,
+        show_vendor: true,
+        filter: f,
+        stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
+        due: state.store.due_for_person(me, &today).await?,
+    };
+    render(status, &page)
+}
+
+/// `GET /relationships`.
+pub async fn list(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    render_list(&state, &u, &csrf, f, StatusCode::OK, None).await
+}
+
+/// The track-a-vendor form.
+#[derive(Deserialize)]
+pub struct NewRelForm {
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    vendor_name: String,
+    #[serde(default)]
+    vendor_website: String,
+    #[serde(default)]
+    vendor_domain: String,
+}
+
+/// `POST /relationships`.
+pub async fn create(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    WebForm(f): WebForm<NewRelForm>,
+) -> Result<Response, WebError> {
+    let org = Some(f.org.trim().to_owned()).filter(|o| !o.is_empty());
+    let result = async {
+        if let Some(o) = &org {
+            Handle::parse(o)?;
+        } else if f.vendor_name.trim().is_empty() || f.vendor_name.chars().count() > 120 {
+            return Err(ServerError::from(DomainError::InvalidName(
+                "vendor name",
+                120,
+            )));
+        }
+        let new = NewRelationship {
+            org,
+            vendor_name: f.vendor_name.clone(),
+            vendor_website: f.vendor_website.clone(),
+            vendor_domain: f.vendor_domain.clone(),
+            notes: String::new(),
+        };
+        Ok(state.store.create_relationship(&u.0.user.id, &new).await?)
+    }
+    .await;
+    match result {
+        Ok(r) => Ok(see_other(&format!("/relationships/{}", r.id))),
+        Err(e) if e.status_code().0.is_client_error() => {
+            render_list(
+                &state,
+                &u,
+                &csrf,
+                Filter::default(),
+                e.status_code().0,
+                Some(e.to_string()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "relationship.html")]
+struct RelPage {
+    l: Layout,
+    rel: RelationshipOut,
+    side: String,
+    threads: Vec<ThreadOut>,
+    stages: Vec<&'static str>,
+    entries: Vec<EntryView>,
+    next: Option<String>,
+    show_vendor: bool,
+}
+
+/// `GET /relationships/{id}`: either side.
+pub async fn page(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    Query(f): Query<Filter>,
+) -> Result<Response, WebError> {
+    let (rel, side) = state.store.relationship_for(&u.0.user.id, &id).await?;
+    let mut threads = Vec::new();
+    for t in state.store.threads_in(&u.0.user.id, &id).await? {
+        threads.push(crate::api::threads_view(&state, &t).await?);
+    }
+    let rows = state
+        .store
+        .timeline_relationship(&rel.id, side, None, f.before.as_deref(), 50)
+        .await?;
+    let next = (rows.len() == 50)
+        .then(|| rows.last().map(cursor_of))
+        .flatten();
+    let page = RelPage {
+        l: Layout::new(rel.vendor_name.clone(), Some(&u), &csrf),
+        rel: RelationshipOut::from(&rel, side.as_str()),
+        side: side.as_str().to_owned(),
+        threads,
+        stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
+        entries: rows
+            .iter()
+            .map(|e| EntryView::from(e, side.as_str()))
+            .collect(),
+        next,
+        show_vendor: false,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// The share form.
+#[derive(Deserialize)]
+pub struct ShareForm {
+    org: String,
+}
+
+/// `POST /relationships/{id}/share`.
+pub async fn share(
+    State(state): State<AppState>,
+    u: WebUser,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<ShareForm>,
+) -> Result<Response, WebError> {
+    state
+        .store
+        .share_with_org(&u.0.user.id, &id, f.org.trim())
+        .await?;
+    Ok(see_other(&format!("/relationships/{id}")))
+}
+
+/// `GET /relationships/{id}/export`: the signed history as a file.
+pub async fn export(
+    State(state): State<AppState>,
+    u: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (rel, _) = state.store.relationship_for(&u.0.user.id, &id).await?;
+    let bytes = ledger::export_bundle(&state, &rel).await?;
+    let disposition = format!("attachment; filename=\"relationship-{}.jsonl\"", rel.id);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/jsonl".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    l: Layout,
+    q: String,
+    hits: Vec<Hit>,
+}
+
+struct Hit {
+    entry_id: String,
+    thread_id: String,
+    at: String,
+    snippet: String,
+}
+
+/// `?q=`.
+#[derive(Deserialize)]
+pub struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /search`.
+pub async fn search(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Query(f): Query<SearchForm>,
+) -> Result<Response, WebError> {
+    let q: String = f.q.chars().take(500).collect();
+    let hits = if q.trim().is_empty() {
+        Vec::new()
+    } else {
+        state.store.search_person(&u.0.user.id, &q, 50).await?
+    };
+    let hits = hits
+        .iter()
+        .map(|h| Hit {
+            entry_id: h.entry_id.clone(),
+            thread_id: h.thread_id.clone(),
+            at: rfc3339(h.at),
+            snippet: safe_snippet(&h.snippet),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &SearchPage {
+            l: Layout::new("Search", Some(&u), &csrf),
+            q,
+            hits,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "mail_report.html")]
+struct MailPage {
+    l: Layout,
+    report: MailReport,
+}
+
+/// `POST /mail/import` (multipart: `me`, `file`).
+pub async fn mail(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let mut me = String::new();
+    let mut file = Vec::new();
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ServerError::Invalid("invalid_form", e.body_text())
+    };
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("me") => me = field.text().await.map_err(bad)?,
+            Some("file") => file = field.bytes().await.map_err(bad)?.to_vec(),
+            _ => {}
+        }
+    }
+    if file.is_empty() {
+        return Err(ServerError::Invalid(
+            "invalid_form",
+            "choose an .eml file or an mbox to import".into(),
+        )
+        .into());
+    }
+    let mbox = file.starts_with(b"From ");
+    let me: Vec<String> = me
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let report = import_mail(&state, &u.0.user.id, &file, mbox, &me).await?;
+    render(
+        StatusCode::OK,
+        &MailPage {
+            l: Layout::new("Mail import", Some(&u), &csrf),
+            report,
+        },
+    )
+}

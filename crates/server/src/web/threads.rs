@@ -1,0 +1,307 @@
+//! Conversation pages: start one, read it, write to it, change it; the vendor inbox; live
+//! updates.
+
+use super::csrf::CsrfToken;
+use super::views::EntryView;
+use super::{render, see_other, Layout, WebError, WebForm};
+use crate::api::types::ThreadOut;
+use crate::auth::WebUser;
+use crate::{ledger, AppState, ServerError};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use slingshot_domain::conversation::{parse_date, parse_subject, parse_tag, Stage, Status};
+use slingshot_domain::entry_body::EventInput;
+use slingshot_store::{NewThread, ThreadChange};
+
+/// The new-conversation form.
+#[derive(Deserialize)]
+pub struct NewThreadForm {
+    subject: String,
+    stage: String,
+    #[serde(default)]
+    tags: String,
+}
+
+fn tags(s: &str) -> Result<Vec<String>, ServerError> {
+    Ok(s.split_whitespace()
+        .map(parse_tag)
+        .collect::<Result<_, _>>()?)
+}
+
+/// `POST /relationships/{id}/threads`.
+pub async fn create(
+    State(state): State<AppState>,
+    u: WebUser,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<NewThreadForm>,
+) -> Result<Response, WebError> {
+    let new = NewThread {
+        subject: parse_subject(&f.subject).map_err(ServerError::from)?,
+        stage: Stage::parse(&f.stage).map_err(ServerError::from)?,
+        tags: tags(&f.tags)?,
+        follow_up_on: None,
+    };
+    let t = state.store.create_thread(&u.0.user.id, &id, &new).await?;
+    Ok(see_other(&format!("/threads/{}", t.id)))
+}
+
+#[derive(Template)]
+#[template(path = "thread.html")]
+struct ThreadPage {
+    l: Layout,
+    thread: ThreadOut,
+    vendor_name: String,
+    side: String,
+    links: Vec<(String, String, String)>,
+    entries: Vec<EntryView>,
+    next: Option<String>,
+    show_vendor: bool,
+    stages: Vec<&'static str>,
+    statuses: Vec<&'static str>,
+}
+
+async fn render_thread(
+    state: &AppState,
+    u: &WebUser,
+    csrf: &CsrfToken,
+    id: &str,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let (t, rel, side) = state.store.thread_for(&u.0.user.id, id).await?;
+    let thread = crate::api::threads_view(state, &t).await?;
+    let mut links = Vec::new();
+    for [from, to, kind] in &thread.links {
+        let other = if from == &t.id { to } else { from };
+        if let Ok((o, _, _)) = state.store.thread_for(&u.0.user.id, other).await {
+            let label = if from == &t.id {
+                kind.replace('_', " ")
+            } else {
+                format!("{} (from)", kind.replace('_', " "))
+            };
+            links.push((label, o.id, o.subject));
+        }
+    }
+    let mut rows = state
+        .store
+        .timeline_relationship(&rel.id, side, Some(&t.id), None, 200)
+        .await?;
+    rows.reverse();
+    let page = ThreadPage {
+        l: Layout::new(t.subject.clone(), Some(u), csrf).with_error(error),
+        thread,
+        vendor_name: if side.as_str() == "vendor" {
+            format!("customer {}", rel.pseudonym)
+        } else {
+            rel.vendor_name.clone()
+        },
+        side: side.as_str().to_owned(),
+        links,
+        entries: rows
+            .iter()
+            .map(|e| EntryView::from(e, side.as_str()))
+            .collect(),
+        next: None,
+        show_vendor: false,
+        stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
+    };
+    render(status, &page)
+}
+
+/// `GET /threads/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    render_thread(&state, &u, &csrf, &id, StatusCode::OK, None).await
+}
+
+async fn or_in_place(
+    state: &AppState,
+    u: &WebUser,
+    csrf: &CsrfToken,
+    id: &str,
+    r: crate::Result<()>,
+) -> Result<Response, WebError> {
+    match r {
+        Ok(()) => Ok(see_other(&format!("/threads/{id}"))),
+        Err(ServerError::Store(slingshot_store::StoreError::NotFound)) => {
+            Err(ServerError::Store(slingshot_store::StoreError::NotFound).into())
+        }
+        Err(e) if e.status_code().0.is_client_error() => {
+            render_thread(state, u, csrf, id, e.status_code().0, Some(e.to_string())).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The write form.
+#[derive(Deserialize)]
+pub struct EntryForm {
+    kind: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    event_type: String,
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    order_ref: String,
+}
+
+/// `POST /threads/{id}/entries`.
+pub async fn add(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<EntryForm>,
+) -> Result<Response, WebError> {
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
+    let event = (f.kind == "event").then(|| EventInput {
+        kind: f.event_type.clone(),
+        item: opt(&f.item),
+        amount: opt(&f.amount),
+        currency: opt(&f.currency),
+        order_ref: opt(&f.order_ref),
+    });
+    let text = opt(&f.text);
+    let r = ledger::add_entry(
+        &state,
+        &u.0.user.id,
+        &id,
+        ledger::EntryInput {
+            kind: &f.kind,
+            text: text.as_deref(),
+            event: event.as_ref(),
+            corrects: None,
+        },
+        None,
+    )
+    .await
+    .map(|_| ());
+    or_in_place(&state, &u, &csrf, &id, r).await
+}
+
+/// The change form.
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    stage: String,
+    status: String,
+    #[serde(default)]
+    follow_up_on: String,
+    #[serde(default)]
+    tags: String,
+}
+
+/// `POST /threads/{id}/update`.
+pub async fn update(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<UpdateForm>,
+) -> Result<Response, WebError> {
+    let change = (|| -> crate::Result<ThreadChange> {
+        Ok(ThreadChange {
+            stage: Some(Stage::parse(&f.stage)?),
+            status: Some(Status::parse(&f.status)?),
+            tags: Some(tags(&f.tags)?),
+            follow_up_on: Some(if f.follow_up_on.trim().is_empty() {
+                None
+            } else {
+                Some(parse_date(&f.follow_up_on)?)
+            }),
+            ..Default::default()
+        })
+    })();
+    let r = match change {
+        Ok(c) => state
+            .store
+            .update_thread(&u.0.user.id, &id, &c)
+            .await
+            .map(|_| ())
+            .map_err(Into::into),
+        Err(e) => Err(e),
+    };
+    or_in_place(&state, &u, &csrf, &id, r).await
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    l: Layout,
+    org_name: String,
+    rows: Vec<InboxView>,
+}
+
+struct InboxView {
+    customer: String,
+    thread_id: String,
+    subject: String,
+    stage: String,
+    status: String,
+    waiting: String,
+}
+
+fn waiting(secs: Option<i64>) -> String {
+    match secs {
+        None => "—".into(),
+        Some(s) if s < 3600 => format!("{} min", s / 60),
+        Some(s) if s < 86_400 => format!("{} h", s / 3600),
+        Some(s) => format!("{} days", s / 86_400),
+    }
+}
+
+/// `GET /orgs/{org}/inbox`: owners, admins and agents.
+pub async fn inbox(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(org): Path<String>,
+) -> Result<Response, WebError> {
+    let o = state.store.org_for_member(&u.0.user.id, &org).await?;
+    let rows = state
+        .store
+        .org_inbox(&u.0.user.id, &o.org.id, None, None, 200)
+        .await?;
+    let now = slingshot_store::now_us();
+    let rows = rows
+        .iter()
+        .map(|r| InboxView {
+            customer: r.pseudonym.clone(),
+            thread_id: r.id.clone(),
+            subject: r.subject.clone(),
+            stage: r.stage.clone(),
+            status: r.status.clone(),
+            waiting: waiting(r.last_customer_at.map(|t| (now - t) / 1_000_000)),
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &InboxPage {
+            l: Layout::new(format!("Inbox — {}", o.org.name), Some(&u), &csrf),
+            org_name: o.org.name,
+            rows,
+        },
+    )
+}
+
+/// `GET /events`: the signed-in person's live entry events (cookie session).
+pub async fn events(State(state): State<AppState>, u: WebUser) -> Result<Response, WebError> {
+    let stream = crate::api::events::stream_for(&state, &u.0.user.id).await?;
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}

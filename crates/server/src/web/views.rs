@@ -1,0 +1,115 @@
+//! How ledger rows look on pages.
+
+use slingshot_store::{rfc3339, EntryRow};
+
+/// An entry as the timeline shows it.
+pub struct EntryView {
+    /// Entry id.
+    pub id: String,
+    /// Thread id.
+    pub thread_id: String,
+    /// Thread subject.
+    pub subject: String,
+    /// Vendor name.
+    pub vendor_name: String,
+    /// `customer` or `vendor`.
+    pub side: String,
+    /// "You", "Vendor", "Customer".
+    pub side_label: &'static str,
+    /// Kind.
+    pub kind: String,
+    /// RFC 3339.
+    pub at: String,
+    /// Chain position.
+    pub seq: Option<i64>,
+    /// Hash.
+    pub hash: String,
+    /// Private note.
+    pub private: bool,
+    /// Body erased.
+    pub erased: bool,
+    /// Text.
+    pub text: String,
+    /// Event summary ("purchase: Trail 3 — 899.00 EUR, order CB-2211").
+    pub event: Option<String>,
+}
+
+impl EntryView {
+    /// Convert for a viewer on `viewer_side`.
+    pub fn from(e: &EntryRow, viewer_side: &str) -> Self {
+        let body: serde_json::Value = e
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_str(b).ok())
+            .unwrap_or_default();
+        let event = body.get("event").map(|ev| {
+            let s = |k: &str| ev.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+            let mut out = s("type");
+            if !s("item").is_empty() {
+                out.push_str(&format!(": {}", s("item")));
+            }
+            if !s("amount").is_empty() {
+                out.push_str(&format!(" — {} {}", s("amount"), s("currency")));
+            }
+            if !s("order_ref").is_empty() {
+                out.push_str(&format!(", order {}", s("order_ref")));
+            }
+            out
+        });
+        let mail = body
+            .get("mail")
+            .and_then(|m| m.get("from"))
+            .and_then(|f| f.as_str())
+            .map(|f| format!("e-mail from {f}\n"));
+        let text = format!(
+            "{}{}",
+            mail.unwrap_or_default(),
+            body.get("text").and_then(|t| t.as_str()).unwrap_or("")
+        );
+        Self {
+            id: e.id.clone(),
+            thread_id: e.thread_id.clone(),
+            subject: e.subject.clone(),
+            vendor_name: e.vendor_name.clone(),
+            side: e.side.clone(),
+            side_label: match (e.side == viewer_side, e.side.as_str()) {
+                (true, _) => "You",
+                (false, "vendor") => "Vendor",
+                _ => "Customer",
+            },
+            kind: e.kind.clone(),
+            at: rfc3339(e.at),
+            seq: e.seq,
+            hash: e.hash.clone().unwrap_or_default(),
+            private: e.private_side.is_some(),
+            erased: e.erased_at.is_some(),
+            text,
+            event,
+        }
+    }
+}
+
+/// Escape HTML, then restore the `<mark>` tags a search snippet carries.
+pub fn safe_snippet(s: &str) -> String {
+    let escaped = s
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    escaped
+        .replace("&lt;mark&gt;", "<mark>")
+        .replace("&lt;/mark&gt;", "</mark>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_snippet;
+
+    #[test]
+    fn snippets_keep_marks_but_not_markup() {
+        assert_eq!(
+            safe_snippet("a <mark>zip</mark> <script>x</script>"),
+            "a <mark>zip</mark> &lt;script&gt;x&lt;/script&gt;"
+        );
+    }
+}
