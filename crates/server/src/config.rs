@@ -32,6 +32,8 @@ pub struct Config {
     pub master_key: Option<String>,
     /// Largest attachment, in bytes.
     pub attachment_limit: usize,
+    /// Most ledger entries committed in one transaction (1 = a commit per entry).
+    pub ledger_group: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -53,6 +55,7 @@ impl std::fmt::Debug for Config {
                 &self.master_key.as_ref().map(|_| "<redacted>"),
             )
             .field("attachment_limit", &self.attachment_limit)
+            .field("ledger_group", &self.ledger_group)
             .finish()
     }
 }
@@ -70,6 +73,7 @@ impl Default for Config {
             log: "info".into(),
             master_key: None,
             attachment_limit: 10 * 1024 * 1024,
+            ledger_group: 512,
         }
     }
 }
@@ -86,6 +90,7 @@ const ENV_KEYS: &[&str] = &[
     "log",
     "master_key",
     "attachment_limit",
+    "ledger_group",
 ];
 
 impl Config {

@@ -10,8 +10,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-/// Most entries in one group.
-const MAX_GROUP: usize = 512;
 
 /// A stored entry, announced to live listeners (server-sent events).
 #[derive(Debug, Clone)]
@@ -43,9 +41,9 @@ pub struct LedgerWriter {
 
 impl LedgerWriter {
     /// Start the writer task.
-    pub fn spawn(store: Store, keys: Arc<KeyRing>, events: broadcast::Sender<EntryEvent>) -> Self {
+    pub fn spawn(store: Store, keys: Arc<KeyRing>, events: broadcast::Sender<EntryEvent>, max_group: usize) -> Self {
         let (tx, rx) = mpsc::channel(8192);
-        tokio::spawn(run(rx, store, keys, events));
+        tokio::spawn(run(rx, store, keys, events, max_group.max(1)));
         Self { tx }
     }
 
@@ -66,11 +64,12 @@ async fn run(
     store: Store,
     keys: Arc<KeyRing>,
     events: broadcast::Sender<EntryEvent>,
+    max_group: usize,
 ) {
-    let mut batch = Vec::with_capacity(MAX_GROUP);
+    let mut batch = Vec::with_capacity(max_group);
     while let Some(first) = rx.recv().await {
         batch.push(first);
-        while batch.len() < MAX_GROUP {
+        while batch.len() < max_group {
             match rx.try_recv() {
                 Ok(j) => batch.push(j),
                 Err(_) => break,

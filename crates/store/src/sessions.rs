@@ -23,6 +23,22 @@ pub struct Session {
     pub ip: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    id: String,
+    user_id: String,
+    created_at: i64,
+    last_seen_at: i64,
+    expires_at: i64,
+    user_agent: String,
+    ip: String,
+    handle: String,
+    display_name: String,
+    password_hash: String,
+    is_admin: i64,
+    user_created_at: i64,
+}
+
 const SESSION_COLS: &str = "id, user_id, created_at, last_seen_at, expires_at, user_agent, ip";
 const TOUCH_EVERY_US: i64 = 60_000_000;
 
@@ -73,22 +89,41 @@ impl Store {
     /// The live session and account for a token hash; expired sessions are not found.
     pub async fn session_by_token(&self, token_hash: &str) -> Result<(Session, User)> {
         let now = now_us();
-        let session: Session = sqlx::query_as(&format!(
-            "SELECT {SESSION_COLS} FROM sessions WHERE token_hash = $1 AND expires_at > $2"
-        ))
+        // One round trip for the session and its account.
+        let row: Option<SessionUserRow> = sqlx::query_as(
+            "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip, \
+             u.handle, u.display_name, u.password_hash, u.is_admin, u.created_at AS user_created_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
         .bind(token_hash)
         .bind(now)
         .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        if now - session.last_seen_at > TOUCH_EVERY_US {
+        .await?;
+        let r = row.ok_or(StoreError::NotFound)?;
+        if now - r.last_seen_at > TOUCH_EVERY_US {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
                 .bind(now)
-                .bind(&session.id)
+                .bind(&r.id)
                 .execute(&self.pool)
                 .await?;
         }
-        let user = self.user_by_id(&session.user_id).await?;
+        let user = User {
+            id: r.user_id.clone(),
+            handle: r.handle,
+            display_name: r.display_name,
+            password_hash: r.password_hash,
+            is_admin: r.is_admin,
+            created_at: r.user_created_at,
+        };
+        let session = Session {
+            id: r.id,
+            user_id: r.user_id,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            expires_at: r.expires_at,
+            user_agent: r.user_agent,
+            ip: r.ip,
+        };
         Ok((session, user))
     }
 

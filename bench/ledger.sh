@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Ledger figures for BENCHMARKS.md, SQLite and PostgreSQL side by side:
+#  1. durable signed appends over HTTP at $CONNS connections (wrk): bare axum ceiling,
+#     Slingshot with group commit, Slingshot with one commit per entry (ledger_group = 1);
+#  2. with $ENTRIES entries stored: timeline page (50 entries) p99, full-text search p95;
+#  3. slingshot verify on an exported bundle (entries/s, one core).
+# Loopback only; every load is bounded in time. Usage: bench/ledger.sh [sqlite|postgres|both]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHICH=${1:-both}
+DUR=${DUR:-10}; CONNS=${CONNS:-256}; ENTRIES=${ENTRIES:-1000000}; RUNS=${RUNS:-3}
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)"; exit 1; }
+if [ -z "${SKIP_BUILD:-}" ]; then
+  cargo build --release -q -p slingshot
+  cargo build --release -q -p slingshot-server --example bare_axum
+  cargo build --release -q -p slingshot-server --example ledger_load
+fi
+BIN="$CARGO_TARGET_DIR/release/slingshot"
+BARE="$CARGO_TARGET_DIR/release/examples/bare_axum"
+LOAD="$CARGO_TARGET_DIR/release/examples/ledger_load"
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PORT=18180
+B="http://127.0.0.1:$PORT"
+
+start() { # data-dir db-url group
+  SLINGSHOT_LEDGER_GROUP=$3 "$BIN" serve --data-dir "$1" --database-url "$2" --listen 127.0.0.1:$PORT >"$WORK/serve.log" 2>&1 &
+  echo $! > "$WORK/pid"
+  until curl -fs "$B/readyz" >/dev/null 2>&1; do sleep 0.05; done
+}
+stop() { kill -TERM "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null || true; }
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+login() { curl -fs -XPOST "$B/api/v1/sessions" -H 'content-type: application/json' -d "{\"handle\":\"$1\",\"password\":\"$2\"}" | json '["token"]'; }
+
+wrk_line() { # name then wrk args; prints req/s, p50, p99 (median run by req/s)
+  local name=$1; shift
+  for i in $(seq 1 "$RUNS"); do
+    wrk --latency "$@" | awk '/Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} /Non-2xx/{bad=$NF} END {print r, p50, p99, (bad==""?0:bad)}'
+  done | sort -n | awk -v n="$name" '{r[NR]=$1; a[NR]=$2; b[NR]=$3; e[NR]=$4} END {m=int((NR+1)/2); printf "%-48s %9.0f req/s   p50 %-8s p99 %-8s non-2xx %s  (median of %d)\n", n, r[m], a[m], b[m], e[m], NR}'
+}
+
+append_script() { # token file-with-thread-ids -> lua
+  local ids; ids=$(sed 's/.*/"&",/' "$2" | tr -d '\n')
+  cat > "$WORK/append.lua" <<LUA
+local threads = { $ids }
+local n = 0
+request = function()
+  n = n + 1
+  local t = threads[(n % #threads) + 1]
+  return wrk.format("POST", "/api/v1/threads/" .. t .. "/entries",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $1"},
+    '{"kind":"message","text":"Benchmark message about a delayed delivery and a refund"}')
+end
+LUA
+}
+
+appends() { # backend url
+  local backend=$1 url=$2 dir="$WORK/$1-appends"
+  for group in 512 1; do
+    rm -rf "$dir"; mkdir -p "$dir"
+    start "$dir" "$url" "$group"
+    curl -fs -XPOST "$B/api/v1/accounts" -H 'content-type: application/json' -d '{"handle":"loader","password":"bench-password-2026"}' >/dev/null
+    local tok; tok=$(login loader bench-password-2026)
+    : > "$WORK/threads.txt"
+    for i in $(seq 1 64); do
+      local rel; rel=$(curl -fs -XPOST "$B/api/v1/relationships" -H "authorization: Bearer $tok" -H 'content-type: application/json' -d "{\"vendor_name\":\"Vendor $i\"}" | json '["id"]')
+      curl -fs -XPOST "$B/api/v1/relationships/$rel/threads" -H "authorization: Bearer $tok" -H 'content-type: application/json' -d '{"subject":"Load","stage":"support"}' | json '["id"]' >> "$WORK/threads.txt"
+    done
+    append_script "$tok" "$WORK/threads.txt"
+    local label="group commit"; [ "$group" = 1 ] && label="one commit per entry"
+    wrk_line "$backend: POST entry, $label" -t2 -c"$CONNS" -d"${DUR}s" -s "$WORK/append.lua" "$B"
+    stop
+    [ "$backend" = postgres ] && dropdb_pg
+    [ "$backend" = postgres ] && createdb_pg
+  done
+}
+
+createdb_pg() { psql "$PG/postgres" -qc "CREATE DATABASE slingshot_bench" >/dev/null; }
+dropdb_pg() { psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS slingshot_bench WITH (FORCE)" >/dev/null; }
+
+reads() { # backend url
+  local backend=$1 url=$2 dir="$WORK/$1-reads"
+  rm -rf "$dir"; mkdir -p "$dir"
+  local t0; t0=$(date +%s)
+  "$LOAD" "$url" "$dir" "$ENTRIES" 100 > "$WORK/load.txt"
+  echo "$backend: loaded $ENTRIES entries in $(( $(date +%s) - t0 )) s ($(head -1 "$WORK/load.txt"))"
+  local rel; rel=$(sed -n 's/first relationship: //p' "$WORK/load.txt")
+  start "$dir" "$url" 512
+  local tok; tok=$(login bench bench-password-2026)
+  wrk_line "$backend: GET /timeline (50 entries) at 64 conn." -t2 -c64 -d"${DUR}s" -H "Authorization: Bearer $tok" "$B/api/v1/timeline?limit=50"
+  wrk_line "$backend: GET relationship timeline at 64 conn." -t2 -c64 -d"${DUR}s" -H "Authorization: Bearer $tok" "$B/api/v1/relationships/$rel/timeline?limit=50"
+  # Search: a selective two-word query; p95 from a single-connection run of sequential searches.
+  python3 - "$B" "$tok" <<'PY'
+import json, sys, time, urllib.request, random
+base, tok = sys.argv[1], sys.argv[2]
+words = ["delivery","invoice","refund","warranty","jacket","bike","router","contract","roaming","repair","battery","screen"]
+random.seed(7)
+lat = []
+for i in range(300):
+    q = f"{random.choice(words)}%20{random.choice(words)}"
+    req = urllib.request.Request(f"{base}/api/v1/search?q={q}&limit=20", headers={"Authorization": f"Bearer {tok}"})
+    t = time.perf_counter(); body = urllib.request.urlopen(req).read(); lat.append((time.perf_counter() - t) * 1000)
+    assert json.loads(body)["items"], q
+lat.sort()
+print(f"search (2 common words, 20 hits, 300 sequential): p50 {lat[149]:.1f} ms  p95 {lat[284]:.1f} ms  p99 {lat[296]:.1f} ms")
+PY
+  curl -fs "$B/api/v1/relationships/$rel/export" -H "Authorization: Bearer $tok" -o "$WORK/bundle.jsonl"
+  stop
+  echo "$backend: bundle of $(wc -l < "$WORK/bundle.jsonl") lines, $(du -h "$WORK/bundle.jsonl" | cut -f1)"
+  for i in 1 2 3; do taskset -c 0 "$BIN" verify "$WORK/bundle.jsonl" 2>&1 >/dev/null | sed -n 's/.*(\([0-9]*\) entries\/s).*/\1/p'; done | sort -n | sed -n 2p | sed "s/^/$backend: slingshot verify, one core (median of 3): /; s/$/ entries\/s/"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$BARE" 127.0.0.1:18181 >/dev/null & sleep 0.3
+cat > "$WORK/bare.lua" <<'LUA'
+request = function()
+  return wrk.format("POST", "/entries", {["Content-Type"] = "application/json"}, '{"kind":"message","text":"Benchmark message about a delayed delivery and a refund"}')
+end
+LUA
+wrk_line "bare axum: POST JSON (ceiling)" -t2 -c"$CONNS" -d"${DUR}s" -s "$WORK/bare.lua" http://127.0.0.1:18181
+if [ "$WHICH" != postgres ]; then appends sqlite "sqlite://$WORK/sqlite-appends/slingshot.db?mode=rwc"; fi
+if [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; appends postgres "$PG/slingshot_bench"; dropdb_pg; fi
+if [ "$WHICH" != postgres ]; then reads sqlite "sqlite://$WORK/sqlite-reads/slingshot.db?mode=rwc"; fi
+if [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; reads postgres "$PG/slingshot_bench"; dropdb_pg; fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
