@@ -46,6 +46,10 @@ struct Piece {
     keys: Vec<u64>,
     /// The current line's pairs: local source id, raw time, digits of the time.
     src: Vec<u32>,
+    /// The current line's pairs: numeric key still to intern through the direct table (else
+    /// [`TEXT`]: already interned), and the name's (offset, length).
+    line_keys: Vec<u64>,
+    line_names: Vec<(usize, usize)>,
     time: Vec<i64>,
     digits: Vec<u8>,
     /// The piece's finished cascades (local source ids).
@@ -250,9 +254,14 @@ fn parse_piece_with(text: &[u8], p: &mut Piece, direct: &mut Vec<u32>) {
     p.names.clear();
     p.keys.clear();
     p.src.clear();
+    p.line_keys.clear();
+    p.line_names.clear();
     p.time.clear();
     p.digits.clear();
-    p.fin = Finished::default();
+    p.fin.sizes.clear();
+    p.fin.spans.clear();
+    p.fin.src.clear();
+    p.fin.dt.clear();
     p.widths.clear();
     p.stamp.clear();
     p.tag = 0;
@@ -264,11 +273,12 @@ fn parse_piece_with(text: &[u8], p: &mut Piece, direct: &mut Vec<u32>) {
     while start < text.len() {
         let end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |e| start + e);
         let line = &text[start..end];
-        if let Err((column, message)) = parse_line(line, start, p, &mut map, direct) {
+        if let Err((column, message)) = parse_line(line, start, p, &mut map) {
             p.error = Some((p.lines + 1, column, message));
             return;
         }
         if !p.src.is_empty() {
+            resolve_line(p, direct);
             finish_line(p);
         }
         if end < text.len() {
@@ -276,6 +286,37 @@ fn parse_piece_with(text: &[u8], p: &mut Piece, direct: &mut Vec<u32>) {
         }
         start = end + 1;
     }
+}
+
+/// Interns the current line's numeric names through the direct table: first all look-ups (their
+/// cache misses overlap), then the insertions of new names, in order.
+fn resolve_line(p: &mut Piece, direct: &mut Vec<u32>) {
+    for (slot, &k) in p.src.iter_mut().zip(&p.line_keys) {
+        if k < DIRECT_LIMIT {
+            *slot = direct.get(k as usize).copied().unwrap_or(0);
+        }
+    }
+    for ((slot, &k), &name) in p.src.iter_mut().zip(&p.line_keys).zip(&p.line_names) {
+        if k >= DIRECT_LIMIT {
+            continue;
+        }
+        if *slot > 0 {
+            *slot -= 1;
+            continue;
+        }
+        let k = k as usize;
+        if k >= direct.len() {
+            direct.resize((k + 1).next_power_of_two(), 0);
+        }
+        if direct[k] == 0 {
+            direct[k] = p.names.len() as u32 + 1;
+            p.names.push(name);
+            p.keys.push(k as u64);
+        }
+        *slot = direct[k] - 1;
+    }
+    p.line_keys.clear();
+    p.line_names.clear();
 }
 
 /// Finishes the cascade of the line just parsed (in `p.src`, `p.time`, `p.digits`) into `p.fin`.
@@ -349,7 +390,6 @@ fn parse_line<'a>(
     line_start: usize,
     p: &mut Piece,
     map: &mut Interner<'a>,
-    direct: &mut Vec<u32>,
 ) -> Result<(), (u64, String)> {
     let n = line.len();
     let mut i = 0usize;
@@ -360,7 +400,7 @@ fn parse_line<'a>(
         }
         if i >= n || line[i] == b',' {
             match (prev, last) {
-                (Some(src), Some(time)) => push_pair(line, line_start, src, time, p, map, direct)?,
+                (Some(src), Some(time)) => push_pair(line, line_start, src, time, p, map)?,
                 (None, Some(w)) => {
                     return Err((
                         w.start as u64 + 1,
@@ -413,7 +453,6 @@ fn push_pair<'a>(
     time: Word,
     p: &mut Piece,
     map: &mut Interner<'a>,
-    direct: &mut Vec<u32>,
 ) -> Result<(), (u64, String)> {
     let tlen = time.end - time.start;
     let tcol = time.start as u64 + 1;
@@ -443,25 +482,25 @@ fn push_pair<'a>(
         TEXT
     };
     let next = p.names.len() as u32;
-    let id = if key < DIRECT_LIMIT {
-        let k = key as usize;
-        if k >= direct.len() {
-            direct.resize((k + 1).next_power_of_two(), 0);
-        }
-        if direct[k] == 0 {
-            direct[k] = next + 1;
-        }
-        direct[k] - 1
-    } else if key == TEXT {
-        *map.text.entry(source).or_insert(next)
+    if key < DIRECT_LIMIT {
+        // Interned after the line (see `resolve_line`), so that the table look-ups overlap.
+        p.line_keys.push(key);
+        p.line_names.push((line_start + src.start, slen));
+        p.src.push(0);
     } else {
-        *map.num.entry(key).or_insert(next)
-    };
-    if id == next {
-        p.names.push((line_start + src.start, slen));
-        p.keys.push(key);
+        let id = if key == TEXT {
+            *map.text.entry(source).or_insert(next)
+        } else {
+            *map.num.entry(key).or_insert(next)
+        };
+        if id == next {
+            p.names.push((line_start + src.start, slen));
+            p.keys.push(key);
+        }
+        p.line_keys.push(TEXT);
+        p.line_names.push((0, 0));
+        p.src.push(id);
     }
-    p.src.push(id);
     p.time.push(time.value as i64);
     p.digits.push(tlen as u8);
     p.max_digits = p.max_digits.max(tlen as u8);
