@@ -81,6 +81,7 @@ mod run;
 mod select;
 mod stochastic;
 mod svg;
+mod transpose;
 
 pub use bound::{APRIORI_BUDGET, APRIORI_UNIT_COST};
 pub use cascades::Cascades;
