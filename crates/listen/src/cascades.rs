@@ -1,10 +1,12 @@
 //! The compact cascade index the engine selects on.
 //!
-//! Readers fill a cascade-major [`Staging`] area (one entry per `source time` pair, in file order);
-//! [`Staging::finish`] pads times, keeps each source's first (earliest) time per cascade, orders
-//! every cascade by time, and transposes it into source-major CSR arrays: for each participation
-//! a cascade id (`u32`), its DT weight (`f32`) and its PA weight (`u32`): 12 bytes, no allocation
-//! per participation.
+//! Every cascade is *finished* — each source keeps its first (earliest) time, the cascade is
+//! ordered by time, DT weights are computed — and the finished cascades are transposed
+//! ([`crate::transpose`]) into source-major CSR arrays: for each participation a cascade id
+//! (`u32`), its DT weight (`f32`) and its PA weight (`u32`): 12 bytes, no allocation per
+//! participation. The text reader finishes each cascade as it parses its line; the CSV and JSON
+//! Lines readers, whose rows may come in any order, collect a cascade-major [`Staging`] area
+//! first.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
