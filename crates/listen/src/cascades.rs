@@ -36,7 +36,8 @@ pub struct Cascades {
     pub(crate) pa_total: Vec<f64>,
 }
 
-/// Cascade-major input collected by a reader, before [`Staging::finish`].
+/// Cascade-major input collected by the CSV and JSON Lines readers (times as given), before
+/// [`Staging::finish`].
 #[derive(Debug, Default)]
 pub(crate) struct Staging {
     pub names: Vec<String>,
@@ -44,9 +45,6 @@ pub(crate) struct Staging {
     pub starts: Vec<u64>,
     pub src: Vec<u32>,
     pub time: Vec<i64>,
-    /// Digits of each raw time (text format only: times are right-padded to the widest).
-    pub digits: Vec<u8>,
-    pub max_digits: u8,
 }
 
 /// Powers of ten, for right-padding times.
@@ -159,23 +157,14 @@ impl Staging {
                 self.names.len()
             )));
         }
-        let pad = !self.digits.is_empty();
-        let width = self.max_digits;
         let chunk = (n_cascades / (rayon::current_num_threads() * 16)).max(256);
         let ranges: Vec<(usize, usize)> = (0..n_cascades)
             .step_by(chunk)
             .map(|a| (a, (a + chunk).min(n_cascades)))
             .collect();
         let st = &self;
+        let time = |i: usize| st.time[i];
         let n_names = st.names.len();
-        let padded = |i: usize| -> i64 {
-            if pad {
-                let shift = width.saturating_sub(st.digits[i]) as usize;
-                st.time[i].saturating_mul(POW10[shift.min(18)])
-            } else {
-                st.time[i]
-            }
-        };
         let mut parts: Vec<Finished> = ranges
             .par_iter()
             .map_init(
@@ -190,7 +179,7 @@ impl Staging {
                         let mut prev = i64::MIN;
                         let mut clean = true;
                         for i in lo..hi {
-                            let t = padded(i);
+                            let t = time(i);
                             let s = st.src[i] as usize;
                             if t < prev || stamp[s] == tag {
                                 clean = false;
@@ -200,18 +189,18 @@ impl Staging {
                             prev = t;
                         }
                         if clean {
-                            let first = padded(lo);
+                            let first = time(lo);
                             emit(
                                 &mut out,
                                 first,
                                 prev,
-                                (lo..hi).map(|i| (padded(i), st.src[i])),
+                                (lo..hi).map(|i| (time(i), st.src[i])),
                                 hi - lo,
                             );
                             continue;
                         }
                         scratch.clear();
-                        scratch.extend((lo..hi).map(|i| (padded(i), (i - lo) as u32, st.src[i])));
+                        scratch.extend((lo..hi).map(|i| (time(i), (i - lo) as u32, st.src[i])));
                         finish_cascade(&mut scratch, &mut out);
                     }
                     out

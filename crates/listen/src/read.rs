@@ -179,8 +179,6 @@ impl Rows {
             starts,
             src,
             time,
-            digits: Vec::new(),
-            max_digits: 0,
         }
     }
 }
