@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::heap::{Entry, LazyHeap};
 use crate::objective::Problem;
-use crate::run::{Limit, Pick, Rule, Run};
+use crate::run::{bound_due, Limit, Pick, Rule, Run};
 
 /// Largest re-evaluation batch.
 const MAX_BATCH: usize = 64;
@@ -75,7 +75,11 @@ pub(crate) fn lazy(p: &Problem, initial: &[f64], limit: &Limit, rule: Rule) -> R
             value += ub[s];
             left -= cost;
             skip[s] = true;
-            let bound = value + bound_now(&heap, &ub, &skip);
+            let bound = if bound_due(picks.len()) {
+                value + bound_now(&heap, &ub, &skip)
+            } else {
+                picks.last().map_or(initial_bound, |p| p.bound)
+            };
             picks.push(Pick {
                 src: top.src,
                 gain: ub[s],

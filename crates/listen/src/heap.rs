@@ -111,6 +111,9 @@ impl LazyHeap {
         if self.items.is_empty() || k == 0 {
             return sum;
         }
+        if k >= self.items.len() {
+            return self.items.iter().map(|e| e.key).sum();
+        }
         let mut frontier = BinaryHeap::with_capacity(ARITY * k + 1);
         frontier.push(Cand(self.items[0].key, 0));
         let mut taken = 0;

@@ -41,6 +41,14 @@ impl Limit<'_> {
     }
 }
 
+/// Whether the online bound is recomputed after pick number `step` (0-based): after each of the
+/// first 1,024 picks, then after every 2nd, 4th, … (about 512 per doubling), so that long runs
+/// do not spend quadratic time on bounds. Between recomputations the last bound is reported: a
+/// bound on the optimum stays one.
+pub(crate) fn bound_due(step: usize) -> bool {
+    step < 1024 || step & ((1usize << (step.ilog2() - 9)) - 1) == 0
+}
+
 /// How candidates are ranked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rule {
@@ -95,5 +103,16 @@ impl Run {
             .iter()
             .map(|p| p.bound)
             .fold(self.initial_bound, f64::min)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    #[test]
+    fn bounds_thin_out_after_1024_picks() {
+        let due = (0..4096).filter(|&i| super::bound_due(i)).count();
+        assert_eq!(due, 1024 + 512 + 512);
+        assert!(super::bound_due(1023) && super::bound_due(1024) && !super::bound_due(1025));
     }
 }

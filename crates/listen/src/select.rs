@@ -85,7 +85,8 @@ pub struct Step {
     pub value: f64,
     /// Cost of this source (1 with unit cost).
     pub cost: f64,
-    /// Online bound on the optimum after this step.
+    /// Online bound on the optimum after this step (recomputed after each of the first 1,024
+    /// steps, then more sparsely; between recomputations the last one, still a valid bound).
     pub bound: f64,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::objective::Problem;
 use crate::rng::Rng;
-use crate::run::{Limit, Pick, Rule, Run};
+use crate::run::{bound_due, Limit, Pick, Rule, Run};
 
 /// Stochastic greedy for `k` sources, seeded; ties within a sample go to the lowest id.
 pub(crate) fn stochastic(p: &Problem, initial: &[f64], k: usize, seed: u64, epsilon: f64) -> Run {
@@ -41,7 +41,11 @@ pub(crate) fn stochastic(p: &Problem, initial: &[f64], k: usize, seed: u64, epsi
         p.apply(s, &mut cur);
         value += g;
         skip[s as usize] = true;
-        let bound = value + limit.bound_from(&ub, &skip);
+        let bound = if bound_due(picks.len()) {
+            value + limit.bound_from(&ub, &skip)
+        } else {
+            picks.last().map_or(initial_bound, |p: &Pick| p.bound)
+        };
         picks.push(Pick {
             src: s,
             gain: g,
