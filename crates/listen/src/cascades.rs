@@ -319,7 +319,7 @@ impl Cascades {
     }
 
     /// A map from source name to id (built on each call; keep it if you need many look-ups).
-    pub fn name_index(&self) -> FxHashMap<&str, u32> {
+    pub fn name_index(&self) -> std::collections::HashMap<&str, u32> {
         self.names
             .iter()
             .enumerate()
