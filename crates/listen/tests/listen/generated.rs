@@ -42,6 +42,10 @@ fn celf_matches_greedy_and_stochastic_is_close_on_generated_data() {
             "{}",
             obj.name()
         );
+        let ids = |s: &slingshot_listen::Selection| {
+            s.steps.iter().map(|x| x.source_id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&c), ids(&g), "{}", obj.name());
         assert!(
             c.evaluations < g.evaluations / 5,
             "{} vs {}",
