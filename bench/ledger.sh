@@ -72,8 +72,7 @@ appends() { # backend url
     local label="group commit"; [ "$group" = 1 ] && label="one commit per entry"
     wrk_line "$backend: POST entry, $label" -t2 -c"$CONNS" -d"${DUR}s" -s "$WORK/append.lua" "$B"
     stop
-    [ "$backend" = postgres ] && dropdb_pg
-    [ "$backend" = postgres ] && createdb_pg
+    if [ "$backend" = postgres ]; then dropdb_pg; createdb_pg; fi
   done
 }
 

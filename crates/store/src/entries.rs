@@ -6,7 +6,7 @@
 //! the chain. Entries are never updated in place; erasure removes only the body.
 
 use crate::relationships::Relationship;
-use crate::search::{index_entry, unindex_entry};
+use crate::search::{index_entries, unindex_entry};
 use crate::{new_id, Result, Store, StoreError};
 use serde_json::Value;
 use slingshot_domain::ledger::{
@@ -114,6 +114,36 @@ const ENTRY_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thr
      e.hash, b.body, e.erased_at, e.private_side FROM entries e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id";
 
+/// The chain columns of one entry (all `None` for private notes).
+struct ChainFields {
+    seq: Option<i64>,
+    hash: Option<String>,
+    key_id: Option<String>,
+    signature: Option<String>,
+    header: Option<String>,
+    digest: String,
+}
+
+/// `($a, $b, …), (…)` for `rows` rows of `cols` columns, numbering from `first`.
+fn placeholders(first: usize, rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push_str(", ");
+            }
+            s.push('$');
+            s.push_str(&(first + r * cols + c).to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
 /// A timeline cursor: `<at>:<id>` of the last row seen.
 fn parse_cursor(c: Option<&str>) -> (i64, String) {
     c.and_then(|c| c.split_once(':'))
@@ -146,37 +176,50 @@ impl Store {
         items: &[NewEntry],
         keys: &HashMap<String, SigningKey>,
     ) -> Result<Vec<EntryRow>> {
+        let corrupt = |e: slingshot_domain::ledger::LedgerError| StoreError::Corrupt(e.to_string());
         let mut tx = self.pool.begin().await?;
+        // The chain tips of every relationship in the group, read inside the transaction.
         let mut tips: HashMap<String, (i64, Option<ChainTip>)> = HashMap::new();
-        let mut out = Vec::with_capacity(items.len());
-        for it in items {
-            if !tips.contains_key(&it.relationship_id) {
-                let (seq, hash): (i64, String) =
-                    sqlx::query_as("SELECT head_seq, head_hash FROM relationships WHERE id = $1")
-                        .bind(&it.relationship_id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
+        let mut rel_ids: Vec<&str> = items.iter().map(|i| i.relationship_id.as_str()).collect();
+        rel_ids.sort_unstable();
+        rel_ids.dedup();
+        for chunk in rel_ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, head_seq, head_hash FROM relationships WHERE id IN {}",
+                placeholders(1, chunk.len(), 1)
+            );
+            let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for (id, seq, hash) in q.fetch_all(&mut *tx).await? {
                 let tip = if seq == 0 {
                     None
                 } else {
-                    let hash =
-                        Digest::parse(&hash).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let sequence = u64::try_from(seq).unwrap_or(0);
                     Some(ChainTip {
-                        relationship: it.relationship_id.clone(),
-                        sequence: u64::try_from(seq).unwrap_or(0),
-                        hash,
+                        relationship: id.clone(),
+                        sequence,
+                        hash: Digest::parse(&hash).map_err(corrupt)?,
                     })
                 };
-                tips.insert(it.relationship_id.clone(), (seq, tip));
+                tips.insert(id, (seq, tip));
             }
+        }
+        // Hash and sign in chain order, in memory.
+        let mut out = Vec::with_capacity(items.len());
+        let mut rows = Vec::with_capacity(items.len());
+        for it in items {
+            let tip_entry = tips
+                .get_mut(&it.relationship_id)
+                .ok_or(StoreError::NotFound)?;
             let id = new_id();
             let body_text = it.body.to_string();
-            let (seq, hash, key_id, signature, header_json, digest) = if it.kind.is_shared() {
+            let private_side = (!it.kind.is_shared()).then(|| it.side.as_str());
+            let row = if it.kind.is_shared() {
                 let key = keys
                     .get(&it.signer())
                     .ok_or(StoreError::Unsupported("no signing key for this side"))?;
-                let tip = tips.get(&it.relationship_id).and_then(|t| t.1.clone());
                 let draft = EntryDraft {
                     relationship: it.relationship_id.clone(),
                     author_side: it.side,
@@ -187,97 +230,122 @@ impl Store {
                     body: &it.body,
                     corrects: it.corrects,
                 };
-                let header = next_header(tip.as_ref(), draft)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let signed = SignedEntry::sign(header, key)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let header_json = serde_json::to_string(&signed.header)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let seq = i64::try_from(signed.header.sequence).unwrap_or(i64::MAX);
-                let digest = signed.header.body_digest.to_hex();
-                if let Some(t) = tips.get_mut(&it.relationship_id) {
-                    t.1 = Some(ChainTip::of(&signed));
-                }
-                (
-                    Some(seq),
-                    Some(signed.hash.to_hex()),
-                    Some(signed.header.author_key_id.to_string()),
-                    Some(slingshot_domain::ledger::signature_to_base64url(
+                let header = next_header(tip_entry.1.as_ref(), draft).map_err(corrupt)?;
+                let signed = SignedEntry::sign(header, key).map_err(corrupt)?;
+                tip_entry.1 = Some(ChainTip::of(&signed));
+                ChainFields {
+                    seq: Some(i64::try_from(signed.header.sequence).unwrap_or(i64::MAX)),
+                    hash: Some(signed.hash.to_hex()),
+                    key_id: Some(signed.header.author_key_id.to_string()),
+                    signature: Some(slingshot_domain::ledger::signature_to_base64url(
                         &signed.signature,
                     )),
-                    Some(header_json),
-                    digest,
-                )
+                    header: Some(
+                        serde_json::to_string(&signed.header)
+                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    ),
+                    digest: signed.header.body_digest.to_hex(),
+                }
             } else {
-                let digest = slingshot_domain::ledger::body_digest(&it.body)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                (None, None, None, None, None, digest.to_hex())
+                let digest = slingshot_domain::ledger::body_digest(&it.body).map_err(corrupt)?;
+                ChainFields {
+                    seq: None,
+                    hash: None,
+                    key_id: None,
+                    signature: None,
+                    header: None,
+                    digest: digest.to_hex(),
+                }
             };
-            let private_side = (!it.kind.is_shared()).then(|| it.side.as_str());
-            sqlx::query(
-                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-            )
-            .bind(&id)
-            .bind(&it.relationship_id)
-            .bind(&it.thread_id)
-            .bind(seq)
-            .bind(it.side.as_str())
-            .bind(&it.author_id)
-            .bind(it.kind.as_str())
-            .bind(it.at_us)
-            .bind(&header_json)
-            .bind(&hash)
-            .bind(&key_id)
-            .bind(&signature)
-            .bind(&digest)
-            .bind(private_side)
-            .bind(&it.source_ref)
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::error::conflict_on_unique("entry (already imported)"))?;
-            sqlx::query(
-                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES ($1, $2, $3)",
-            )
-            .bind(&id)
-            .bind(&body_text)
-            .bind(&it.search_text)
-            .execute(&mut *tx)
-            .await?;
-            index_entry(
-                self.backend(),
-                &mut tx,
-                &id,
-                &it.person_id,
-                it.org_id.as_deref(),
-                &it.search_text,
-            )
-            .await?;
-            let customer_message = it.side == Side::Customer && it.kind != EntryKind::Note;
-            sqlx::query(
-                "UPDATE threads SET last_activity_at = $1, last_customer_at = CASE WHEN $2 = 1 THEN $1 ELSE last_customer_at END WHERE id = $3",
-            )
-            .bind(it.at_us)
-            .bind(i64::from(customer_message))
-            .bind(&it.thread_id)
-            .execute(&mut *tx)
-            .await?;
             out.push(EntryRow {
-                id,
+                id: id.clone(),
                 relationship_id: it.relationship_id.clone(),
                 vendor_name: String::new(),
                 thread_id: it.thread_id.clone(),
                 subject: String::new(),
-                seq,
+                seq: row.seq,
                 side: it.side.as_str().to_owned(),
                 author_id: Some(it.author_id.clone()),
                 kind: it.kind.as_str().to_owned(),
                 at: it.at_us,
-                hash,
-                body: Some(body_text),
+                hash: row.hash.clone(),
+                body: Some(body_text.clone()),
                 erased_at: None,
                 private_side: private_side.map(str::to_owned),
             });
+            rows.push((id, it, row, body_text, private_side));
+        }
+        // Multi-row inserts: a few statements per group, not per entry.
+        for chunk in rows.chunks(400) {
+            let sql = format!(
+                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref) VALUES {}",
+                placeholders(1, chunk.len(), 15)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, it, r, _, private_side) in chunk {
+                q = q
+                    .bind(id)
+                    .bind(&it.relationship_id)
+                    .bind(&it.thread_id)
+                    .bind(r.seq)
+                    .bind(it.side.as_str())
+                    .bind(&it.author_id)
+                    .bind(it.kind.as_str())
+                    .bind(it.at_us)
+                    .bind(&r.header)
+                    .bind(&r.hash)
+                    .bind(&r.key_id)
+                    .bind(&r.signature)
+                    .bind(&r.digest)
+                    .bind(*private_side)
+                    .bind(&it.source_ref);
+            }
+            q.execute(&mut *tx)
+                .await
+                .map_err(crate::error::conflict_on_unique("entry (already imported)"))?;
+            let sql = format!(
+                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES {}",
+                placeholders(1, chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, it, _, body_text, _) in chunk {
+                q = q.bind(id).bind(body_text).bind(&it.search_text);
+            }
+            q.execute(&mut *tx).await?;
+            let docs: Vec<(&str, &str, Option<&str>, &str)> = chunk
+                .iter()
+                .map(|(id, it, _, _, _)| {
+                    (
+                        id.as_str(),
+                        it.person_id.as_str(),
+                        it.org_id.as_deref(),
+                        it.search_text.as_str(),
+                    )
+                })
+                .collect();
+            index_entries(self.backend(), &mut tx, &docs).await?;
+        }
+        // Thread activity: once per thread.
+        let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+        for it in items {
+            let e = threads
+                .entry(it.thread_id.as_str())
+                .or_insert((i64::MIN, None));
+            e.0 = e.0.max(it.at_us);
+            if it.side == Side::Customer && it.kind != EntryKind::Note {
+                e.1 = Some(e.1.map_or(it.at_us, |c: i64| c.max(it.at_us)));
+            }
+        }
+        for (thread, (last, customer)) in threads {
+            sqlx::query(
+                "UPDATE threads SET last_activity_at = CASE WHEN last_activity_at > $1 THEN last_activity_at ELSE $1 END, \
+                 last_customer_at = COALESCE($2, last_customer_at) WHERE id = $3",
+            )
+            .bind(last)
+            .bind(customer)
+            .bind(thread)
+            .execute(&mut *tx)
+            .await?;
         }
         for (rel, (old_seq, tip)) in &tips {
             let Some(tip) = tip else { continue };

@@ -56,6 +56,37 @@ pub(crate) async fn index_entry(
     Ok(())
 }
 
+/// Index many entries' texts in one statement (SQLite; PostgreSQL indexes
+/// `entry_bodies` itself). Each item: (entry id, person id, organization id, text).
+pub(crate) async fn index_entries(
+    backend: Backend,
+    tx: &mut Transaction<'_, Any>,
+    docs: &[(&str, &str, Option<&str>, &str)],
+) -> Result<()> {
+    if backend != Backend::Sqlite || docs.is_empty() {
+        return Ok(());
+    }
+    let mut sql =
+        String::from("INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES ");
+    for i in 0..docs.len() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let b = i * 4;
+        sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
+    }
+    let mut q = sqlx::query(&sql);
+    for (id, person, org, text) in docs {
+        q = q
+            .bind(*id)
+            .bind(*person)
+            .bind(org.unwrap_or(""))
+            .bind(*text);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Remove an entry's text from the index (erasure).
 pub(crate) async fn unindex_entry(
     backend: Backend,
