@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bound::{APRIORI_BUDGET, APRIORI_UNIT_COST};
 use crate::cascades::Cascades;
@@ -71,7 +71,7 @@ impl Default for SelectOptions {
 }
 
 /// One chosen source, in the order chosen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     /// 1-based position.
     pub rank: usize,
@@ -91,7 +91,7 @@ pub struct Step {
 }
 
 /// The answer of [`select`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Selection {
     /// `DL`, `DT`, `PA` or a penalty's name.
     pub objective: String,

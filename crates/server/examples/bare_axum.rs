@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:18081".into());
+    let addr = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:18081".into());
     let app = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/me", get(|| async { Json(json!({"id": "01", "handle": "alice", "display_name": "Alice", "is_admin": true})) }))

@@ -13,29 +13,96 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 const WORDS: &[&str] = &[
-    "delivery", "invoice", "refund", "warranty", "jacket", "bike", "router", "contract", "roaming", "repair", "battery",
-    "screen", "parcel", "courier", "discount", "subscription", "upgrade", "cancel", "replacement", "receipt", "zipper",
-    "helmet", "charger", "modem", "fibre", "outage", "appointment", "technician", "voucher", "loyalty", "return", "size",
+    "delivery",
+    "invoice",
+    "refund",
+    "warranty",
+    "jacket",
+    "bike",
+    "router",
+    "contract",
+    "roaming",
+    "repair",
+    "battery",
+    "screen",
+    "parcel",
+    "courier",
+    "discount",
+    "subscription",
+    "upgrade",
+    "cancel",
+    "replacement",
+    "receipt",
+    "zipper",
+    "helmet",
+    "charger",
+    "modem",
+    "fibre",
+    "outage",
+    "appointment",
+    "technician",
+    "voucher",
+    "loyalty",
+    "return",
+    "size",
 ];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let (url, data_dir) = (args.get(1).ok_or("DATABASE_URL")?, args.get(2).ok_or("DATA_DIR")?);
+    let (url, data_dir) = (
+        args.get(1).ok_or("DATABASE_URL")?,
+        args.get(2).ok_or("DATA_DIR")?,
+    );
     let n: usize = args.get(3).ok_or("N")?.parse()?;
     let rels: usize = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(100);
     let store = Store::open(url).await?;
-    let config = Config { data_dir: data_dir.into(), database_url: Some(url.clone()), ..Config::default() };
+    let config = Config {
+        data_dir: data_dir.into(),
+        database_url: Some(url.clone()),
+        ..Config::default()
+    };
     let master = config.load_master_key()?;
     let state = AppState::new(store.clone(), config, master);
     let hash = slingshot_server::secrets::hash_password("bench-password-2026".into()).await?;
-    let user = store.create_user(&Handle::parse("bench")?, &DisplayName::parse("Bench")?, &hash, false, false, "load").await?;
-    let key = state.keys.key_for(&store, &format!("user:{}", user.id)).await?;
+    let user = store
+        .create_user(
+            &Handle::parse("bench")?,
+            &DisplayName::parse("Bench")?,
+            &hash,
+            false,
+            false,
+            "load",
+        )
+        .await?;
+    let key = state
+        .keys
+        .key_for(&store, &format!("user:{}", user.id))
+        .await?;
     let keys = HashMap::from([(format!("user:{}", user.id), key)]);
     let mut threads = Vec::new();
     for i in 0..rels {
-        let r = store.create_relationship(&user.id, &NewRelationship { vendor_name: format!("Vendor {i:03}"), ..Default::default() }).await?;
-        let t = store.create_thread(&user.id, &r.id, &NewThread { subject: format!("Conversation {i}"), stage: Stage::Support, tags: vec![], follow_up_on: None }).await?;
+        let r = store
+            .create_relationship(
+                &user.id,
+                &NewRelationship {
+                    vendor_name: format!("Vendor {i:03}"),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let t = store
+            .create_thread(
+                &user.id,
+                &r.id,
+                &NewThread {
+                    subject: format!("Conversation {i}"),
+                    stage: Stage::Support,
+                    tags: vec![],
+                    follow_up_on: None,
+                },
+            )
+            .await?;
         threads.push((r.id, t.id));
     }
     let start = Instant::now();
@@ -53,7 +120,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut items = Vec::with_capacity(group);
         for k in 0..group {
             let (rel, thread) = &threads[(next() as usize) % threads.len()];
-            let words: Vec<&str> = (0..12).map(|_| WORDS[(next() as usize) % WORDS.len()]).collect();
+            let words: Vec<&str> = (0..12)
+                .map(|_| WORDS[(next() as usize) % WORDS.len()])
+                .collect();
             let text = format!("Entry {} {}", done + k, words.join(" "));
             items.push(NewEntry {
                 relationship_id: rel.clone(),
@@ -73,10 +142,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         store.append_entries(&items, &keys).await?;
         done += group;
         if done % 100_000 == 0 {
-            eprintln!("{done} entries, {:.0}/s", done as f64 / start.elapsed().as_secs_f64());
+            eprintln!(
+                "{done} entries, {:.0}/s",
+                done as f64 / start.elapsed().as_secs_f64()
+            );
         }
     }
-    println!("loaded {n} entries into {rels} relationships in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "loaded {n} entries into {rels} relationships in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     if let Some((rel, _)) = threads.first() {
         println!("first relationship: {rel}");
     }

@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-
 /// A stored entry, announced to live listeners (server-sent events).
 #[derive(Debug, Clone)]
 pub struct EntryEvent {
@@ -41,7 +40,12 @@ pub struct LedgerWriter {
 
 impl LedgerWriter {
     /// Start the writer task.
-    pub fn spawn(store: Store, keys: Arc<KeyRing>, events: broadcast::Sender<EntryEvent>, max_group: usize) -> Self {
+    pub fn spawn(
+        store: Store,
+        keys: Arc<KeyRing>,
+        events: broadcast::Sender<EntryEvent>,
+        max_group: usize,
+    ) -> Self {
         let (tx, rx) = mpsc::channel(8192);
         tokio::spawn(run(rx, store, keys, events, max_group.max(1)));
         Self { tx }

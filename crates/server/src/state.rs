@@ -37,7 +37,12 @@ impl AppState {
     pub fn new(store: Store, config: Config, master: MasterKey) -> Self {
         let keys = Arc::new(KeyRing::new(master));
         let (events, _) = broadcast::channel(1024);
-        let ledger = LedgerWriter::spawn(store.clone(), keys.clone(), events.clone(), config.ledger_group);
+        let ledger = LedgerWriter::spawn(
+            store.clone(),
+            keys.clone(),
+            events.clone(),
+            config.ledger_group,
+        );
         Self(Arc::new(Inner {
             store,
             config,

@@ -20,6 +20,7 @@ pub mod testing;
 mod threads;
 mod tokens;
 mod users;
+mod watchlist;
 
 pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
@@ -35,6 +36,7 @@ pub use sessions::Session;
 pub use threads::{InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
 pub use tokens::ApiToken;
 pub use users::User;
+pub use watchlist::WatchRun;
 
 /// The current time in microseconds since the Unix epoch.
 pub fn now_us() -> i64 {

@@ -11,6 +11,7 @@ mod relationships;
 mod signin;
 mod threads;
 mod views;
+mod watchlist;
 
 use crate::auth::{WebUser, SESSION_COOKIE};
 use crate::{AppState, ServerError};
@@ -261,6 +262,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/search", get(relationships::search))
         .route("/mail/import", post(relationships::mail))
         .route("/orgs/{org}/inbox", get(threads::inbox))
+        .route(
+            "/orgs/{org}/watchlist",
+            get(watchlist::page)
+                .post(watchlist::start)
+                .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)),
+        )
+        .route(
+            "/orgs/{org}/watchlist/{run}/chart.svg",
+            get(watchlist::chart),
+        )
         .route("/events", get(threads::events))
         .route("/admin", get(admin::page))
         .route("/admin/orgs/{org}/verify", post(admin::verify))

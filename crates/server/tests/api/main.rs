@@ -14,4 +14,5 @@ mod ops;
 mod orgs;
 mod tenant_walls;
 mod tokens;
+mod watchlist;
 mod web;
