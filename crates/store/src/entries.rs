@@ -185,8 +185,11 @@ impl Store {
         rel_ids.dedup();
         for chunk in rel_ids.chunks(500) {
             let sql = format!(
-                "SELECT id, head_seq, head_hash FROM relationships WHERE id IN {}",
-                placeholders(1, chunk.len(), 1)
+                "SELECT id, head_seq, head_hash FROM relationships WHERE id IN ({})",
+                (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
             for id in chunk {

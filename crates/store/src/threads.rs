@@ -164,14 +164,53 @@ impl Store {
         actor: &str,
         thread_id: &str,
     ) -> Result<(Thread, Relationship, Side)> {
-        let t: Thread = sqlx::query_as(&format!(
-            "SELECT {THREAD_COLS} FROM threads t WHERE t.id = $1"
+        // One round trip: the thread, its relationship, and whether the actor acts for
+        // the organization.
+        let row: Option<ThreadAccessRow> = sqlx::query_as(&format!(
+            "SELECT {ACCESS_THREAD_COLS}, {ACCESS_REL_COLS}, \
+             (SELECT COUNT(*) FROM memberships m WHERE m.org_id = r.org_id AND m.user_id = $2 AND m.role IN {VENDOR_ROLES}) AS vendor_member \
+             FROM threads t JOIN relationships r ON r.id = t.relationship_id WHERE t.id = $1"
         ))
         .bind(thread_id)
+        .bind(actor)
         .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let (rel, side) = self.relationship_for(actor, &t.relationship_id).await?;
+        .await?;
+        let a = row.ok_or(StoreError::NotFound)?;
+        let side = if a.person_id == actor {
+            Side::Customer
+        } else if a.org_id.is_some() && a.shared_at.is_some() && a.vendor_member > 0 {
+            Side::Vendor
+        } else {
+            return Err(StoreError::NotFound);
+        };
+        let t = Thread {
+            id: a.t_id,
+            relationship_id: a.relationship_id,
+            subject: a.subject,
+            stage: a.stage,
+            status: a.status,
+            opened_by: a.opened_by,
+            assignee_id: a.assignee_id,
+            follow_up_on: a.follow_up_on,
+            follow_up_side: a.follow_up_side,
+            last_customer_at: a.last_customer_at,
+            last_activity_at: a.last_activity_at,
+            created_at: a.t_created_at,
+        };
+        let rel = Relationship {
+            id: a.r_id,
+            person_id: a.person_id,
+            org_id: a.org_id,
+            vendor_name: a.vendor_name,
+            vendor_website: a.vendor_website,
+            vendor_domain: a.vendor_domain,
+            notes: a.notes,
+            pseudonym: a.pseudonym,
+            shared_at: a.shared_at,
+            head_seq: a.head_seq,
+            head_hash: a.head_hash,
+            created_at: a.r_created_at,
+        };
         Ok((t, rel, side))
     }
 
@@ -369,4 +408,39 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// The thread, relationship and membership columns of [`Store::thread_for`]'s one query.
+const ACCESS_THREAD_COLS: &str = "t.id AS t_id, t.relationship_id, t.subject, t.stage, t.status, t.opened_by, t.assignee_id, \
+     t.follow_up_on, t.follow_up_side, t.last_customer_at, t.last_activity_at, t.created_at AS t_created_at";
+const ACCESS_REL_COLS: &str = "r.id AS r_id, r.person_id, r.org_id, r.vendor_name, r.vendor_website, r.vendor_domain, r.notes, \
+     r.pseudonym, r.shared_at, r.head_seq, r.head_hash, r.created_at AS r_created_at";
+
+#[derive(sqlx::FromRow)]
+struct ThreadAccessRow {
+    t_id: String,
+    relationship_id: String,
+    subject: String,
+    stage: String,
+    status: String,
+    opened_by: String,
+    assignee_id: Option<String>,
+    follow_up_on: Option<String>,
+    follow_up_side: Option<String>,
+    last_customer_at: Option<i64>,
+    last_activity_at: i64,
+    t_created_at: i64,
+    r_id: String,
+    person_id: String,
+    org_id: Option<String>,
+    vendor_name: String,
+    vendor_website: String,
+    vendor_domain: String,
+    notes: String,
+    pseudonym: String,
+    shared_at: Option<i64>,
+    head_seq: i64,
+    head_hash: String,
+    r_created_at: i64,
+    vendor_member: i64,
 }

@@ -296,3 +296,123 @@ async fn sqlite_runs_in_wal_mode_with_full_sync() {
         "journal_mode=WAL, synchronous=FULL"
     );
 }
+
+mod ledger {
+    use super::*;
+    use serde_json::json;
+    use slingshot_domain::conversation::Stage;
+    use slingshot_domain::ledger::{EntryKind, Side};
+    use slingshot_store::{NewEntry, NewRelationship, NewThread};
+    use std::collections::HashMap;
+
+    fn entry(
+        rel: &slingshot_store::Relationship,
+        thread: &str,
+        kind: EntryKind,
+        text: &str,
+    ) -> NewEntry {
+        NewEntry {
+            relationship_id: rel.id.clone(),
+            person_id: rel.person_id.clone(),
+            org_id: None,
+            thread_id: thread.to_owned(),
+            side: Side::Customer,
+            author_id: rel.person_id.clone(),
+            kind,
+            body: json!({"text": text}),
+            search_text: text.to_owned(),
+            source_ref: None,
+            corrects: None,
+            at_us: slingshot_store::now_us(),
+        }
+    }
+
+    dual_test!(
+        one_group_spans_many_chains_and_notes_stay_off_them,
+        |db: TestDb| async move {
+            let s = &db.store;
+            let alice = user(s, "alice").await;
+            let mut rels = Vec::new();
+            for name in ["A", "B", "C"] {
+                let r = s
+                    .create_relationship(
+                        &alice.id,
+                        &NewRelationship {
+                            vendor_name: name.into(),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                let t = s
+                    .create_thread(
+                        &alice.id,
+                        &r.id,
+                        &NewThread {
+                            subject: "s".into(),
+                            stage: Stage::Other,
+                            tags: vec![],
+                            follow_up_on: None,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                rels.push((r, t.id));
+            }
+            let keys = HashMap::from([(
+                format!("user:{}", alice.id),
+                slingshot_credentials::generate_signing_key(),
+            )]);
+            let mut items = Vec::new();
+            for round in 0..3 {
+                for (r, t) in &rels {
+                    items.push(entry(r, t, EntryKind::Message, &format!("round {round}")));
+                }
+            }
+            items.push(entry(&rels[0].0, &rels[0].1, EntryKind::Note, "private"));
+            let rows = s.append_entries(&items, &keys).await.unwrap();
+            let seqs: Vec<Option<i64>> = rows.iter().map(|r| r.seq).collect();
+            assert_eq!(
+                seqs,
+                [
+                    Some(1),
+                    Some(1),
+                    Some(1),
+                    Some(2),
+                    Some(2),
+                    Some(2),
+                    Some(3),
+                    Some(3),
+                    Some(3),
+                    None
+                ]
+            );
+            // The next group continues each chain.
+            let more = s
+                .append_entries(
+                    &[entry(&rels[1].0, &rels[1].1, EntryKind::Message, "again")],
+                    &keys,
+                )
+                .await
+                .unwrap();
+            assert_eq!(more[0].seq, Some(4));
+            let chain = s.chain_rows(&rels[1].0.id, 0, 100).await.unwrap();
+            assert_eq!(chain.len(), 4);
+            // A failing group stores nothing: a missing key fails it after the first items.
+            let before = s.chain_rows(&rels[2].0.id, 0, 100).await.unwrap().len();
+            let mut bad = entry(&rels[2].0, &rels[2].1, EntryKind::Message, "x");
+            bad.person_id = "someone-else".into();
+            let r = s
+                .append_entries(
+                    &[entry(&rels[2].0, &rels[2].1, EntryKind::Message, "ok"), bad],
+                    &keys,
+                )
+                .await;
+            assert!(r.is_err());
+            assert_eq!(
+                s.chain_rows(&rels[2].0.id, 0, 100).await.unwrap().len(),
+                before
+            );
+        }
+    );
+}
