@@ -76,7 +76,7 @@ async fn start_driver() -> Option<(Driver, Client)> {
         }
     });
     let caps = caps.as_object().unwrap().clone();
-    for _ in 0..100 {
+    for _ in 0..400 {
         let mut b = ClientBuilder::new(HttpConnector::new());
         b.capabilities(caps.clone());
         if let Ok(c) = b.connect(&driver.url).await {
@@ -106,7 +106,7 @@ async fn click_button(c: &Client, text: &str) {
 
 /// Wait until the browser is on `path` (clicks return before navigation ends).
 async fn wait_for_path(c: &Client, path: &str) {
-    for _ in 0..100 {
+    for _ in 0..400 {
         if c.current_url().await.unwrap().path() == path {
             return;
         }
@@ -140,7 +140,7 @@ async fn sign_in(c: &Client, base: &str, handle: &str, password: &str) {
 
 async fn sign_out(c: &Client) {
     click_button(c, "Sign out").await;
-    for _ in 0..100 {
+    for _ in 0..400 {
         if body_text(c).await.contains("Create account") {
             return;
         }
@@ -249,7 +249,7 @@ async fn register_org_invite_accept_role_change_and_audit() {
     .await
     .unwrap();
     let mut role = String::new();
-    for _ in 0..100 {
+    for _ in 0..400 {
         role = c
             .find(Locator::Css("tr[data-handle='milo'] td.role"))
             .await
@@ -330,7 +330,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
     fill(&c, "vendor_name", "Corner Bikes").await;
     fill(&c, "vendor_domain", "cornerbikes.example").await;
     click_button(&c, "Start tracking").await;
-    for _ in 0..100 {
+    for _ in 0..400 {
         if c.current_url()
             .await
             .unwrap()
@@ -352,7 +352,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
         .await
         .unwrap();
     click_button(&c, "Start conversation").await;
-    for _ in 0..100 {
+    for _ in 0..400 {
         if c.current_url()
             .await
             .unwrap()
@@ -382,7 +382,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
     fill(&c, "order_ref", "CB-2211").await;
     click_button(&c, "Add").await;
     let mut text = String::new();
-    for _ in 0..100 {
+    for _ in 0..400 {
         text = body_text(&c).await;
         if text.contains("purchase: Trail 3 bike — 899.00 EUR, order CB-2211") {
             break;
@@ -409,7 +409,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
         .unwrap();
     click_button(&c, "Import").await;
     let mut summary = String::new();
-    for _ in 0..100 {
+    for _ in 0..400 {
         if let Ok(el) = c.find(Locator::Id("mail-summary")).await {
             summary = el.text().await.unwrap_or_default();
             break;

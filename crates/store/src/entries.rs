@@ -144,6 +144,12 @@ fn placeholders(first: usize, rows: usize, cols: usize) -> String {
     s
 }
 
+/// A bound argument of a query built at run time.
+enum Arg {
+    S(String),
+    I(i64),
+}
+
 /// A timeline cursor: `<at>:<id>` of the last row seen.
 fn parse_cursor(c: Option<&str>) -> (i64, String) {
     c.and_then(|c| c.split_once(':'))
@@ -279,10 +285,10 @@ impl Store {
             rows.push((id, it, row, body_text, private_side));
         }
         // Multi-row inserts: a few statements per group, not per entry.
-        for chunk in rows.chunks(400) {
+        for chunk in rows.chunks(300) {
             let sql = format!(
-                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref) VALUES {}",
-                placeholders(1, chunk.len(), 15)
+                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id) VALUES {}",
+                placeholders(1, chunk.len(), 16)
             );
             let mut q = sqlx::query(&sql);
             for (id, it, r, _, private_side) in chunk {
@@ -301,7 +307,8 @@ impl Store {
                     .bind(&r.signature)
                     .bind(&r.digest)
                     .bind(*private_side)
-                    .bind(&it.source_ref);
+                    .bind(&it.source_ref)
+                    .bind(&it.person_id);
             }
             q.execute(&mut *tx)
                 .await
@@ -386,25 +393,44 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<EntryRow>> {
         let (at, id) = parse_cursor(before);
-        Ok(sqlx::query_as(&format!(
-            "{ENTRY_SELECT} WHERE r.person_id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer') \
-             AND ($2 = '' OR e.relationship_id = $2) AND ($3 = '' OR t.stage = $3) AND ($4 = '' OR t.status = $4) \
-             AND ($5 = '' OR EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = e.thread_id AND g.tag = $5)) \
-             AND e.at >= $6 AND e.at < $7 AND (e.at < $8 OR (e.at = $8 AND e.id < $9)) \
-             ORDER BY e.at DESC, e.id DESC LIMIT $10"
-        ))
-        .bind(person)
-        .bind(f.relationship_id.as_deref().unwrap_or(""))
-        .bind(f.stage.as_deref().unwrap_or(""))
-        .bind(f.status.as_deref().unwrap_or(""))
-        .bind(f.tag.as_deref().unwrap_or(""))
-        .bind(f.from_us.unwrap_or(i64::MIN))
-        .bind(f.to_us.unwrap_or(i64::MAX))
-        .bind(at)
-        .bind(id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        // Only the filters given go into the query, so it walks the (person, time, id) index.
+        let mut sql = format!("{ENTRY_SELECT} WHERE e.person_id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer') AND (e.at, e.id) < ($2, $3)");
+        let mut args: Vec<Arg> = vec![Arg::S(person.to_owned()), Arg::I(at), Arg::S(id)];
+        let mut add = |cond: &str, a: Arg| {
+            args.push(a);
+            sql.push_str(&cond.replace('?', &format!("${}", args.len())));
+        };
+        if let Some(r) = &f.relationship_id {
+            add(" AND e.relationship_id = ?", Arg::S(r.clone()));
+        }
+        if let Some(x) = &f.stage {
+            add(" AND t.stage = ?", Arg::S(x.clone()));
+        }
+        if let Some(x) = &f.status {
+            add(" AND t.status = ?", Arg::S(x.clone()));
+        }
+        if let Some(x) = &f.tag {
+            add(" AND EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = e.thread_id AND g.tag = ?)", Arg::S(x.clone()));
+        }
+        if let Some(x) = f.from_us {
+            add(" AND e.at >= ?", Arg::I(x));
+        }
+        if let Some(x) = f.to_us {
+            add(" AND e.at < ?", Arg::I(x));
+        }
+        args.push(Arg::I(limit));
+        sql.push_str(&format!(
+            " ORDER BY e.at DESC, e.id DESC LIMIT ${}",
+            args.len()
+        ));
+        let mut q = sqlx::query_as(&sql);
+        for a in args {
+            q = match a {
+                Arg::S(s) => q.bind(s),
+                Arg::I(i) => q.bind(i),
+            };
+        }
+        Ok(q.fetch_all(&self.pool).await?)
     }
 
     /// One relationship's timeline as `side` sees it (no private notes of the other side).
@@ -417,18 +443,25 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<EntryRow>> {
         let (at, id) = parse_cursor(before);
-        Ok(sqlx::query_as(&format!(
+        let thread_cond = if thread.is_some() {
+            " AND e.thread_id = $6"
+        } else {
+            ""
+        };
+        let sql = format!(
             "{ENTRY_SELECT} WHERE e.relationship_id = $1 AND (e.private_side IS NULL OR e.private_side = $2) \
-             AND ($3 = '' OR e.thread_id = $3) AND (e.at < $4 OR (e.at = $4 AND e.id < $5)) ORDER BY e.at DESC, e.id DESC LIMIT $6"
-        ))
-        .bind(relationship_id)
-        .bind(side.as_str())
-        .bind(thread.unwrap_or(""))
-        .bind(at)
-        .bind(id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+             AND (e.at, e.id) < ($3, $4){thread_cond} ORDER BY e.at DESC, e.id DESC LIMIT $5"
+        );
+        let mut q = sqlx::query_as(&sql)
+            .bind(relationship_id)
+            .bind(side.as_str())
+            .bind(at)
+            .bind(id)
+            .bind(limit);
+        if let Some(t) = thread {
+            q = q.bind(t);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
     }
 
     /// Erase an entry's body at the person's request: the chain keeps its digest and

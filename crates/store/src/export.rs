@@ -186,8 +186,8 @@ impl Store {
         for e in entries {
             let id = new_id();
             sqlx::query(
-                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, kind, at, header, hash, key_id, signature, body_digest, erased_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, kind, at, header, hash, key_id, signature, body_digest, erased_at, person_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(&id)
             .bind(relationship_id)
@@ -202,6 +202,7 @@ impl Store {
             .bind(&e.signature)
             .bind(&e.body_digest)
             .bind(e.body.is_none().then_some(now))
+            .bind(person)
             .execute(&mut *tx)
             .await?;
             if let Some(body) = &e.body {
