@@ -86,6 +86,8 @@ reads() { # backend url
   "$LOAD" "$url" "$dir" "$ENTRIES" 100 > "$WORK/load.txt"
   echo "$backend: loaded $ENTRIES entries in $(( $(date +%s) - t0 )) s ($(head -1 "$WORK/load.txt"))"
   local rel; rel=$(sed -n 's/first relationship: //p' "$WORK/load.txt")
+  # What autovacuum does after a bulk load in production.
+  if [ "$backend" = postgres ]; then psql "$url" -qc "ANALYZE" >/dev/null; fi
   start "$dir" "$url" 512
   local tok; tok=$(login bench bench-password-2026)
   wrk_line "$backend: GET /timeline (50 entries) at 64 conn." -t2 -c64 -d"${DUR}s" -H "Authorization: Bearer $tok" "$B/api/v1/timeline?limit=50"
@@ -119,8 +121,8 @@ request = function()
 end
 LUA
 wrk_line "bare axum: POST JSON (ceiling)" -t2 -c"$CONNS" -d"${DUR}s" -s "$WORK/bare.lua" http://127.0.0.1:18181
-if [ "$WHICH" != postgres ]; then appends sqlite "sqlite://$WORK/sqlite-appends/slingshot.db?mode=rwc"; fi
-if [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; appends postgres "$PG/slingshot_bench"; dropdb_pg; fi
+if [ -z "${READS_ONLY:-}" ] && [ "$WHICH" != postgres ]; then appends sqlite "sqlite://$WORK/sqlite-appends/slingshot.db?mode=rwc"; fi
+if [ -z "${READS_ONLY:-}" ] && [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; appends postgres "$PG/slingshot_bench"; dropdb_pg; fi
 if [ "$WHICH" != postgres ]; then reads sqlite "sqlite://$WORK/sqlite-reads/slingshot.db?mode=rwc"; fi
 if [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; reads postgres "$PG/slingshot_bench"; dropdb_pg; fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

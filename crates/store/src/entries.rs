@@ -110,6 +110,12 @@ pub struct TimelineFilter {
     pub to_us: Option<i64>,
 }
 
+/// [`ENTRY_SELECT`] over a subquery `page` of entries already limited and ordered: the
+/// page is found on the entries' own index first, then joined (both planners keep this order).
+const PAGE_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thread_id, t.subject, e.seq, e.side, e.author_id, e.kind, e.at, \
+     e.hash, b.body, e.erased_at, e.private_side FROM ({page}) e JOIN threads t ON t.id = e.thread_id \
+     JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id ORDER BY e.at DESC, e.id DESC";
+
 const ENTRY_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thread_id, t.subject, e.seq, e.side, e.author_id, e.kind, e.at, \
      e.hash, b.body, e.erased_at, e.private_side FROM entries e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id";
@@ -394,7 +400,12 @@ impl Store {
     ) -> Result<Vec<EntryRow>> {
         let (at, id) = parse_cursor(before);
         // Only the filters given go into the query, so it walks the (person, time, id) index.
-        let mut sql = format!("{ENTRY_SELECT} WHERE e.person_id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer') AND (e.at, e.id) < ($2, $3)");
+        let thread_filters = f.stage.is_some() || f.status.is_some() || f.tag.is_some();
+        let mut sql = if thread_filters {
+            format!("{ENTRY_SELECT} WHERE e.person_id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer') AND (e.at, e.id) < ($2, $3)")
+        } else {
+            "SELECT * FROM entries e WHERE e.person_id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer') AND (e.at, e.id) < ($2, $3)".to_owned()
+        };
         let mut args: Vec<Arg> = vec![Arg::S(person.to_owned()), Arg::I(at), Arg::S(id)];
         let mut add = |cond: &str, a: Arg| {
             args.push(a);
@@ -423,6 +434,9 @@ impl Store {
             " ORDER BY e.at DESC, e.id DESC LIMIT ${}",
             args.len()
         ));
+        if !thread_filters {
+            sql = PAGE_SELECT.replace("{page}", &sql);
+        }
         let mut q = sqlx::query_as(&sql);
         for a in args {
             q = match a {
@@ -448,10 +462,11 @@ impl Store {
         } else {
             ""
         };
-        let sql = format!(
-            "{ENTRY_SELECT} WHERE e.relationship_id = $1 AND (e.private_side IS NULL OR e.private_side = $2) \
+        let page = format!(
+            "SELECT * FROM entries e WHERE e.relationship_id = $1 AND (e.private_side IS NULL OR e.private_side = $2) \
              AND (e.at, e.id) < ($3, $4){thread_cond} ORDER BY e.at DESC, e.id DESC LIMIT $5"
         );
+        let sql = PAGE_SELECT.replace("{page}", &page);
         let mut q = sqlx::query_as(&sql)
             .bind(relationship_id)
             .bind(side.as_str())
