@@ -87,6 +87,29 @@ async fn start_driver() -> Option<(Driver, Client)> {
     panic!("chromedriver did not start");
 }
 
+/// Start Slingshot on port 0 with a fresh SQLite database; returns its base URL.
+async fn spawn_app() -> (String, TestDb) {
+    let db = TestDb::sqlite().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let config = Config {
+        public_url: base.clone(),
+        database_url: Some(db.url.clone()),
+        ..Config::default()
+    };
+    let state = AppState::new(
+        db.store.clone(),
+        config,
+        slingshot_credentials::MasterKey::generate(),
+    );
+    tokio::spawn(slingshot_server::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    (base, db)
+}
+
 async fn fill(c: &Client, id: &str, value: &str) {
     let el = c.find(Locator::Id(id)).await.unwrap();
     el.clear().await.unwrap();
@@ -153,20 +176,7 @@ async fn register_org_invite_accept_role_change_and_audit() {
     let Some((_driver, c)) = start_driver().await else {
         return;
     };
-    let db = TestDb::sqlite().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = Config {
-        public_url: base.clone(),
-        database_url: Some(db.url.clone()),
-        ..Config::default()
-    };
-    let store = db.store.clone();
-    tokio::spawn(slingshot_server::serve(
-        listener,
-        AppState::new(store, config, slingshot_credentials::MasterKey::generate()),
-        std::future::pending(),
-    ));
+    let (base, _db) = spawn_app().await;
     let password = "lantern orchard pebble";
 
     // The owner registers (and is signed in), signs out, signs in again.
@@ -300,23 +310,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
     let Some((_driver, c)) = start_driver().await else {
         return;
     };
-    let db = TestDb::sqlite().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = Config {
-        public_url: base.clone(),
-        database_url: Some(db.url.clone()),
-        ..Config::default()
-    };
-    tokio::spawn(slingshot_server::serve(
-        listener,
-        AppState::new(
-            db.store.clone(),
-            config,
-            slingshot_credentials::MasterKey::generate(),
-        ),
-        std::future::pending(),
-    ));
+    let (base, _db) = spawn_app().await;
 
     c.goto(&format!("{base}/register")).await.unwrap();
     fill(&c, "handle", "paula").await;

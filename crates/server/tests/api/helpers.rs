@@ -212,3 +212,21 @@ macro_rules! app_test {
         }
     };
 }
+
+/// The CSRF token in a page's form.
+pub fn csrf_from(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("form has a csrf field")
+        + 19;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// A client that keeps cookies and does not follow redirects, like a browser session.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}

@@ -1,25 +1,20 @@
 //! The Watchlist page: upload cascades, a background CELF run, the chosen sources and chart.
 
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{browser, csrf_from, TestApp, PASSWORD};
 use reqwest::{Client, StatusCode};
 use slingshot_store::testing::TestDb;
 
 async fn browser_for(app: &TestApp, handle: &str) -> (Client, String) {
-    let c = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = html[at..].split('"').next().unwrap().to_owned();
+    let c = browser();
+    let csrf = csrf_from(
+        &c.get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
     let r = c
         .post(app.url("/login"))
         .form(&[("handle", handle), ("password", PASSWORD), ("csrf", &csrf)])

@@ -1,24 +1,8 @@
 //! Pages: forms need the CSRF token, errors show in place, sessions use safe cookies.
 
-use crate::helpers::{TestApp, PASSWORD};
-use reqwest::{Client, StatusCode};
+use crate::helpers::{browser, csrf_from, TestApp, PASSWORD};
+use reqwest::StatusCode;
 use slingshot_store::testing::TestDb;
-
-fn csrf_from(html: &str) -> String {
-    let at = html
-        .find("name=\"csrf\" value=\"")
-        .expect("form has a csrf field")
-        + 19;
-    html[at..].split('"').next().unwrap().to_owned()
-}
-
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 #[tokio::test]
 async fn forms_without_the_csrf_token_change_nothing() {
