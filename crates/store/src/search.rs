@@ -145,12 +145,15 @@ impl Store {
                 .await?)
             }
             Backend::Postgres => Ok(sqlx::query_as(
-                "SELECT e.id AS entry_id, e.relationship_id, e.thread_id, e.at, \
-                 ts_headline('simple', b.search_text, q, 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
-                 FROM entry_bodies b JOIN entries e ON e.id = b.entry_id JOIN relationships r ON r.id = e.relationship_id, \
-                 plainto_tsquery('simple', $1) q \
-                 WHERE to_tsvector('simple', b.search_text) @@ q AND r.person_id = $2 \
-                 AND (e.private_side IS NULL OR e.private_side = 'customer') ORDER BY e.at DESC, e.id DESC LIMIT $3",
+                // The page first (newest matches, walking the person's time index or the
+                // GIN index as the planner sees fit), then headlines for the page only.
+                "SELECT p.id AS entry_id, p.relationship_id, p.thread_id, p.at, \
+                 ts_headline('simple', p.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
+                 FROM (SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
+                       JOIN entry_bodies b ON b.entry_id = e.id \
+                       WHERE e.person_id = $2 AND (e.private_side IS NULL OR e.private_side = 'customer') \
+                       AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1) \
+                       ORDER BY e.at DESC, e.id DESC LIMIT $3) p ORDER BY p.at DESC, p.id DESC",
             )
             .bind(query)
             .bind(person)
