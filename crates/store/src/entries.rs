@@ -520,3 +520,22 @@ impl Store {
         Ok(refs.into_iter().collect())
     }
 }
+
+impl Store {
+    /// The entry of a relationship stored with this source reference (an imported
+    /// e-mail's digest, or an `Idempotency-Key`), as timelines show it.
+    pub async fn entry_by_source(
+        &self,
+        relationship_id: &str,
+        source_ref: &str,
+    ) -> Result<EntryRow> {
+        sqlx::query_as(&format!(
+            "{ENTRY_SELECT} WHERE e.relationship_id = $1 AND e.source_ref = $2"
+        ))
+        .bind(relationship_id)
+        .bind(source_ref)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+}

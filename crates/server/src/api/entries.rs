@@ -6,37 +6,72 @@ use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
 use crate::{ledger, AppState, Result, ServerError};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use slingshot_domain::conversation::{parse_date, Stage, Status};
 use slingshot_domain::Scope;
-use slingshot_store::{cursor_of, TimelineFilter};
+use slingshot_store::{cursor_of, StoreError, TimelineFilter};
 
-/// Append a message, private note, event or correction. Acknowledged once durable.
+/// Append a message, private note, event or correction. Acknowledged once durable. With an
+/// `Idempotency-Key` header, a retry with the same key returns the entry already stored
+/// (200) instead of appending it twice.
 #[utoipa::path(post, path = "/threads/{id}/entries", tag = "entries", security(("bearer" = [])), request_body = EntryIn,
-    params(("id" = String, Path, description = "thread id")),
-    responses((status = 201, body = EntryOut), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    params(("id" = String, Path, description = "thread id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1–100 characters; the same key returns the same entry")),
+    responses((status = 201, body = EntryOut), (status = 200, description = "already stored under this Idempotency-Key", body = EntryOut),
+        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
+    headers: HeaderMap,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<EntryIn>,
 ) -> Result<(StatusCode, Json<EntryOut>)> {
     let user = p.require(Scope::LedgerWrite)?;
-    let row = ledger::add_entry(
-        &state,
-        &user.id,
-        &id,
-        ledger::EntryInput {
-            kind: &b.kind,
-            text: b.text.as_deref(),
-            event: b.event.as_ref(),
-            corrects: b.corrects.as_deref(),
-        },
-        None,
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(EntryOut::from(&row))))
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let k = v
+                .to_str()
+                .ok()
+                .map(str::trim)
+                .filter(|k| (1..=100).contains(&k.len()));
+            Some(
+                k.ok_or_else(|| {
+                    ServerError::BadRequest(
+                        "invalid_idempotency_key",
+                        "Idempotency-Key must be 1–100 visible ASCII characters".into(),
+                    )
+                })?
+                .to_owned(),
+            )
+        }
+    };
+    let source_ref = key.as_ref().map(|k| format!("idem:{}:{k}", user.id));
+    let input = ledger::EntryInput {
+        kind: &b.kind,
+        text: b.text.as_deref(),
+        event: b.event.as_ref(),
+        corrects: b.corrects.as_deref(),
+    };
+    match ledger::add_entry(&state, &user.id, &id, input, source_ref.clone()).await {
+        Ok(row) => Ok((StatusCode::CREATED, Json(EntryOut::from(&row)))),
+        Err(ServerError::Store(StoreError::Conflict(what))) if source_ref.is_some() => {
+            let (thread, _, _) = state.store.thread_for(&user.id, &id).await?;
+            match state
+                .store
+                .entry_by_source(
+                    &thread.relationship_id,
+                    source_ref.as_deref().unwrap_or_default(),
+                )
+                .await
+            {
+                Ok(row) => Ok((StatusCode::OK, Json(EntryOut::from(&row)))),
+                Err(_) => Err(ServerError::Store(StoreError::Conflict(what))),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn date_us(d: &str) -> Result<i64> {

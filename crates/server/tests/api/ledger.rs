@@ -635,3 +635,46 @@ async fn new_entries_arrive_as_server_sent_events() {
     let nothing = tokio::time::timeout(std::time::Duration::from_millis(300), other.chunk()).await;
     assert!(nothing.is_err(), "another person's stream stays quiet");
 }
+
+app_test!(idempotency_keys_make_retries_safe, |app| {
+    let alice = app.user("alice").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Retry Vendor"})).await;
+    let t = thread(&app, &alice, &rel, "Flaky network", "other").await;
+    let send = |key: &'static str, text: &'static str| {
+        app.client
+            .post(app.url(&format!("/api/v1/threads/{t}/entries")))
+            .bearer_auth(&alice)
+            .header("Idempotency-Key", key)
+            .json(&json!({"kind": "message", "text": text}))
+            .send()
+    };
+    let first = send("k-1", "Where is my parcel?").await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = send("k-1", "Where is my parcel?").await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["seq"], first["seq"]);
+    assert_eq!(
+        send("k-2", "Still waiting").await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/threads/{t}/entries")))
+        .bearer_auth(&alice)
+        .header("Idempotency-Key", "")
+        .json(&json!({"kind": "message", "text": "x"}))
+        .send()
+        .await
+        .unwrap();
+    problem(r, 400, "invalid_idempotency_key").await;
+    let bundle = export(&app, &alice, &rel).await;
+    let report = verify_bundle(&bundle[..]).unwrap();
+    assert_eq!(
+        (report.is_valid(), report.entries),
+        (true, 2),
+        "the retry appended nothing"
+    );
+});
