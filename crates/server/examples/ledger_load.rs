@@ -137,6 +137,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 source_ref: None,
                 corrects: None,
                 at_us: t0 + ((done + k) as i64) * 1_000_000,
+                attachment: None,
             });
         }
         store.append_entries(&items, &keys).await?;

@@ -79,6 +79,7 @@ pub async fn add_entry(
         source_ref,
         corrects,
         at_us: slingshot_store::now_us(),
+        attachment: None,
     };
     state.ledger.append(entry).await
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod demo;

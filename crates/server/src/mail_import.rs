@@ -160,6 +160,7 @@ pub async fn import_mail(
                 source_ref: Some(m.raw_digest.clone()),
                 corrects: None,
                 at_us: mail_time_us(m),
+                attachment: None,
             };
             state.ledger.append(entry).await?;
             report.record_imported();

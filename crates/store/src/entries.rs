@@ -43,6 +43,23 @@ pub struct NewEntry {
     pub corrects: Option<Digest>,
     /// Microseconds since the epoch.
     pub at_us: i64,
+    /// A file stored with the entry, in the same transaction.
+    pub attachment: Option<AttachmentData>,
+}
+
+/// A file's content and checked metadata (its digest is in the entry's body).
+#[derive(Debug, Clone)]
+pub struct AttachmentData {
+    /// UUIDv7.
+    pub id: String,
+    /// Name as uploaded (sanitised by the caller).
+    pub filename: String,
+    /// The checked content type.
+    pub content_type: String,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    /// The bytes.
+    pub data: Vec<u8>,
 }
 
 impl NewEntry {
@@ -341,6 +358,20 @@ impl Store {
                 .collect();
             index_entries(self.backend(), &mut tx, &docs).await?;
         }
+        for (id, it, _, _, _) in &rows {
+            if let Some(att) = &it.attachment {
+                sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&att.id)
+                    .bind(id)
+                    .bind(&att.filename)
+                    .bind(&att.content_type)
+                    .bind(i64::try_from(att.data.len()).unwrap_or(i64::MAX))
+                    .bind(&att.sha256)
+                    .bind(att.data.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         // Thread activity: once per thread.
         let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
         for it in items {
@@ -537,5 +568,39 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)
+    }
+}
+
+/// A stored attachment.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AttachmentRow {
+    /// Name.
+    pub filename: String,
+    /// Content type.
+    pub content_type: String,
+    /// The bytes.
+    pub data: Vec<u8>,
+}
+
+impl Store {
+    /// An attachment, if `actor` may see its entry (the person, or a member acting for the
+    /// organization, unless it is the other side's private note).
+    pub async fn attachment_for(&self, actor: &str, attachment_id: &str) -> Result<AttachmentRow> {
+        let found: Option<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT e.relationship_id, e.thread_id, e.private_side FROM attachments a JOIN entries e ON e.id = a.entry_id WHERE a.id = $1",
+        )
+        .bind(attachment_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (_, thread, private) = found.ok_or(StoreError::NotFound)?;
+        let (_, _, side) = self.thread_for(actor, &thread).await?;
+        if private.is_some_and(|p| p != side.as_str()) {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query_as("SELECT filename, content_type, data FROM attachments WHERE id = $1")
+            .bind(attachment_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 }

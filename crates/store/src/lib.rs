@@ -24,7 +24,7 @@ mod watchlist;
 
 pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
-pub use entries::{cursor_of, EntryRow, NewEntry, TimelineFilter};
+pub use entries::{cursor_of, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter};
 pub use error::{Result, StoreError};
 pub use export::{ChainRow, CheckpointRow, ImportedEntry};
 pub use invites::{Invite, InviteView};

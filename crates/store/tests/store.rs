@@ -324,6 +324,7 @@ mod ledger {
             source_ref: None,
             corrects: None,
             at_us: slingshot_store::now_us(),
+            attachment: None,
         }
     }
 

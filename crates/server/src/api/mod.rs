@@ -6,6 +6,7 @@
 
 mod accounts;
 mod admin;
+mod attachments;
 mod audit;
 mod entries;
 pub mod events;
@@ -97,4 +98,6 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger_ops::inbox))
         .routes(routes!(events::events))
         .routes(routes!(mail::import))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
 }

@@ -678,3 +678,79 @@ app_test!(idempotency_keys_make_retries_safe, |app| {
         "the retry appended nothing"
     );
 });
+
+app_test!(attachments_are_checked_stored_and_fenced, |app| {
+    let alice = app.user("alice").await;
+    let mallory = app.user("mallory").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Paper Vendor"})).await;
+    let t = thread(&app, &alice, &rel, "Receipts", "purchase").await;
+    let up = |token: &str, name: &str, ct: &str, data: Vec<u8>| {
+        app.client
+            .post(app.url(&format!("/api/v1/threads/{t}/attachments?filename={name}")))
+            .bearer_auth(token)
+            .header("content-type", ct)
+            .body(data)
+            .send()
+    };
+    // A PDF larger than the JSON body limit (1 MiB) but within the attachment limit.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(1_500_000, b'x');
+    let r = up(&alice, "receipt.pdf", "application/pdf", pdf.clone())
+        .await
+        .unwrap();
+    let e = json_of(r).await;
+    assert_eq!(e["kind"], "attachment");
+    assert_eq!(e["body"]["attachment"]["size"], 1_500_000);
+    let id = e["body"]["attachment"]["id"].as_str().unwrap().to_owned();
+    let got = app.get(&format!("/api/v1/attachments/{id}"), &alice).await;
+    assert_eq!(got.headers()["content-type"], "application/pdf");
+    assert!(got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("receipt.pdf"));
+    assert_eq!(got.bytes().await.unwrap().len(), 1_500_000);
+    problem(
+        app.get(&format!("/api/v1/attachments/{id}"), &mallory)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        up(&mallory, "x.pdf", "application/pdf", pdf.clone())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Refusals: too large, not an accepted type whatever it claims, empty.
+    let big = vec![b'a'; 10 * 1024 * 1024 + 1];
+    problem(
+        up(&alice, "big.txt", "text/plain", big).await.unwrap(),
+        413,
+        "payload_too_large",
+    )
+    .await;
+    problem(
+        up(
+            &alice,
+            "x.pdf",
+            "application/pdf",
+            b"MZ\x90\x00\x03\x00\x00".to_vec(),
+        )
+        .await
+        .unwrap(),
+        415,
+        "unsupported_media_type",
+    )
+    .await;
+    problem(
+        up(&alice, "e.txt", "text/plain", Vec::new()).await.unwrap(),
+        422,
+        "invalid_value",
+    )
+    .await;
+    // One entry on the chain, and it verifies.
+    let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
+    assert_eq!((report.is_valid(), report.entries), (true, 1));
+});
