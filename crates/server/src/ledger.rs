@@ -274,9 +274,7 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
 }
 
 fn parse_time_us(s: &str) -> i64 {
-    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map(|t| (t.unix_timestamp_nanos() / 1000) as i64)
-        .unwrap_or(0)
+    slingshot_store::parse_rfc3339_us(s).unwrap_or(0)
 }
 
 /// The acting side countersigns the other side's latest entry.
@@ -286,29 +284,16 @@ pub async fn countersign(
     relationship_id: &str,
 ) -> Result<CheckpointRow> {
     let (rel, side) = state.store.relationship_for(actor, relationship_id).await?;
-    let owner = match (side, &rel.org_id) {
-        (Side::Vendor, Some(org)) => format!("org:{org}"),
-        _ => format!("user:{}", rel.person_id),
-    };
+    let owner = slingshot_store::signer_owner(&rel.person_id, rel.org_id.as_deref(), side);
     // The other side's latest chain entry.
-    let mut latest = None;
-    let mut after = 0;
-    loop {
-        let rows = state.store.chain_rows(&rel.id, after, 5000).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.seq;
-        for r in rows {
-            let h: EntryHeader = serde_json::from_str(&r.header).map_err(corrupt)?;
-            if h.author_side != side {
-                latest = Some((h, r.hash));
-            }
-        }
-    }
-    let (h, hash) = latest.ok_or_else(|| {
-        ServerError::Store(StoreError::Conflict(
+    let (header, hash) = state
+        .store
+        .latest_chain_entry_of(&rel.id, side.other())
+        .await?
+        .ok_or(ServerError::Store(StoreError::Conflict(
             "nothing from the other side to countersign yet",
-        ))
-    })?;
+        )))?;
+    let h: EntryHeader = serde_json::from_str(&header).map_err(corrupt)?;
     let key = state.keys.key_for(&state.store, &owner).await?;
     let now = slingshot_store::now_us();
     let time = LedgerTime::parse(&slingshot_store::rfc3339(now)).map_err(corrupt)?;

@@ -60,10 +60,7 @@ fn truncate(s: &str, max: usize) -> String {
 fn mail_time_us(m: &MailMessage) -> i64 {
     m.date
         .as_deref()
-        .and_then(|d| {
-            time::OffsetDateTime::parse(d, &time::format_description::well_known::Rfc3339).ok()
-        })
-        .map(|t| (t.unix_timestamp_nanos() / 1000) as i64)
+        .and_then(slingshot_store::parse_rfc3339_us)
         .unwrap_or_else(slingshot_store::now_us)
 }
 

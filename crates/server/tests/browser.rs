@@ -110,21 +110,45 @@ async fn spawn_app() -> (String, TestDb) {
     (base, db)
 }
 
+/// Find an element, waiting while a navigation replaces the page.
+async fn find(c: &Client, l: Locator<'_>) -> fantoccini::elements::Element {
+    for _ in 0..400 {
+        if let Ok(e) = c.find(l).await {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "element {l:?} never appeared on {}",
+        c.current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    );
+}
+
+/// An element's text, retried while a navigation replaces the page.
+async fn text_of(c: &Client, l: Locator<'_>) -> String {
+    for _ in 0..400 {
+        if let Ok(e) = c.find(l).await {
+            if let Ok(t) = e.text().await {
+                return t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no text for {l:?}");
+}
+
 async fn fill(c: &Client, id: &str, value: &str) {
-    let el = c.find(Locator::Id(id)).await.unwrap();
+    let el = find(c, Locator::Id(id)).await;
     el.clear().await.unwrap();
     el.send_keys(value).await.unwrap();
 }
 
 async fn click_button(c: &Client, text: &str) {
-    c.find(Locator::XPath(&format!(
-        "//button[normalize-space()='{text}']"
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    let xpath = format!("//button[normalize-space()='{text}']");
+    find(c, Locator::XPath(&xpath)).await.click().await.unwrap();
 }
 
 /// Wait until the browser is on `path` (clicks return before navigation ends).
@@ -196,9 +220,8 @@ async fn register_org_invite_accept_role_change_and_audit() {
     c.goto(&format!("{base}/orgs/new")).await.unwrap();
     fill(&c, "name", "Harbor Bikes").await;
     fill(&c, "handle", "harbor-bikes").await;
-    c.find(Locator::Id("kind"))
+    find(&c, Locator::Id("kind"))
         .await
-        .unwrap()
         .select_by_value("vendor")
         .await
         .unwrap();
@@ -206,20 +229,13 @@ async fn register_org_invite_accept_role_change_and_audit() {
     wait_for_path(&c, "/orgs/harbor-bikes").await;
 
     // Invite a member as agent; the link is shown once.
-    c.find(Locator::Id("invite-role"))
+    find(&c, Locator::Id("invite-role"))
         .await
-        .unwrap()
         .select_by_value("agent")
         .await
         .unwrap();
     click_button(&c, "Create invitation link").await;
-    let link = c
-        .find(Locator::Id("invite-link"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let link = text_of(&c, Locator::Id("invite-link")).await;
     assert!(link.starts_with(&format!("{base}/invites/si_")), "{link}");
     sign_out(&c).await;
 
@@ -244,29 +260,22 @@ async fn register_org_invite_accept_role_change_and_audit() {
     sign_in(&c, &base, "olivia", password).await;
     wait_for_path(&c, "/").await;
     c.goto(&format!("{base}/orgs/harbor-bikes")).await.unwrap();
-    c.find(Locator::Id("role-milo"))
+    find(&c, Locator::Id("role-milo"))
         .await
-        .unwrap()
         .select_by_value("moderator")
         .await
         .unwrap();
-    c.find(Locator::XPath(
-        "//tr[@data-handle='milo']//button[normalize-space()='Change role']",
-    ))
+    find(
+        &c,
+        Locator::XPath("//tr[@data-handle='milo']//button[normalize-space()='Change role']"),
+    )
     .await
-    .unwrap()
     .click()
     .await
     .unwrap();
     let mut role = String::new();
     for _ in 0..400 {
-        role = c
-            .find(Locator::Css("tr[data-handle='milo'] td.role"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        role = text_of(&c, Locator::Css("tr[data-handle='milo'] td.role")).await;
         if role == "moderator" {
             break;
         }
@@ -275,20 +284,13 @@ async fn register_org_invite_accept_role_change_and_audit() {
     assert_eq!(role, "moderator");
 
     // The audit log shows it.
-    c.find(Locator::LinkText("Audit log"))
+    find(&c, Locator::LinkText("Audit log"))
         .await
-        .unwrap()
         .click()
         .await
         .unwrap();
     wait_for_path(&c, "/orgs/harbor-bikes/audit").await;
-    let first_row = c
-        .find(Locator::Css("table.audit tbody tr"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first_row = text_of(&c, Locator::Css("table.audit tbody tr")).await;
     assert!(
         first_row.contains("role_changed")
             && first_row.contains("agent → moderator")
@@ -339,9 +341,8 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
 
     // Start a purchase conversation and log the purchase.
     fill(&c, "subject", "New commuter bike").await;
-    c.find(Locator::Id("stage"))
+    find(&c, Locator::Id("stage"))
         .await
-        .unwrap()
         .select_by_value("purchase")
         .await
         .unwrap();
@@ -357,16 +358,14 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    c.find(Locator::Id("kind"))
+    find(&c, Locator::Id("kind"))
         .await
-        .unwrap()
         .select_by_value("event")
         .await
         .unwrap();
     fill(&c, "text", "Paid in store").await;
-    c.find(Locator::Id("event_type"))
+    find(&c, Locator::Id("event_type"))
         .await
-        .unwrap()
         .select_by_value("purchase")
         .await
         .unwrap();
@@ -395,9 +394,8 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
     std::fs::write(&eml, "From: Corner Bikes <sam@cornerbikes.example>\r\nTo: paula@home.example\r\nSubject: Your warranty card\r\nMessage-ID: <w-1@cornerbikes.example>\r\nDate: Tue, 4 Mar 2025 10:00:00 +0000\r\n\r\nYour frame warranty runs for five years from today.\r\n").unwrap();
     c.goto(&format!("{base}/relationships")).await.unwrap();
     fill(&c, "me", "paula@home.example").await;
-    c.find(Locator::Id("mailfile"))
+    find(&c, Locator::Id("mailfile"))
         .await
-        .unwrap()
         .send_keys(eml.to_str().unwrap())
         .await
         .unwrap();
@@ -418,13 +416,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
 
     // Find it by search.
     c.goto(&format!("{base}/search?q=warranty")).await.unwrap();
-    let hit = c
-        .find(Locator::Css("ol.hits li mark"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let hit = text_of(&c, Locator::Css("ol.hits li mark")).await;
     assert_eq!(hit.to_lowercase(), "warranty");
     screenshot(&c, "search").await;
     c.goto(&format!("{base}/relationships")).await.unwrap();

@@ -5,7 +5,6 @@
 //! relationship's chain, and are signed by their side's key; private notes are kept off
 //! the chain. Entries are never updated in place; erasure removes only the body.
 
-use crate::relationships::Relationship;
 use crate::search::{index_entries, unindex_entry};
 use crate::{new_id, Result, Store, StoreError};
 use serde_json::Value;
@@ -65,15 +64,16 @@ pub struct AttachmentData {
 impl NewEntry {
     /// The key owner that signs this entry: the person, or the organization.
     pub fn signer(&self) -> String {
-        match (self.side, &self.org_id) {
-            (Side::Vendor, Some(org)) => format!("org:{org}"),
-            _ => format!("user:{}", self.person_id),
-        }
+        signer_owner(&self.person_id, self.org_id.as_deref(), self.side)
     }
+}
 
-    /// Fill relationship fields from a relationship.
-    pub fn in_relationship(rel: &Relationship) -> (String, String, Option<String>) {
-        (rel.id.clone(), rel.person_id.clone(), rel.org_id.clone())
+/// The key owner that signs for `side` of a relationship: `user:<person>` for the
+/// customer, `org:<organization>` for the vendor.
+pub fn signer_owner(person_id: &str, org_id: Option<&str>, side: Side) -> String {
+    match (side, org_id) {
+        (Side::Vendor, Some(org)) => format!("org:{org}"),
+        _ => format!("user:{person_id}"),
     }
 }
 
@@ -602,5 +602,22 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)
+    }
+}
+
+impl Store {
+    /// The header and hash of the last chain entry written by `side`, if any.
+    pub async fn latest_chain_entry_of(
+        &self,
+        relationship_id: &str,
+        side: Side,
+    ) -> Result<Option<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT header, hash FROM entries WHERE relationship_id = $1 AND seq IS NOT NULL AND side = $2 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(relationship_id)
+        .bind(side.as_str())
+        .fetch_optional(&self.pool)
+        .await?)
     }
 }

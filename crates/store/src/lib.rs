@@ -24,7 +24,9 @@ mod watchlist;
 
 pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
-pub use entries::{cursor_of, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter};
+pub use entries::{
+    cursor_of, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter,
+};
 pub use error::{Result, StoreError};
 pub use export::{ChainRow, CheckpointRow, ImportedEntry};
 pub use invites::{Invite, InviteView};
@@ -58,6 +60,23 @@ pub fn rfc3339(us: i64) -> String {
                 .ok()
         })
         .unwrap_or_default()
+}
+
+/// An RFC 3339 time as microseconds since the epoch.
+pub fn parse_rfc3339_us(s: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| (t.unix_timestamp_nanos() / 1000) as i64)
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date as microseconds since the epoch.
+pub fn date_start_us(date: &str) -> Option<i64> {
+    let d = time::Date::parse(
+        date,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
+    Some((d.midnight().assume_utc().unix_timestamp_nanos() / 1000) as i64)
 }
 
 /// A page of a cursor-paginated list: `next` is the cursor for the following page.

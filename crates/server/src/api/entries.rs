@@ -76,12 +76,8 @@ pub async fn create(
 
 fn date_us(d: &str) -> Result<i64> {
     let d = parse_date(d)?;
-    let date = time::Date::parse(
-        &d,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|e| ServerError::Invalid("invalid_value", e.to_string()))?;
-    Ok((date.midnight().assume_utc().unix_timestamp_nanos() / 1000) as i64)
+    slingshot_store::date_start_us(&d)
+        .ok_or_else(|| ServerError::Invalid("invalid_value", format!("{d} is not a date")))
 }
 
 /// The caller's timeline across all their vendors, newest first.
