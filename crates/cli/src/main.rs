@@ -82,7 +82,7 @@ enum Command {
         file: PathBuf,
         /// Only accept signatures by these public keys (base64url), to catch a bundle
         /// re-signed with other keys.
-        #[arg(long = "trust-key")]
+        #[arg(long = "trust-key", allow_hyphen_values = true)]
         trust_keys: Vec<String>,
     },
     /// Choose the few sources to watch so that you hear of a story first (CELF).

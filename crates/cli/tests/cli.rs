@@ -187,4 +187,19 @@ fn export_and_verify_name_the_failing_entry() {
         ],
     );
     assert!(!o.status.success(), "{}", text(&o));
+    // base64url keys may start with '-': still a value, not a flag.
+    let o = slingshot(
+        d,
+        &[
+            "verify",
+            "nw.jsonl",
+            "--trust-key",
+            "-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ],
+    );
+    assert!(
+        !o.status.success() && !text(&o).contains("unexpected argument"),
+        "{}",
+        text(&o)
+    );
 }
