@@ -3,6 +3,7 @@
 mod admin;
 mod error;
 mod ledger_cmd;
+mod receipt_cmd;
 mod settings;
 
 use clap::{Parser, Subcommand};
@@ -76,14 +77,18 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
-    /// Check a bundle offline: says which entry fails and why. Exit status 1 when it fails.
+    /// Check a bundle, or a consent receipt (a compact JWS), offline: says which entry or
+    /// part fails and why. Exit status 1 when it fails.
     Verify {
-        /// The bundle file.
+        /// The bundle file, or a consent receipt file.
         file: PathBuf,
         /// Only accept signatures by these public keys (base64url), to catch a bundle
-        /// re-signed with other keys.
+        /// re-signed with other keys. A receipt needs this or --jwks.
         #[arg(long = "trust-key", allow_hyphen_values = true)]
         trust_keys: Vec<String>,
+        /// Trust the keys of this JWK Set (the server's /.well-known/jwks.json) for a receipt.
+        #[arg(long)]
+        jwks: Option<PathBuf>,
     },
     /// Choose the few sources to watch so that you hear of a story first (CELF).
     Listen(slingshot_listen::cli::ListenArgs),
@@ -203,7 +208,16 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Verify {
             file: bundle,
             trust_keys,
+            jwks,
         } => {
+            if let Some(token) = receipt_cmd::read_receipt(&bundle)? {
+                return receipt_cmd::verify(&token, &trust_keys, jwks.as_deref());
+            }
+            if jwks.is_some() {
+                return Err(CliError::Usage(
+                    "--jwks applies to consent receipts; for a bundle use --trust-key".into(),
+                ));
+            }
             let ok = tokio::task::spawn_blocking(move || ledger_cmd::verify(&bundle, &trust_keys))
                 .await
                 .map_err(|e| CliError::Usage(format!("verify stopped: {e}")))??;

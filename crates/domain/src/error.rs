@@ -28,4 +28,18 @@ pub enum DomainError {
     /// The actor's role does not allow the change.
     #[error("your role does not allow this")]
     NotAllowed,
+    /// A request was already extended once.
+    #[error("this request was already extended once; a second extension is not allowed")]
+    AlreadyExtended,
+    /// A move the request's state does not allow.
+    #[error("a request that is {from} cannot be {action}")]
+    IllegalMove {
+        /// The current state.
+        from: &'static str,
+        /// What was attempted (past participle: "extended", "answered", ...).
+        action: &'static str,
+    },
+    /// A required piece of text is missing or too long.
+    #[error("{0}")]
+    MissingText(&'static str),
 }

@@ -3,8 +3,14 @@
 //! Nothing here does I/O or is async. Input is parsed once into types that
 //! cannot hold bad values ([`Handle`], [`Password`], [`Role`], ...).
 
+#[macro_use]
+mod string_enum;
+
+pub mod access_request;
 mod account;
 mod audit;
+pub mod calendar;
+pub mod consent;
 pub mod conversation;
 pub mod entry_body;
 mod error;

@@ -24,17 +24,30 @@ pub enum Scope {
     /// Start relationships, open conversations, add entries, import and export.
     #[serde(rename = "ledger:write")]
     LedgerWrite,
+    /// Read your vault, grants, consent receipts, access log, terms and requests.
+    #[serde(rename = "privacy:read")]
+    PrivacyRead,
+    /// Change your vault, grant and revoke, proffer terms, send requests; for an
+    /// organization: answer terms and requests, set its privacy settings.
+    #[serde(rename = "privacy:write")]
+    PrivacyWrite,
+    /// For an organization: read what customers granted it (every read is logged).
+    #[serde(rename = "profile:read")]
+    ProfileRead,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 6] = [
+    pub const ALL: [Scope; 9] = [
         Self::AccountRead,
         Self::OrgsRead,
         Self::OrgsWrite,
         Self::AuditRead,
         Self::LedgerRead,
         Self::LedgerWrite,
+        Self::PrivacyRead,
+        Self::PrivacyWrite,
+        Self::ProfileRead,
     ];
 
     /// The stable name.
@@ -46,6 +59,9 @@ impl Scope {
             Self::AuditRead => "audit:read",
             Self::LedgerRead => "ledger:read",
             Self::LedgerWrite => "ledger:write",
+            Self::PrivacyRead => "privacy:read",
+            Self::PrivacyWrite => "privacy:write",
+            Self::ProfileRead => "profile:read",
         }
     }
 
@@ -58,6 +74,9 @@ impl Scope {
             Self::AuditRead => "read audit logs",
             Self::LedgerRead => "read your relationships and conversations",
             Self::LedgerWrite => "write to your relationships and conversations",
+            Self::PrivacyRead => "read your personal data, grants, receipts, access log and requests",
+            Self::PrivacyWrite => "change your personal data, grants, terms and requests",
+            Self::ProfileRead => "read data customers granted your organization (logged)",
         }
     }
 
@@ -70,7 +89,7 @@ impl Scope {
                 kind: "scope",
                 value: s.to_owned(),
                 expected:
-                    "account:read, orgs:read, orgs:write, audit:read, ledger:read, ledger:write",
+                    "account:read, orgs:read, orgs:write, audit:read, ledger:read, ledger:write, privacy:read, privacy:write, profile:read",
             })
     }
 }
@@ -93,7 +112,7 @@ impl Scopes {
             return Err(DomainError::UnknownValue {
                 kind: "scope list",
                 value: String::new(),
-                expected: "at least one of account:read, orgs:read, orgs:write, audit:read, ledger:read, ledger:write",
+                expected: "at least one of account:read, orgs:read, orgs:write, audit:read, ledger:read, ledger:write, privacy:read, privacy:write, profile:read",
             });
         }
         Ok(Self(list))

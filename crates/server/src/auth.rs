@@ -52,6 +52,8 @@ pub struct Principal {
     pub session_id: Option<String>,
     /// What the credential may do.
     pub scopes: Scopes,
+    /// How the caller came in, for access logs: `session` or `token <name>`.
+    pub via: String,
 }
 
 impl Principal {
@@ -87,6 +89,7 @@ pub async fn principal_for(state: &AppState, secret: &str) -> Result<Principal> 
                     user,
                     session_id: None,
                     scopes,
+                    via: format!("token {}", t.name),
                 })
             })
     } else if secret.starts_with(SESSION_PREFIX) {
@@ -98,6 +101,7 @@ pub async fn principal_for(state: &AppState, secret: &str) -> Result<Principal> 
                 user,
                 session_id: Some(s.id),
                 scopes: Scopes::all(),
+                via: "session".to_owned(),
             })
     } else {
         Err(StoreError::NotFound)

@@ -17,6 +17,12 @@ pub enum ServerError {
     /// A domain rule refused the input.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A consent record or term broke a rule.
+    #[error(transparent)]
+    Consent(#[from] slingshot_domain::consent::ConsentError),
+    /// A calendar setting or date computation failed.
+    #[error(transparent)]
+    Calendar(#[from] slingshot_domain::calendar::CalendarError),
     /// No valid session or token.
     #[error("sign in first (no valid session or bearer token)")]
     Unauthenticated,
@@ -97,9 +103,12 @@ impl ServerError {
                 StoreError::Gone => (S::GONE, "link_gone"),
                 StoreError::Domain(d) => domain_status(d),
                 StoreError::Unsupported(_) => (S::BAD_REQUEST, "unsupported"),
+                StoreError::Refused { code, .. } => (S::FORBIDDEN, code),
                 _ => (S::INTERNAL_SERVER_ERROR, "internal"),
             },
             Self::Domain(d) => domain_status(d),
+            Self::Consent(_) => (S::UNPROCESSABLE_ENTITY, "invalid_consent"),
+            Self::Calendar(_) => (S::UNPROCESSABLE_ENTITY, "invalid_calendar"),
             Self::Unauthenticated => (S::UNAUTHORIZED, "unauthenticated"),
             Self::InvalidCredentials => (S::UNAUTHORIZED, "invalid_credentials"),
             Self::WrongPassword => (S::FORBIDDEN, "wrong_password"),
@@ -156,6 +165,9 @@ fn domain_status(d: &DomainError) -> (StatusCode, &'static str) {
         DomainError::NotAllowed => (StatusCode::FORBIDDEN, "forbidden"),
         DomainError::WeakPassword(_) => (StatusCode::UNPROCESSABLE_ENTITY, "weak_password"),
         DomainError::InvalidHandle => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_handle"),
+        DomainError::AlreadyExtended => (StatusCode::CONFLICT, "already_extended"),
+        DomainError::IllegalMove { .. } => (StatusCode::CONFLICT, "illegal_transition"),
+        DomainError::MissingText(_) => (StatusCode::UNPROCESSABLE_ENTITY, "text_required"),
         DomainError::InvalidName(..) | DomainError::UnknownValue { .. } => {
             (StatusCode::UNPROCESSABLE_ENTITY, "invalid_value")
         }

@@ -13,6 +13,7 @@ pub mod keyring;
 pub mod ledger;
 pub mod ledger_writer;
 pub mod mail_import;
+pub mod personal;
 pub mod metrics;
 mod ops;
 pub mod ratelimit;

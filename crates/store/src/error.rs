@@ -16,6 +16,14 @@ pub enum StoreError {
     /// A single-use link was already used, revoked or has expired.
     #[error("this link has expired or was already used")]
     Gone,
+    /// Granted data may not be read; `code` is `no_grant`, `grant_revoked` or `grant_expired`.
+    #[error("{reason}")]
+    Refused {
+        /// Stable code.
+        code: &'static str,
+        /// Why, for people.
+        reason: String,
+    },
     /// The database URL's scheme is not `sqlite:` or `postgres:`.
     #[error("unsupported database URL (expected sqlite:… or postgres://…)")]
     UnsupportedUrl,

@@ -9,12 +9,17 @@ mod connect;
 mod entries;
 mod error;
 mod export;
+mod grants;
 mod invites;
 mod keys;
 mod orgs;
+mod privacy;
+mod profile;
 mod relationships;
+mod requests;
 mod search;
 mod sessions;
+mod terms;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod threads;
@@ -28,6 +33,11 @@ pub use entries::{
     cursor_of, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter,
 };
 pub use error::{Result, StoreError};
+pub use grants::{AccessLogRow, ConsentRow, Grant, GrantedProfile, NewConsent, Reader};
+pub use privacy::{PrivacySettings, RequestTiming};
+pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
+pub use requests::{AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow};
+pub use terms::{TermsAnswer, TermsRow};
 pub use export::{ChainRow, CheckpointRow, ImportedEntry};
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;

@@ -100,7 +100,7 @@ pub struct InboxRow {
     pub last_activity_at: i64,
 }
 
-const THREAD_COLS: &str =
+pub(crate) const THREAD_COLS: &str =
     "t.id, t.relationship_id, t.subject, t.stage, t.status, t.opened_by, t.assignee_id, \
      t.follow_up_on, t.follow_up_side, t.last_customer_at, t.last_activity_at, t.created_at";
 

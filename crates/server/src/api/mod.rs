@@ -9,6 +9,7 @@ mod admin;
 mod attachments;
 mod audit;
 mod entries;
+mod grants;
 pub mod events;
 mod invites;
 mod ledger_ops;
@@ -16,11 +17,16 @@ pub mod ledger_types;
 mod mail;
 mod members;
 mod orgs;
+pub mod personal_types;
+mod privacy;
 mod relationships;
+mod requests;
 mod sessions;
 mod threads;
+mod terms;
 mod tokens;
 pub mod types;
+mod vault;
 
 pub(crate) use threads::thread_out as threads_view;
 
@@ -37,7 +43,8 @@ use utoipa_axum::routes;
     modifiers(&BearerAuth),
     components(schemas(Problem)),
     tags((name = "accounts"), (name = "sessions"), (name = "tokens"), (name = "orgs"), (name = "audit"), (name = "admin"),
-        (name = "relationships"), (name = "threads"), (name = "entries"), (name = "ledger"))
+        (name = "relationships"), (name = "threads"), (name = "entries"), (name = "ledger"),
+        (name = "personal data"), (name = "requests"), (name = "terms"))
 )]
 struct ApiDoc;
 
@@ -100,4 +107,28 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(mail::import))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
+        .routes(routes!(vault::list, vault::add))
+        .routes(routes!(vault::update, vault::remove))
+        .routes(routes!(grants::list, grants::create))
+        .routes(routes!(grants::revoke))
+        .routes(routes!(grants::consents))
+        .routes(routes!(grants::receipt))
+        .routes(routes!(grants::access_log))
+        .routes(routes!(grants::customer_profile))
+        .routes(routes!(grants::instance_jwks))
+        .routes(routes!(requests::mine, requests::send))
+        .routes(routes!(requests::get))
+        .routes(routes!(requests::withdraw))
+        .routes(routes!(requests::queue))
+        .routes(routes!(requests::extend))
+        .routes(routes!(requests::answer))
+        .routes(routes!(requests::refuse))
+        .routes(routes!(requests::export))
+        .routes(routes!(terms::list_terms))
+        .routes(routes!(terms::mine, terms::proffer))
+        .routes(routes!(terms::of_org))
+        .routes(routes!(terms::get))
+        .routes(routes!(terms::respond))
+        .routes(routes!(privacy::get, privacy::set))
+        .routes(routes!(privacy::public))
 }
