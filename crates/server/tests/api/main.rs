@@ -12,6 +12,7 @@ mod mail;
 mod openapi;
 mod ops;
 mod orgs;
+mod personal;
 mod tenant_walls;
 mod tokens;
 mod watchlist;
