@@ -65,6 +65,9 @@ pub enum ServerError {
     /// File or socket I/O.
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// No API route has this path.
+    #[error("no such API path; see /api/v1/openapi.json")]
+    NoRoute,
     /// Anything else that is our fault.
     #[error("internal error: {0}")]
     Internal(String),
@@ -123,6 +126,7 @@ impl ServerError {
             Self::PayloadTooLarge(_) => (S::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType(_) => (S::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Csrf => (S::FORBIDDEN, "csrf"),
+            Self::NoRoute => (S::NOT_FOUND, "no_route"),
             Self::Config(_) | Self::Template(_) | Self::Io(_) | Self::Internal(_) => {
                 (S::INTERNAL_SERVER_ERROR, "internal")
             }

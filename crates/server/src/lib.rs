@@ -85,7 +85,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn api_not_found() -> ServerError {
-    ServerError::Store(slingshot_store::StoreError::NotFound)
+    ServerError::NoRoute
 }
 
 async fn method_not_allowed() -> Response {

@@ -91,7 +91,7 @@ async fn malformed_bodies_get_problems_and_write_nothing() {
             .await
             .unwrap(),
         404,
-        "not_found",
+        "no_route",
     )
     .await;
     problem(

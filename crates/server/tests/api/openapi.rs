@@ -50,9 +50,9 @@ async fn every_documented_route_exists() {
 }
 
 fn r_is_route_missing(body: &Value) -> bool {
-    // Unrouted /api paths answer with the generic not_found problem and no auth check;
-    // routed ones without credentials answer 401 or a validation problem first.
-    body["code"] == "not_found" && body["detail"] == "not found" && body["status"] == 404
+    // Unrouted /api paths answer with the no_route problem; routed ones answer 401,
+    // a validation problem, or not_found for a missing resource.
+    body["code"] == "no_route" && body["status"] == 404
 }
 
 #[test]
