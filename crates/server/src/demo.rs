@@ -81,6 +81,7 @@ pub async fn seed(state: &AppState) -> Result<Option<DemoSummary>> {
         return Ok(None);
     };
     seed_relationships(state).await?;
+    crate::demo_privacy::seed(state).await?;
     Ok(Some(summary))
 }
 
@@ -543,5 +544,29 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(due.len(), 1);
+
+        // Personal data: grants (one revoked), reads, requests in every state, one overdue.
+        let now = slingshot_store::now_us();
+        let grants = db.store.grants_of_person(&alice.id, None).await.unwrap();
+        assert_eq!(grants.len(), 3);
+        assert_eq!(grants.iter().filter(|g| g.revoked_at.is_some()).count(), 1);
+        let log = db.store.access_log_of_person(&alice.id, None, 50).await.unwrap();
+        assert_eq!(log.items.len(), 4);
+        let mut states: Vec<String> = Vec::new();
+        let mut overdue = 0;
+        for who in [&alice.id, &bob.id] {
+            for r in db.store.requests_of_person(who).await.unwrap() {
+                states.push(r.request.state.clone());
+                overdue += usize::from(crate::personal::requests::is_overdue(&r.request, now));
+            }
+        }
+        states.sort();
+        states.dedup();
+        assert_eq!(
+            states,
+            ["answered", "extended", "partially_refused", "received", "refused", "withdrawn"]
+        );
+        assert_eq!(overdue, 1);
+        assert_eq!(db.store.consent_records_of(&alice.id).await.unwrap().len(), 4);
     }
 }

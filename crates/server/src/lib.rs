@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod auth;
 pub mod config;
 pub mod demo;
+mod demo_privacy;
 mod error;
 pub mod json;
 pub mod keyring;

@@ -28,6 +28,9 @@ mod tokens;
 pub mod types;
 mod vault;
 
+pub(crate) use privacy::{check as check_privacy, public_figures, settings_out as privacy_settings_out};
+pub(crate) use requests::full as requests_full;
+pub(crate) use terms::signed as terms_signed;
 pub(crate) use threads::thread_out as threads_view;
 
 use crate::error::Problem;

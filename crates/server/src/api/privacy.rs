@@ -14,7 +14,7 @@ use slingshot_domain::consent::Term;
 use slingshot_domain::Scope;
 use slingshot_store::{now_us, PrivacySettings};
 
-fn settings_out(s: &PrivacySettings) -> PrivacyIn {
+pub(crate) fn settings_out(s: &PrivacySettings) -> PrivacyIn {
     PrivacyIn {
         response_days: u32::try_from(s.response_days).unwrap_or(30),
         time_zone: s.time_zone.clone(),

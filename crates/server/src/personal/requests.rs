@@ -42,6 +42,16 @@ pub struct RequestInput {
 
 /// Send a request; its due date is set now, on the organization's clock.
 pub async fn send(state: &AppState, person: &str, input: RequestInput) -> Result<AccessRequest> {
+    send_at(state, person, input, now_us()).await
+}
+
+/// Send a request received at `now` (microseconds; the demo backdates some).
+pub async fn send_at(
+    state: &AppState,
+    person: &str,
+    input: RequestInput,
+    now: i64,
+) -> Result<AccessRequest> {
     let rel = state.store.relationship_with_org(person, &input.org).await?;
     let body = required_text(input.body.as_deref(), "write your request in your own words (field 'body')")?;
     let mut fields = input.field_ids.clone();
@@ -59,7 +69,6 @@ pub async fn send(state: &AppState, person: &str, input: RequestInput) -> Result
     let org_id = rel.org_id.clone().unwrap_or_default();
     let settings = state.store.privacy_settings(&org_id).await?;
     let (cal, zone) = clock_of(&settings)?;
-    let now = now_us();
     let days = u32::try_from(settings.response_days).unwrap_or(30);
     let d = deadline(utc(now), &zone, &cal, days)?;
     let r = AccessRequest {

@@ -4,9 +4,11 @@
 mod account;
 mod admin;
 pub mod csrf;
+mod data;
 mod home;
 mod invites;
 mod orgs;
+mod privacy;
 mod relationships;
 mod signin;
 mod threads;
@@ -256,6 +258,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/relationships/{id}/share", post(relationships::share))
         .route("/relationships/{id}/export", get(relationships::export))
         .route("/relationships/{id}/threads", post(threads::create))
+        .route("/data", get(data::page))
+        .route("/data/fields", post(data::add_field))
+        .route("/data/fields/{id}/delete", post(data::delete_field))
+        .route("/data/grants", post(data::grant))
+        .route("/data/grants/{id}/revoke", post(data::revoke))
+        .route("/data/consents/{id}/receipt", get(data::receipt))
+        .route("/data/terms", post(data::proffer))
+        .route("/data/requests", post(data::send_request))
+        .route("/requests/{id}", get(privacy::page))
+        .route("/requests/{id}/extend", post(privacy::extend))
+        .route("/requests/{id}/answer", post(privacy::answer))
+        .route("/requests/{id}/refuse", post(privacy::refuse))
+        .route("/requests/{id}/withdraw", post(privacy::withdraw))
+        .route("/requests/{id}/export", get(privacy::export))
+        .route("/orgs/{org}/privacy", get(privacy::desk).post(privacy::settings))
+        .route("/terms/{id}/respond", post(privacy::respond))
+        .route("/o/{handle}", get(privacy::public))
         .route("/threads/{id}", get(threads::page))
         .route("/threads/{id}/entries", post(threads::add))
         .route("/threads/{id}/update", post(threads::update))

@@ -113,3 +113,22 @@ mod tests {
         );
     }
 }
+
+/// An RFC 3339 UTC time as pages show it: `2026-11-25 15:29 UTC` (other text unchanged).
+pub fn short_time(s: &str) -> String {
+    match (s.get(..10), s.get(11..16)) {
+        (Some(d), Some(t)) if s.ends_with('Z') && s.as_bytes().get(10) == Some(&b'T') => {
+            format!("{d} {t} UTC")
+        }
+        _ => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod short_time_tests {
+    #[test]
+    fn times_are_shortened_and_others_kept() {
+        assert_eq!(super::short_time("2026-11-25T15:29:27.566989Z"), "2026-11-25 15:29 UTC");
+        assert_eq!(super::short_time("2026-11-25"), "2026-11-25");
+    }
+}
