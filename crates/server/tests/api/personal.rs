@@ -154,6 +154,18 @@ app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
     assert_eq!(consents["items"].as_array().unwrap().len(), 2);
     assert_eq!(consents["items"][0]["action"], "withdrawn");
     check_kantara_receipt(&consents["items"][0]["receipt"]).unwrap();
+    // For the interop suite: the server's own receipts, validated by Python's jsonschema
+    // and checked by `slingshot verify` in .ci/run.
+    if let Some(dir) = std::env::var_os("SLINGSHOT_RECEIPTS_OUT") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("instance.jwks"), jwks.to_string()).unwrap();
+        for c in consents["items"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap();
+            std::fs::write(dir.join(format!("{id}.jws")), c["jws"].as_str().unwrap()).unwrap();
+            std::fs::write(dir.join(format!("{id}.json")), c["receipt"].to_string()).unwrap();
+        }
+    }
     // The refused reads wrote nothing to the log.
     assert_eq!(ok(app.get("/api/v1/me/access-log", &alice).await).await["items"].as_array().unwrap().len(), 2);
 });
