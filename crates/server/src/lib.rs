@@ -1,6 +1,7 @@
 //! Slingshot's HTTP server: the JSON API (`/api/v1`, OpenAPI 3.1), server-rendered pages,
 //! authentication, and operations endpoints.
 
+pub mod access_log_writer;
 pub mod accounts;
 pub mod api;
 pub mod attachments;

@@ -1,5 +1,6 @@
 //! Shared application state handed to every handler.
 
+use crate::access_log_writer::AccessLogWriter;
 use crate::config::Config;
 use crate::keyring::KeyRing;
 use crate::ledger_writer::{EntryEvent, LedgerWriter};
@@ -30,6 +31,8 @@ pub struct Inner {
     pub ledger: LedgerWriter,
     /// New entries, for server-sent events.
     pub events: broadcast::Sender<EntryEvent>,
+    /// Group-committing access-log writer.
+    pub access_log: AccessLogWriter,
 }
 
 impl AppState {
@@ -43,7 +46,9 @@ impl AppState {
             events.clone(),
             config.ledger_group,
         );
+        let access_log = AccessLogWriter::spawn(store.clone());
         Self(Arc::new(Inner {
+            access_log,
             store,
             config,
             limiter: LoginLimiter::default(),

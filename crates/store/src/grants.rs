@@ -97,6 +97,31 @@ pub struct GrantedProfile {
     pub log_id: String,
 }
 
+/// An access-log row to write.
+#[derive(Debug, Clone)]
+pub struct NewAccessLog {
+    /// UUIDv7.
+    pub id: String,
+    /// The person whose data was read.
+    pub person_id: String,
+    /// The organization that read.
+    pub org_id: String,
+    /// The member who read.
+    pub reader_id: String,
+    /// Their handle.
+    pub reader_handle: String,
+    /// "session" or "token NAME".
+    pub via: String,
+    /// The purpose.
+    pub purpose: String,
+    /// JSON array of field labels.
+    pub fields: String,
+    /// JSON array of grant ids.
+    pub grant_ids: String,
+    /// Microseconds since the epoch.
+    pub at: i64,
+}
+
 /// One row of the access log.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccessLogRow {
@@ -328,32 +353,61 @@ impl Store {
         purpose: &str,
         now_us: i64,
     ) -> Result<GrantedProfile> {
-        let found: Option<(String, String, String)> = sqlx::query_as(&format!(
-            "SELECT r.id, r.person_id, o.id FROM relationships r JOIN organizations o ON o.id = r.org_id \
+        let (profile, log) = self.granted_profile(reader, org, pseudonym, purpose, now_us).await?;
+        self.append_access_log(std::slice::from_ref(&log)).await?;
+        Ok(profile)
+    }
+
+    /// What [`Store::read_granted_profile`] returns, and the access-log row to write
+    /// before answering (not yet written: the caller writes rows in groups with
+    /// [`Store::append_access_log`]). One query.
+    pub async fn granted_profile(
+        &self,
+        reader: Reader<'_>,
+        org: &str,
+        pseudonym: &str,
+        purpose: &str,
+        now_us: i64,
+    ) -> Result<(GrantedProfile, NewAccessLog)> {
+        type Row = (
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT r.id, r.person_id, o.id, g.id, g.expires_at, g.revoked_at, f.id, f.kind, f.label, f.value \
+             FROM relationships r JOIN organizations o ON o.id = r.org_id \
              JOIN memberships m ON m.org_id = o.id AND m.user_id = $3 AND m.role IN {VENDOR_ROLES} \
-             WHERE (o.id = $1 OR o.handle = $1) AND r.pseudonym = $2 AND r.shared_at IS NOT NULL"
+             LEFT JOIN grants g ON g.relationship_id = r.id AND g.purpose = $4 \
+             LEFT JOIN grant_fields gf ON gf.grant_id = g.id \
+             LEFT JOIN profile_fields f ON f.id = gf.field_id AND f.person_id = r.person_id \
+             WHERE (o.id = $1 OR o.handle = $1) AND r.pseudonym = $2 AND r.shared_at IS NOT NULL \
+             ORDER BY g.id, f.id"
         ))
         .bind(org)
         .bind(pseudonym)
         .bind(reader.user_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let (rel_id, person_id, org_id) = found.ok_or(StoreError::NotFound)?;
-        type Row = (String, i64, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT g.id, g.expires_at, g.revoked_at, f.id, f.kind, f.label, f.value FROM grants g \
-             LEFT JOIN grant_fields gf ON gf.grant_id = g.id \
-             LEFT JOIN profile_fields f ON f.id = gf.field_id AND f.person_id = g.person_id \
-             WHERE g.relationship_id = $1 AND g.purpose = $2 ORDER BY g.id, f.id",
-        )
-        .bind(&rel_id)
         .bind(purpose)
         .fetch_all(&self.pool)
         .await?;
+        let (person_id, org_id) = match rows.first() {
+            Some(r) => (r.1.clone(), r.2.clone()),
+            None => return Err(StoreError::NotFound),
+        };
         let mut grants: Vec<(String, i64)> = Vec::new();
         let mut fields: BTreeMap<String, (String, String, String)> = BTreeMap::new();
         let (mut revoked, mut expired): (Option<i64>, Option<i64>) = (None, None);
-        for (gid, exp, rev, fid, kind, label, value) in rows {
+        for (_, _, _, gid, exp, rev, fid, kind, label, value) in rows {
+            let (Some(gid), Some(exp)) = (gid, exp) else {
+                continue;
+            };
             if let Some(r) = rev {
                 revoked = revoked.max(Some(r));
                 continue;
@@ -394,30 +448,66 @@ impl Store {
         let fields: Vec<(String, String, String)> = fields.into_values().collect();
         let labels: Vec<&str> = fields.iter().map(|f| f.1.as_str()).collect();
         let grant_ids: Vec<&str> = grants.iter().map(|g| g.0.as_str()).collect();
-        let log_id = new_id();
-        sqlx::query(
-            "INSERT INTO access_log (id, person_id, org_id, reader_id, reader_handle, via, purpose, fields, grant_ids, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&log_id)
-        .bind(&person_id)
-        .bind(&org_id)
-        .bind(reader.user_id)
-        .bind(reader.handle)
-        .bind(reader.via)
-        .bind(purpose)
-        .bind(serde_json::to_string(&labels).unwrap_or_default())
-        .bind(serde_json::to_string(&grant_ids).unwrap_or_default())
-        .bind(now_us)
-        .execute(&self.pool)
-        .await?;
-        Ok(GrantedProfile {
+        let log = NewAccessLog {
+            id: new_id(),
+            person_id,
+            org_id,
+            reader_id: reader.user_id.to_owned(),
+            reader_handle: reader.handle.to_owned(),
+            via: reader.via.to_owned(),
+            purpose: purpose.to_owned(),
+            fields: serde_json::to_string(&labels).unwrap_or_default(),
+            grant_ids: serde_json::to_string(&grant_ids).unwrap_or_default(),
+            at: now_us,
+        };
+        let profile = GrantedProfile {
             pseudonym: pseudonym.to_owned(),
             purpose: purpose.to_owned(),
             fields,
             grants,
-            log_id,
-        })
+            log_id: log.id.clone(),
+        };
+        Ok((profile, log))
+    }
+
+    /// Write access-log rows in one transaction (one fsync for the group).
+    pub async fn append_access_log(&self, rows: &[NewAccessLog]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for chunk in rows.chunks(64) {
+            let mut sql = String::from(
+                "INSERT INTO access_log (id, person_id, org_id, reader_id, reader_handle, via, purpose, fields, grant_ids, at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 10;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10
+                ));
+            }
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(&r.id)
+                    .bind(&r.person_id)
+                    .bind(&r.org_id)
+                    .bind(&r.reader_id)
+                    .bind(&r.reader_handle)
+                    .bind(&r.via)
+                    .bind(&r.purpose)
+                    .bind(&r.fields)
+                    .bind(&r.grant_ids)
+                    .bind(r.at);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The person's access log, newest first, `limit` rows before the cursor `(at, id)`.

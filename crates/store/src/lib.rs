@@ -33,7 +33,7 @@ pub use entries::{
     cursor_of, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter,
 };
 pub use error::{Result, StoreError};
-pub use grants::{AccessLogRow, ConsentRow, Grant, GrantedProfile, NewConsent, Reader};
+pub use grants::{AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader};
 pub use privacy::{PrivacySettings, RequestTiming};
 pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
 pub use requests::{AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow};

@@ -183,10 +183,12 @@ pub async fn customer_profile(
         handle: &user.handle,
         via: &p.via,
     };
-    let g = state
+    let (g, log) = state
         .store
-        .read_granted_profile(reader, &org, &pseudonym, purpose.as_str(), now_us())
+        .granted_profile(reader, &org, &pseudonym, purpose.as_str(), now_us())
         .await?;
+    // The answer leaves only once its access-log row is durable.
+    state.access_log.write(log).await?;
     Ok(Json(GrantedProfileOut {
         pseudonym: g.pseudonym,
         purpose: g.purpose,
