@@ -5,14 +5,15 @@
 #     closed loop at saturation (wrk), beside the bare-axum ceiling and Slingshot's
 #     authenticated GET /api/v1/me (a read with no write); then open loop at fixed rates
 #     ($RATES req/s, rate_load: latency from each request's scheduled start);
-#  2. the access export for a person with $ENTRIES entries: the organization's answer to an
+#  2. (measured first, before the reads fill the access log) the access export for a
+#     person with $ENTRIES entries: the organization's answer to an
 #     access request (builds and stores the export) and the person's download of it.
 # Loopback only; every load is bounded in time. Usage: bench/personal.sh [sqlite|postgres|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHICH=${1:-both}
 DUR=${DUR:-10}; CONNS=${CONNS:-64}; ENTRIES=${ENTRIES:-100000}; RUNS=${RUNS:-3}
-RATES=${RATES:-"1000 2000 3000 4000"}
+RATES=${RATES:-"500 1000 2000 3000"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)"; exit 1; }
@@ -57,15 +58,6 @@ run() { # backend url
   local pat owen; pat=$(login pat); owen=$(login owen)
   local path="/api/v1/orgs/bench-vendor/customers/$pseudo/profile?purpose=delivery"
   curl -fs "$B$path" -H "Authorization: Bearer $owen" >/dev/null || { echo "profile read failed"; exit 1; }
-  wrk_line "[$backend] bare axum GET /me (fixed JSON, ceiling)" "http://127.0.0.1:18281/me"
-  wrk_line "[$backend] slingshot GET /api/v1/me (read, no write)" "$B/api/v1/me" -H "Authorization: Bearer $owen"
-  wrk_line "[$backend] slingshot granted profile read + access log" "$B$path" -H "Authorization: Bearer $owen"
-  for r in $RATES; do
-    for i in $(seq 1 "$RUNS"); do "$RATE" "$B$path" "$r" "$DUR" "$CONNS" "$owen"; done \
-      | awk '{print $7+0, $0}' | sort -n | awk -v n="[$backend] granted read, open loop at $r req/s" '{l[NR]=$0} END {m=int((NR+1)/2); sub(/^[^ ]+ /, "", l[m]); printf "%-52s %s  (median p99 of %d)\n", n, l[m], NR}'
-  done
-  local logged; logged=$(curl -fs "$B/api/v1/me/access-log?limit=1" -H "Authorization: Bearer $pat" | json '["items"][0]["purpose"]')
-  [ "$logged" = delivery ] || { echo "the reads were not logged"; exit 1; }
   for i in $(seq 1 "$RUNS"); do
     local id; id=$(curl -fs -XPOST "$B/api/v1/me/requests" -H "Authorization: Bearer $pat" -H 'content-type: application/json' \
       -d '{"org":"bench-vendor","kind":"access","body":"Everything you hold about me, please."}' | json '["id"]')
@@ -79,6 +71,15 @@ run() { # backend url
   printf "[%s] access export, %d entries: answer (build + store) %s s, download %s s, %s MB   (median of %d)\n" "$backend" "$ENTRIES" \
     "$(cut -d' ' -f1 "$WORK/export.txt" | median)" "$(cut -d' ' -f2 "$WORK/export.txt" | median)" \
     "$(cut -d' ' -f3 "$WORK/export.txt" | median | awk '{printf "%.1f", $1/1e6}')" "$RUNS"
+  wrk_line "[$backend] bare axum GET /me (fixed JSON, ceiling)" "http://127.0.0.1:18281/me"
+  wrk_line "[$backend] slingshot GET /api/v1/me (read, no write)" "$B/api/v1/me" -H "Authorization: Bearer $owen"
+  wrk_line "[$backend] slingshot granted profile read + access log" "$B$path" -H "Authorization: Bearer $owen"
+  for r in $RATES; do
+    for i in $(seq 1 "$RUNS"); do "$RATE" "$B$path" "$r" "$DUR" "$CONNS" "$owen"; done \
+      | awk '{print $7+0, $0}' | sort -n | awk -v n="[$backend] granted read, open loop at $r req/s" '{l[NR]=$0} END {m=int((NR+1)/2); sub(/^[^ ]+ /, "", l[m]); printf "%-52s %s  (median p99 of %d)\n", n, l[m], NR}'
+  done
+  local logged; logged=$(curl -fs "$B/api/v1/me/access-log?limit=1" -H "Authorization: Bearer $pat" | json '["items"][0]["purpose"]')
+  [ "$logged" = delivery ] || { echo "the reads were not logged"; exit 1; }
   stop
 }
 

@@ -12,7 +12,9 @@ pub const EXPORT_FORMAT: &str = "slingshot-held-data/1";
 
 /// The export for the request's relationship, as JSON bytes.
 pub async fn held_data_json(state: &AppState, r: &AccessRequest, now_us: i64) -> Result<Vec<u8>> {
+    let started = std::time::Instant::now();
     let held = state.store.held_data(&r.relationship_id).await?;
+    let read_ms = started.elapsed().as_millis();
     let org = state.store.org_public(&r.org_id).await?;
     let rel = &held.relationship;
     let mut out: Vec<u8> = Vec::with_capacity(256 + held.entries.len() * 320);
@@ -67,5 +69,7 @@ pub async fn held_data_json(state: &AppState, r: &AccessRequest, now_us: i64) ->
             .map_err(io)?;
     }
     out.extend_from_slice(b"]}");
+    tracing::info!(request = %r.id, entries = held.entries.len(), bytes = out.len(), read_ms,
+        total_ms = started.elapsed().as_millis(), "access export built");
     Ok(out)
 }
