@@ -306,12 +306,18 @@ mod tests {
         // on time: 2 (10 and 20 days); late: 1 closed + 1 overdue open.
         assert_eq!(f.on_time_share, Some(0.5));
         let empty = figures(&[], now);
-        assert_eq!((empty.median_days_to_answer, empty.on_time_share), (None, None));
+        assert_eq!(
+            (empty.median_days_to_answer, empty.on_time_share),
+            (None, None)
+        );
     }
 
     #[test]
     fn kinds_parse_with_a_clear_error() {
-        assert_eq!(RequestKind::parse("deletion").ok(), Some(RequestKind::Deletion));
+        assert_eq!(
+            RequestKind::parse("deletion").ok(),
+            Some(RequestKind::Deletion)
+        );
         let e = RequestKind::parse("erase").err().map(|e| e.to_string());
         assert!(e.is_some_and(|m| m.contains("access, correction")));
     }

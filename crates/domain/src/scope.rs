@@ -74,7 +74,9 @@ impl Scope {
             Self::AuditRead => "read audit logs",
             Self::LedgerRead => "read your relationships and conversations",
             Self::LedgerWrite => "write to your relationships and conversations",
-            Self::PrivacyRead => "read your personal data, grants, receipts, access log and requests",
+            Self::PrivacyRead => {
+                "read your personal data, grants, receipts, access log and requests"
+            }
             Self::PrivacyWrite => "change your personal data, grants, terms and requests",
             Self::ProfileRead => "read data customers granted your organization (logged)",
         }

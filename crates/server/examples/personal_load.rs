@@ -18,37 +18,74 @@ use std::time::Instant;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let (url, data_dir) = (args.get(1).ok_or("DATABASE_URL")?, args.get(2).ok_or("DATA_DIR")?);
+    let (url, data_dir) = (
+        args.get(1).ok_or("DATABASE_URL")?,
+        args.get(2).ok_or("DATA_DIR")?,
+    );
     let n: usize = args.get(3).ok_or("N")?.parse()?;
     let store = Store::open(url).await?;
-    let config = Config { data_dir: data_dir.into(), database_url: Some(url.clone()), ..Config::default() };
+    let config = Config {
+        data_dir: data_dir.into(),
+        database_url: Some(url.clone()),
+        ..Config::default()
+    };
     let master = config.load_master_key()?;
     let state = AppState::new(store.clone(), config, master);
     let hash = slingshot_server::secrets::hash_password("bench-password-2026".into()).await?;
     let mut users = Vec::new();
     for h in ["pat", "owen"] {
-        users.push(store.create_user(&Handle::parse(h)?, &DisplayName::parse(h)?, &hash, false, false, "load").await?);
+        users.push(
+            store
+                .create_user(
+                    &Handle::parse(h)?,
+                    &DisplayName::parse(h)?,
+                    &hash,
+                    false,
+                    false,
+                    "load",
+                )
+                .await?,
+        );
     }
     let (pat, owen) = (&users[0], &users[1]);
     let org = store
-        .create_org(&owen.id, &Handle::parse("bench-vendor")?, &OrgName::parse("Bench Vendor")?, OrgKind::Vendor, "load")
+        .create_org(
+            &owen.id,
+            &Handle::parse("bench-vendor")?,
+            &OrgName::parse("Bench Vendor")?,
+            OrgKind::Vendor,
+            "load",
+        )
         .await?;
     store
-        .set_privacy_settings(&owen.id, &PrivacySettings {
-            contact_email: "privacy@bench.example".into(),
-            ..PrivacySettings::defaults(&org.id)
-        })
+        .set_privacy_settings(
+            &owen.id,
+            &PrivacySettings {
+                contact_email: "privacy@bench.example".into(),
+                ..PrivacySettings::defaults(&org.id)
+            },
+        )
         .await?;
     let rel = store
-        .create_relationship(&pat.id, &NewRelationship { org: Some(org.id.clone()), ..Default::default() })
+        .create_relationship(
+            &pat.id,
+            &NewRelationship {
+                org: Some(org.id.clone()),
+                ..Default::default()
+            },
+        )
         .await?;
     let thread = store
-        .create_thread(&pat.id, &rel.id, &NewThread {
-            subject: "Everything".into(),
-            stage: Stage::Support,
-            tags: vec![],
-            follow_up_on: None,
-        })
+        .create_thread(
+            &pat.id,
+            &rel.id,
+            &NewThread {
+                subject: "Everything".into(),
+                stage: Stage::Support,
+                tags: vec![],
+                follow_up_on: None,
+            },
+        )
         .await?;
     let mut fields = Vec::new();
     for (k, l, v) in [
@@ -60,12 +97,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ] {
         fields.push(store.add_profile_field(&pat.id, k, l, v).await?.id);
     }
-    grant(&state, &pat.id, GrantInput {
-        relationship_id: rel.id.clone(),
-        purpose: Purpose::Delivery,
-        field_ids: fields,
-        expires_at: slingshot_store::now_us() + 300 * 86_400 * 1_000_000,
-    })
+    grant(
+        &state,
+        &pat.id,
+        GrantInput {
+            relationship_id: rel.id.clone(),
+            purpose: Purpose::Delivery,
+            field_ids: fields,
+            expires_at: slingshot_store::now_us() + 300 * 86_400 * 1_000_000,
+        },
+    )
     .await?;
     let (pk, ok) = (format!("user:{}", pat.id), format!("org:{}", org.id));
     let keys = HashMap::from([
@@ -79,8 +120,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let group = (n - done).min(2000);
         let items: Vec<NewEntry> = (done..done + group)
             .map(|i| {
-                let (side, author) = if i % 2 == 0 { (Side::Customer, &pat.id) } else { (Side::Vendor, &owen.id) };
-                let text = format!("Entry {i}: about the delivery of order {} and its invoice", i / 7);
+                let (side, author) = if i % 2 == 0 {
+                    (Side::Customer, &pat.id)
+                } else {
+                    (Side::Vendor, &owen.id)
+                };
+                let text = format!(
+                    "Entry {i}: about the delivery of order {} and its invoice",
+                    i / 7
+                );
                 NewEntry {
                     relationship_id: rel.id.clone(),
                     person_id: pat.id.clone(),
@@ -101,7 +149,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         store.append_entries(&items, &keys).await?;
         done += group;
     }
-    eprintln!("loaded {n} entries in {:.1} s", start.elapsed().as_secs_f64());
+    eprintln!(
+        "loaded {n} entries in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     println!("{}", rel.pseudonym);
     Ok(())
 }

@@ -21,7 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now() + Duration::from_millis(200);
     let mut tasks = Vec::new();
     for c in 0..conns {
-        let client = reqwest::Client::builder().pool_max_idle_per_host(1).build()?;
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .build()?;
         let (url, token) = (url.clone(), token.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
@@ -58,7 +60,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let elapsed = t0.elapsed().as_secs_f64();
     all.sort_unstable();
-    let q = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
+    let q = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
     println!(
         "{:.0} req/s  p50 {:.2}ms  p90 {:.2}ms  p99 {:.2}ms  p99.9 {:.2}ms  non-2xx {}",
         all.len() as f64 / elapsed,

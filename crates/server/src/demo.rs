@@ -550,7 +550,11 @@ mod tests {
         let grants = db.store.grants_of_person(&alice.id, None).await.unwrap();
         assert_eq!(grants.len(), 3);
         assert_eq!(grants.iter().filter(|g| g.revoked_at.is_some()).count(), 1);
-        let log = db.store.access_log_of_person(&alice.id, None, 50).await.unwrap();
+        let log = db
+            .store
+            .access_log_of_person(&alice.id, None, 50)
+            .await
+            .unwrap();
         assert_eq!(log.items.len(), 4);
         let mut states: Vec<String> = Vec::new();
         let mut overdue = 0;
@@ -564,9 +568,19 @@ mod tests {
         states.dedup();
         assert_eq!(
             states,
-            ["answered", "extended", "partially_refused", "received", "refused", "withdrawn"]
+            [
+                "answered",
+                "extended",
+                "partially_refused",
+                "received",
+                "refused",
+                "withdrawn"
+            ]
         );
         assert_eq!(overdue, 1);
-        assert_eq!(db.store.consent_records_of(&alice.id).await.unwrap().len(), 4);
+        assert_eq!(
+            db.store.consent_records_of(&alice.id).await.unwrap().len(),
+            4
+        );
     }
 }

@@ -33,12 +33,27 @@ fn settings(org_id: &str, tz: &str, holidays: &str, jur: &str, site: &str) -> Pr
     }
 }
 
-async fn field(state: &AppState, person: &str, kind: &str, label: &str, value: &str) -> Result<String> {
-    Ok(state.store.add_profile_field(person, kind, label, value).await?.id)
+async fn field(
+    state: &AppState,
+    person: &str,
+    kind: &str,
+    label: &str,
+    value: &str,
+) -> Result<String> {
+    Ok(state
+        .store
+        .add_profile_field(person, kind, label, value)
+        .await?
+        .id)
 }
 
 fn req(org: &str, kind: RequestKind, body: &str) -> RequestInput {
-    RequestInput { org: org.into(), kind, body: Some(body.into()), field_ids: Vec::new() }
+    RequestInput {
+        org: org.into(),
+        kind,
+        body: Some(body.into()),
+        field_ids: Vec::new(),
+    }
 }
 
 /// Seed after the relationships exist.
@@ -50,18 +65,57 @@ pub async fn seed(state: &AppState) -> Result<()> {
     let erin = s.user_by_handle("erin").await?;
     let nw = s.org_public("northwind-outfitters").await?;
     let kt = s.org_public("kestrel-telecom").await?;
-    s.set_privacy_settings(&bob.id, &settings(&nw.id, "America/Toronto", CANADA_HOLIDAYS, "CA-ON", "northwind.example"))
-        .await?;
-    s.set_privacy_settings(&erin.id, &settings(&kt.id, "Europe/Dublin", IRELAND_HOLIDAYS, "IE", "kestrel.example"))
-        .await?;
+    s.set_privacy_settings(
+        &bob.id,
+        &settings(
+            &nw.id,
+            "America/Toronto",
+            CANADA_HOLIDAYS,
+            "CA-ON",
+            "northwind.example",
+        ),
+    )
+    .await?;
+    s.set_privacy_settings(
+        &erin.id,
+        &settings(
+            &kt.id,
+            "Europe/Dublin",
+            IRELAND_HOLIDAYS,
+            "IE",
+            "kestrel.example",
+        ),
+    )
+    .await?;
 
     // Vaults.
     let name = field(state, &alice.id, "name", "Full name", "Alice Ng").await?;
-    let email = field(state, &alice.id, "email", "Personal e-mail", "alice@home.example").await?;
+    let email = field(
+        state,
+        &alice.id,
+        "email",
+        "Personal e-mail",
+        "alice@home.example",
+    )
+    .await?;
     let phone = field(state, &alice.id, "phone", "Mobile", "+1 416 555 0142").await?;
-    let home = field(state, &alice.id, "postal-address", "Home", "12 Harbour St, Toronto ON M5J 1A1").await?;
+    let home = field(
+        state,
+        &alice.id,
+        "postal-address",
+        "Home",
+        "12 Harbour St, Toronto ON M5J 1A1",
+    )
+    .await?;
     field(state, &alice.id, "birthdate", "Birthdate", "1991-04-12").await?;
-    field(state, &alice.id, "preference", "Contact", "E-mail only, no phone calls").await?;
+    field(
+        state,
+        &alice.id,
+        "preference",
+        "Contact",
+        "E-mail only, no phone calls",
+    )
+    .await?;
     let bob_name = field(state, &bob.id, "name", "Name", "Bob Okafor").await?;
     let bob_email = field(state, &bob.id, "email", "E-mail", "bob@okafor.example").await?;
 
@@ -75,10 +129,42 @@ pub async fn seed(state: &AppState) -> Result<()> {
         field_ids: fields,
         expires_at: year,
     };
-    consent::grant(state, &alice.id, grant(&nw_rel.id, Purpose::Delivery, vec![name.clone(), phone, home])).await?;
-    consent::grant(state, &alice.id, grant(&nw_rel.id, Purpose::Billing, vec![name.clone(), email.clone()])).await?;
-    let (mkt, _) = consent::grant(state, &alice.id, grant(&nw_rel.id, Purpose::Marketing, vec![email])).await?;
-    consent::grant(state, &bob.id, grant(&kt_rel.id, Purpose::Billing, vec![bob_name.clone(), bob_email])).await?;
+    consent::grant(
+        state,
+        &alice.id,
+        grant(
+            &nw_rel.id,
+            Purpose::Delivery,
+            vec![name.clone(), phone, home],
+        ),
+    )
+    .await?;
+    consent::grant(
+        state,
+        &alice.id,
+        grant(
+            &nw_rel.id,
+            Purpose::Billing,
+            vec![name.clone(), email.clone()],
+        ),
+    )
+    .await?;
+    let (mkt, _) = consent::grant(
+        state,
+        &alice.id,
+        grant(&nw_rel.id, Purpose::Marketing, vec![email]),
+    )
+    .await?;
+    consent::grant(
+        state,
+        &bob.id,
+        grant(
+            &kt_rel.id,
+            Purpose::Billing,
+            vec![bob_name.clone(), bob_email],
+        ),
+    )
+    .await?;
 
     // Reads: Northwind's agent ships an order; its warehouse app reads too.
     for (reader, via, purpose) in [
@@ -87,28 +173,80 @@ pub async fn seed(state: &AppState) -> Result<()> {
         (&bob, "session", Purpose::Billing),
         (&bob, "session", Purpose::Marketing),
     ] {
-        let r = Reader { user_id: &reader.id, handle: &reader.handle, via };
-        s.read_granted_profile(r, &nw.id, &nw_rel.pseudonym, purpose.as_str(), now_us()).await?;
+        let r = Reader {
+            user_id: &reader.id,
+            handle: &reader.handle,
+            via,
+        };
+        s.read_granted_profile(r, &nw.id, &nw_rel.pseudonym, purpose.as_str(), now_us())
+            .await?;
     }
     consent::revoke(state, &alice.id, &mkt.id).await?;
 
     // Terms: accepted, pending, counter-proposed.
-    let t = crate::personal::terms::proffer(state, &alice.id, &nw.id, Term::NoSaleNoSharing).await?;
+    let t =
+        crate::personal::terms::proffer(state, &alice.id, &nw.id, Term::NoSaleNoSharing).await?;
     crate::personal::terms::respond(state, &bob.id, &t.id, TermResponse::Accepted).await?;
     crate::personal::terms::proffer(state, &alice.id, &nw.id, Term::NoTracking).await?;
     let t = crate::personal::terms::proffer(state, &bob.id, &kt.id, Term::DeleteOnEnd).await?;
-    crate::personal::terms::respond(state, &erin.id, &t.id, TermResponse::CounterProposed(Term::ServiceOnly)).await?;
+    crate::personal::terms::respond(
+        state,
+        &erin.id,
+        &t.id,
+        TermResponse::CounterProposed(Term::ServiceOnly),
+    )
+    .await?;
 
     // Requests in every state.
     let now = now_us();
-    requests::send(state, &alice.id, req(&nw.id, RequestKind::Access, "Please send me a copy of everything you hold about me, including call notes.")).await?;
-    let ext = requests::send_at(state, &alice.id, req(&nw.id, RequestKind::Portability, "I would like my order history in a machine-readable file."), now - 20 * DAY_US).await?;
-    requests::extend(state, &bob.id, &ext.id, Some("Order history before 2024 is in our old system; we need more time to extract it."), Some(15)).await?;
-    let mut corr = req(&nw.id, RequestKind::Correction, "My mobile number changed; please update it in your records.");
+    requests::send(
+        state,
+        &alice.id,
+        req(
+            &nw.id,
+            RequestKind::Access,
+            "Please send me a copy of everything you hold about me, including call notes.",
+        ),
+    )
+    .await?;
+    let ext = requests::send_at(
+        state,
+        &alice.id,
+        req(
+            &nw.id,
+            RequestKind::Portability,
+            "I would like my order history in a machine-readable file.",
+        ),
+        now - 20 * DAY_US,
+    )
+    .await?;
+    requests::extend(
+        state,
+        &bob.id,
+        &ext.id,
+        Some("Order history before 2024 is in our old system; we need more time to extract it."),
+        Some(15),
+    )
+    .await?;
+    let mut corr = req(
+        &nw.id,
+        RequestKind::Correction,
+        "My mobile number changed; please update it in your records.",
+    );
     corr.field_ids = vec![name];
     let w = requests::send(state, &alice.id, corr).await?;
     requests::withdraw(state, &alice.id, &w.id).await?;
-    let obj = requests::send_at(state, &alice.id, req(&nw.id, RequestKind::Objection, "Stop using my purchases to profile me for advertising, and stop the catalogue mail."), now - 9 * DAY_US).await?;
+    let obj = requests::send_at(
+        state,
+        &alice.id,
+        req(
+            &nw.id,
+            RequestKind::Objection,
+            "Stop using my purchases to profile me for advertising, and stop the catalogue mail.",
+        ),
+        now - 9 * DAY_US,
+    )
+    .await?;
     requests::decide(state, &bob.id, &obj.id, Decision::Partial {
         text: Some("We stopped profiling your purchases for advertising.".into()),
         refusal: Refusal::new(
@@ -116,15 +254,35 @@ pub async fn seed(state: &AppState) -> Result<()> {
             Some("Close the loyalty account from your profile, or complain to the Information and Privacy Commissioner of Ontario."),
         )?,
     }).await?;
-    let acc = requests::send_at(state, &bob.id, req(&kt.id, RequestKind::Access, "Send me all data you hold about me, including call recordings."), now - 12 * DAY_US).await?;
+    let acc = requests::send_at(
+        state,
+        &bob.id,
+        req(
+            &kt.id,
+            RequestKind::Access,
+            "Send me all data you hold about me, including call recordings.",
+        ),
+        now - 12 * DAY_US,
+    )
+    .await?;
     requests::decide(state, &erin.id, &acc.id, Decision::Answer { text: None }).await?;
-    let del = requests::send_at(state, &bob.id, req(&kt.id, RequestKind::Deletion, "Delete my account data."), now - 25 * DAY_US).await?;
+    let del = requests::send_at(
+        state,
+        &bob.id,
+        req(&kt.id, RequestKind::Deletion, "Delete my account data."),
+        now - 25 * DAY_US,
+    )
+    .await?;
     requests::decide(state, &erin.id, &del.id, Decision::Refuse(Refusal::new(
         Some("Your contract runs until March 2027 and billing records must be kept for six years under the Taxes Consolidation Act 1997."),
         Some("You may complain to the Data Protection Commission (dataprotection.ie)."),
     )?)).await?;
     // Overdue: received 70 days ago, never answered.
-    let mut late = req(&kt.id, RequestKind::Correction, "My name is misspelled on my bills: it is Okafor, not Okafur.");
+    let mut late = req(
+        &kt.id,
+        RequestKind::Correction,
+        "My name is misspelled on my bills: it is Okafor, not Okafur.",
+    );
     late.field_ids = vec![bob_name];
     requests::send_at(state, &bob.id, late, now - 70 * DAY_US).await?;
     Ok(())

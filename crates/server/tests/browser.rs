@@ -463,7 +463,10 @@ async fn wait_text(c: &Client, l: Locator<'_>, want: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("{l:?} never contained {want:?}; last: {t:?}; page: {}", body_text(c).await);
+    panic!(
+        "{l:?} never contained {want:?}; last: {t:?}; page: {}",
+        body_text(c).await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -480,37 +483,85 @@ async fn grant_then_request_extension_answer_with_export_and_a_refusal() {
         assert!(r.status().is_success(), "{}", r.status());
         r
     };
-    ok(http.post(format!("{base}/api/v1/orgs")).bearer_auth(&owen)
-        .json(&json!({"handle": "shopco", "name": "Shop Co", "kind": "vendor"})).send().await.unwrap());
-    ok(http.put(format!("{base}/api/v1/orgs/shopco/privacy")).bearer_auth(&owen)
-        .json(&json!({"response_days": 30, "time_zone": "Europe/Paris", "weekend": "sat,sun",
-            "contact_email": "privacy@shop.example"})).send().await.unwrap());
-    ok(http.post(format!("{base}/api/v1/relationships")).bearer_auth(&pat)
-        .json(&json!({"org": "shopco"})).send().await.unwrap());
+    ok(http
+        .post(format!("{base}/api/v1/orgs"))
+        .bearer_auth(&owen)
+        .json(&json!({"handle": "shopco", "name": "Shop Co", "kind": "vendor"}))
+        .send()
+        .await
+        .unwrap());
+    ok(http
+        .put(format!("{base}/api/v1/orgs/shopco/privacy"))
+        .bearer_auth(&owen)
+        .json(
+            &json!({"response_days": 30, "time_zone": "Europe/Paris", "weekend": "sat,sun",
+            "contact_email": "privacy@shop.example"}),
+        )
+        .send()
+        .await
+        .unwrap());
+    ok(http
+        .post(format!("{base}/api/v1/relationships"))
+        .bearer_auth(&pat)
+        .json(&json!({"org": "shopco"}))
+        .send()
+        .await
+        .unwrap());
 
     // The customer keeps a field, grants it, and sends two requests from the page.
     sign_in(&c, &base, "pat", "lantern orchard pebble").await;
     wait_for_path(&c, "/").await;
     c.goto(&format!("{base}/data")).await.unwrap();
-    find(&c, Locator::Id("field-kind")).await.select_by_value("postal-address").await.unwrap();
+    find(&c, Locator::Id("field-kind"))
+        .await
+        .select_by_value("postal-address")
+        .await
+        .unwrap();
     fill(&c, "field-label", "Home").await;
     fill(&c, "field-value", "3 rue des Lilas, Lyon").await;
     click_button(&c, "Add field").await;
     wait_text(&c, Locator::Id("fields"), "3 rue des Lilas").await;
-    find(&c, Locator::Id("grant-purpose")).await.select_by_value("delivery").await.unwrap();
-    find(&c, Locator::XPath("//form[@action='/data/grants']//input[@name='field']")).await.click().await.unwrap();
+    find(&c, Locator::Id("grant-purpose"))
+        .await
+        .select_by_value("delivery")
+        .await
+        .unwrap();
+    find(
+        &c,
+        Locator::XPath("//form[@action='/data/grants']//input[@name='field']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
     click_button(&c, "Grant").await;
     wait_text(&c, Locator::Id("grant-list"), "active").await;
 
-    find(&c, Locator::Id("req-kind")).await.select_by_value("access").await.unwrap();
-    fill(&c, "req-body", "Please send me everything you hold about me.").await;
+    find(&c, Locator::Id("req-kind"))
+        .await
+        .select_by_value("access")
+        .await
+        .unwrap();
+    fill(
+        &c,
+        "req-body",
+        "Please send me everything you hold about me.",
+    )
+    .await;
     click_button(&c, "Send request").await;
     let state = text_of(&c, Locator::Id("request-state")).await;
     assert_eq!(state, "received");
     let access_url = c.current_url().await.unwrap();
-    let access_id = access_url.path().trim_start_matches("/requests/").to_owned();
+    let access_id = access_url
+        .path()
+        .trim_start_matches("/requests/")
+        .to_owned();
     c.goto(&format!("{base}/data")).await.unwrap();
-    find(&c, Locator::Id("req-kind")).await.select_by_value("objection").await.unwrap();
+    find(&c, Locator::Id("req-kind"))
+        .await
+        .select_by_value("objection")
+        .await
+        .unwrap();
     fill(&c, "req-body", "Stop sending me catalogues.").await;
     click_button(&c, "Send request").await;
     wait_text(&c, Locator::Id("request-state"), "received").await;
@@ -520,10 +571,19 @@ async fn grant_then_request_extension_answer_with_export_and_a_refusal() {
     // The organization works its queue: extend once, then answer with the export.
     sign_in(&c, &base, "owen", "lantern orchard pebble").await;
     wait_for_path(&c, "/").await;
-    c.goto(&format!("{base}/orgs/shopco/privacy")).await.unwrap();
+    c.goto(&format!("{base}/orgs/shopco/privacy"))
+        .await
+        .unwrap();
     let queue = wait_text(&c, Locator::Id("queue"), "objection").await;
     assert!(queue.contains("access"), "{queue}");
-    find(&c, Locator::XPath("//table[@id='queue']//a[normalize-space()='access']")).await.click().await.unwrap();
+    find(
+        &c,
+        Locator::XPath("//table[@id='queue']//a[normalize-space()='access']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
     wait_for_path(&c, &format!("/requests/{access_id}")).await;
     let first_due = text_of(&c, Locator::Id("due-on")).await;
     fill(&c, "ext-reason", "Our archive is being moved.").await;
@@ -532,7 +592,10 @@ async fn grant_then_request_extension_answer_with_export_and_a_refusal() {
     wait_text(&c, Locator::Id("request-state"), "extended").await;
     let new_due = text_of(&c, Locator::Id("due-on")).await;
     assert!(new_due > first_due, "{new_due} after {first_due}");
-    assert!(c.find(Locator::Id("extend-button")).await.is_err(), "a second extension is offered");
+    assert!(
+        c.find(Locator::Id("extend-button")).await.is_err(),
+        "a second extension is offered"
+    );
     fill(&c, "ans-text", "Here is all we hold.").await;
     click_button(&c, "Send answer").await;
     wait_text(&c, Locator::Id("request-state"), "answered").await;
@@ -554,10 +617,21 @@ async fn grant_then_request_extension_answer_with_export_and_a_refusal() {
     // The customer sees the extension, the answer and the refusal, and gets the export.
     sign_in(&c, &base, "pat", "lantern orchard pebble").await;
     wait_for_path(&c, "/").await;
-    c.goto(&format!("{base}/requests/{access_id}")).await.unwrap();
-    assert!(text_of(&c, Locator::Id("extension")).await.contains("archive is being moved"));
-    assert!(text_of(&c, Locator::Id("history")).await.contains("Extended to"));
-    let href = find(&c, Locator::Id("export-link")).await.attr("href").await.unwrap().unwrap();
+    c.goto(&format!("{base}/requests/{access_id}"))
+        .await
+        .unwrap();
+    assert!(text_of(&c, Locator::Id("extension"))
+        .await
+        .contains("archive is being moved"));
+    assert!(text_of(&c, Locator::Id("history"))
+        .await
+        .contains("Extended to"));
+    let href = find(&c, Locator::Id("export-link"))
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(href, format!("/requests/{access_id}/export"));
     let export: serde_json::Value = http
         .get(format!("{base}/api/v1/requests/{access_id}/export"))
@@ -570,7 +644,9 @@ async fn grant_then_request_extension_answer_with_export_and_a_refusal() {
         .unwrap();
     assert_eq!(export["grants"].as_array().unwrap().len(), 1);
     c.goto(&format!("{base}{objection_path}")).await.unwrap();
-    assert!(text_of(&c, Locator::Id("reasons")).await.contains("loyalty members"));
+    assert!(text_of(&c, Locator::Id("reasons"))
+        .await
+        .contains("loyalty members"));
     screenshot(&c, "refused-request").await;
     c.close().await.unwrap();
 }

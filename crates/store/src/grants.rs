@@ -149,7 +149,17 @@ pub struct AccessLogRow {
     pub at: i64,
 }
 
-type GrantRow = (String, String, String, String, String, i64, i64, Option<i64>, Option<String>);
+type GrantRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
 const GRANT_COLS: &str = "g.id, g.person_id, g.org_id, g.relationship_id, g.purpose, g.expires_at, g.created_at, g.revoked_at, g.revoke_reason";
 
 fn grant_of(r: GrantRow) -> Grant {
@@ -198,12 +208,13 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         for f in &g.field_ids {
-            let mine: Option<String> =
-                sqlx::query_scalar("SELECT id FROM profile_fields WHERE id = $1 AND person_id = $2")
-                    .bind(f)
-                    .bind(&g.person_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let mine: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM profile_fields WHERE id = $1 AND person_id = $2",
+            )
+            .bind(f)
+            .bind(&g.person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             if mine.is_none() {
                 return Err(slingshot_domain::DomainError::MissingText(
                     "a grant may name only fields of your own profile",
@@ -260,10 +271,12 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)?;
         let mut g = grant_of(row);
-        g.field_ids = sqlx::query_scalar("SELECT field_id FROM grant_fields WHERE grant_id = $1 ORDER BY field_id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
+        g.field_ids = sqlx::query_scalar(
+            "SELECT field_id FROM grant_fields WHERE grant_id = $1 ORDER BY field_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(g)
     }
 
@@ -353,7 +366,9 @@ impl Store {
         purpose: &str,
         now_us: i64,
     ) -> Result<GrantedProfile> {
-        let (profile, log) = self.granted_profile(reader, org, pseudonym, purpose, now_us).await?;
+        let (profile, log) = self
+            .granted_profile(reader, org, pseudonym, purpose, now_us)
+            .await?;
         self.append_access_log(std::slice::from_ref(&log)).await?;
         Ok(profile)
     }
@@ -487,7 +502,16 @@ impl Store {
                 }
                 sql.push_str(&format!(
                     "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10
                 ));
             }
             let mut q = sqlx::query(&sql);
@@ -530,7 +554,9 @@ impl Store {
         .bind(limit + 1)
         .fetch_all(&self.pool)
         .await?;
-        Ok(crate::Page::from_rows(rows, limit, |r| format!("{}.{}", r.at, r.id)))
+        Ok(crate::Page::from_rows(rows, limit, |r| {
+            format!("{}.{}", r.at, r.id)
+        }))
     }
 
     /// Every access-log row about the person by one organization (for exports).

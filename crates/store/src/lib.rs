@@ -33,18 +33,22 @@ pub use entries::{
     cursor_of, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter,
 };
 pub use error::{Result, StoreError};
-pub use grants::{AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader};
-pub use privacy::{PrivacySettings, RequestTiming};
-pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
-pub use requests::{AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow};
-pub use terms::{TermsAnswer, TermsRow};
 pub use export::{ChainRow, CheckpointRow, ImportedEntry};
+pub use grants::{
+    AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
+};
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
 pub use orgs::{Member, Org, OrgWithRole};
+pub use privacy::{PrivacySettings, RequestTiming};
+pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
 pub use relationships::{NewRelationship, Relationship, GENESIS_HASH};
+pub use requests::{
+    AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow,
+};
 pub use search::{fts5_query, SearchHit};
 pub use sessions::Session;
+pub use terms::{TermsAnswer, TermsRow};
 pub use threads::{InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
 pub use tokens::ApiToken;
 pub use users::User;

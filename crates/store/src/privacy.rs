@@ -76,7 +76,10 @@ impl Store {
     /// Replace the settings (owners and admins only; values checked by the caller).
     pub async fn set_privacy_settings(&self, actor: &str, s: &PrivacySettings) -> Result<()> {
         let role = self.role_in(actor, &s.org_id).await?;
-        if !matches!(role, slingshot_domain::Role::Owner | slingshot_domain::Role::Admin) {
+        if !matches!(
+            role,
+            slingshot_domain::Role::Owner | slingshot_domain::Role::Admin
+        ) {
             return Err(DomainError::NotAllowed.into());
         }
         let mut tx = self.pool.begin().await?;

@@ -52,7 +52,9 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         if n >= MAX_PROFILE_FIELDS {
-            return Err(DomainError::MissingText("a person keeps at most 200 profile fields").into());
+            return Err(
+                DomainError::MissingText("a person keeps at most 200 profile fields").into(),
+            );
         }
         let now = now_us();
         let f = ProfileField {

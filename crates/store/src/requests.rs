@@ -169,12 +169,13 @@ impl Store {
     pub async fn create_request(&self, r: &AccessRequest, field_ids: &[String]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for f in field_ids {
-            let mine: Option<String> =
-                sqlx::query_scalar("SELECT id FROM profile_fields WHERE id = $1 AND person_id = $2")
-                    .bind(f)
-                    .bind(&r.person_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let mine: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM profile_fields WHERE id = $1 AND person_id = $2",
+            )
+            .bind(f)
+            .bind(&r.person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             if mine.is_none() {
                 return Err(DomainError::MissingText(
                     "a correction may name only fields you hold in your profile",
@@ -209,7 +210,10 @@ impl Store {
             r.received_at,
             Some(&r.person_id),
             "received",
-            &format!("Received on {}; due by {} ({} business days).", r.received_on, r.due_on, r.business_days),
+            &format!(
+                "Received on {}; due by {} ({} business days).",
+                r.received_on, r.due_on, r.business_days
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -323,7 +327,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("the request changed meanwhile; reload it"));
+            return Err(StoreError::Conflict(
+                "the request changed meanwhile; reload it",
+            ));
         }
         add_event(
             &mut tx,
@@ -370,7 +376,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("the request changed meanwhile; reload it"));
+            return Err(StoreError::Conflict(
+                "the request changed meanwhile; reload it",
+            ));
         }
         if let Some((ct, data)) = &c.export {
             sqlx::query(
@@ -407,11 +415,13 @@ impl Store {
         at: i64,
     ) -> Result<ErasureReport> {
         const HELD: &str = "SELECT id FROM entries WHERE relationship_id = $1 AND (private_side IS NULL OR private_side = 'vendor')";
-        let bodies = sqlx::query(&format!("DELETE FROM entry_bodies WHERE entry_id IN ({HELD})"))
-            .bind(&r.relationship_id)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
+        let bodies = sqlx::query(&format!(
+            "DELETE FROM entry_bodies WHERE entry_id IN ({HELD})"
+        ))
+        .bind(&r.relationship_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
         if self.backend() == crate::Backend::Sqlite {
             sqlx::query(&format!("DELETE FROM entry_fts WHERE entry_id IN ({HELD})"))
                 .bind(&r.relationship_id)
@@ -476,7 +486,9 @@ impl Store {
         let grants = self
             .grants_of_person(&relationship.person_id, Some(relationship_id))
             .await?;
-        let access_log = self.access_log_between(&relationship.person_id, &org).await?;
+        let access_log = self
+            .access_log_between(&relationship.person_id, &org)
+            .await?;
         let terms: Vec<crate::TermsRow> = self
             .terms_of_person(&relationship.person_id)
             .await?

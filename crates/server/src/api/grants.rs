@@ -1,8 +1,8 @@
 //! Grants, consent receipts, the access log, and the organization's granted read.
 
 use super::personal_types::{
-    AccessLogOut, ConsentOut, GrantIn, GrantOut, GrantRefOut, GrantedFieldOut,
-    GrantedProfileOut, PurposeQuery,
+    AccessLogOut, ConsentOut, GrantIn, GrantOut, GrantRefOut, GrantedFieldOut, GrantedProfileOut,
+    PurposeQuery,
 };
 use super::types::List;
 use crate::auth::Principal;
@@ -26,7 +26,9 @@ pub async fn list(State(state): State<AppState>, p: Principal) -> Result<Json<Li
     let user = p.require(Scope::PrivacyRead)?;
     let now = now_us();
     let grants = state.store.grants_of_person(&user.id, None).await?;
-    Ok(Json(List::all(grants.iter().map(|g| GrantOut::of(g, now, None)).collect())))
+    Ok(Json(List::all(
+        grants.iter().map(|g| GrantOut::of(g, now, None)).collect(),
+    )))
 }
 
 /// Grant fields to an organization for a purpose until a date. Writes a consent record
@@ -42,7 +44,10 @@ pub async fn create(
     let user = p.require(Scope::PrivacyWrite)?;
     let purpose = Purpose::parse(&body.purpose)?;
     let expires_at = parse_rfc3339_us(&body.expires_at).ok_or_else(|| {
-        ServerError::Invalid("invalid_expiry", "expires_at must be an RFC 3339 time".into())
+        ServerError::Invalid(
+            "invalid_expiry",
+            "expires_at must be an RFC 3339 time".into(),
+        )
     })?;
     let (g, record) = consent::grant(
         &state,
@@ -55,7 +60,10 @@ pub async fn create(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(GrantOut::of(&g, now_us(), Some(record)))))
+    Ok((
+        StatusCode::CREATED,
+        Json(GrantOut::of(&g, now_us(), Some(record))),
+    ))
 }
 
 /// Revoke a grant now. Writes a withdrawal record and its signed receipt.
@@ -75,7 +83,10 @@ pub async fn revoke(
 /// Your consent records, newest first, each with its signed receipt.
 #[utoipa::path(get, path = "/me/consents", tag = "personal data", security(("bearer" = [])),
     responses((status = 200, body = List<ConsentOut>), (status = 401, body = Problem)))]
-pub async fn consents(State(state): State<AppState>, p: Principal) -> Result<Json<List<ConsentOut>>> {
+pub async fn consents(
+    State(state): State<AppState>,
+    p: Principal,
+) -> Result<Json<List<ConsentOut>>> {
     let user = p.require(Scope::PrivacyRead)?;
     let rows = state.store.consent_records_of(&user.id).await?;
     Ok(Json(List::all(rows.iter().map(ConsentOut::of).collect())))
@@ -102,22 +113,32 @@ pub async fn receipt(
 ) -> Result<Response> {
     let user = p.require(Scope::PrivacyRead)?;
     let c = state.store.consent_record(&user.id, &id).await?;
-    let disposition = |ext: &str| format!("attachment; filename=\"consent-receipt-{}.{ext}\"", c.id);
+    let disposition =
+        |ext: &str| format!("attachment; filename=\"consent-receipt-{}.{ext}\"", c.id);
     match q.format.as_deref().unwrap_or("jws") {
         "jws" => Ok((
-            [(header::CONTENT_TYPE, "application/jose".to_owned()), (header::CONTENT_DISPOSITION, disposition("jws"))],
+            [
+                (header::CONTENT_TYPE, "application/jose".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition("jws")),
+            ],
             c.receipt.clone(),
         )
             .into_response()),
         "json" => {
             let out = ConsentOut::of(&c);
             Ok((
-                [(header::CONTENT_TYPE, "application/json".to_owned()), (header::CONTENT_DISPOSITION, disposition("json"))],
+                [
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition("json")),
+                ],
                 serde_json::to_string_pretty(&out.receipt).unwrap_or_default(),
             )
                 .into_response())
         }
-        other => Err(ServerError::BadRequest("invalid_query", format!("unknown format '{other}': use jws or json"))),
+        other => Err(ServerError::BadRequest(
+            "invalid_query",
+            format!("unknown format '{other}': use jws or json"),
+        )),
     }
 }
 
@@ -144,7 +165,10 @@ pub async fn access_log(
     let user = p.require(Scope::PrivacyRead)?;
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
-        return Err(ServerError::BadRequest("invalid_query", "limit is 1 to 200".into()));
+        return Err(ServerError::BadRequest(
+            "invalid_query",
+            "limit is 1 to 200".into(),
+        ));
     }
     let before = match q.before.as_deref() {
         None => None,
@@ -156,7 +180,10 @@ pub async fn access_log(
             Some((at, id))
         }
     };
-    let page = state.store.access_log_of_person(&user.id, before, limit).await?;
+    let page = state
+        .store
+        .access_log_of_person(&user.id, before, limit)
+        .await?;
     Ok(Json(List {
         items: page.items.iter().map(AccessLogOut::from).collect(),
         next: page.next,

@@ -9,8 +9,8 @@ mod admin;
 mod attachments;
 mod audit;
 mod entries;
-mod grants;
 pub mod events;
+mod grants;
 mod invites;
 mod ledger_ops;
 pub mod ledger_types;
@@ -22,13 +22,15 @@ mod privacy;
 mod relationships;
 mod requests;
 mod sessions;
-mod threads;
 mod terms;
+mod threads;
 mod tokens;
 pub mod types;
 mod vault;
 
-pub(crate) use privacy::{check as check_privacy, public_figures, settings_out as privacy_settings_out};
+pub(crate) use privacy::{
+    check as check_privacy, public_figures, settings_out as privacy_settings_out,
+};
 pub(crate) use requests::full as requests_full;
 pub(crate) use terms::signed as terms_signed;
 pub(crate) use threads::thread_out as threads_view;

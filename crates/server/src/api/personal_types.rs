@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use slingshot_store::{
-    rfc3339, AccessLogRow, AccessRequest, ConsentRow, Grant, ProfileField, RequestEvent,
-    TermsRow,
+    rfc3339, AccessLogRow, AccessRequest, ConsentRow, Grant, ProfileField, RequestEvent, TermsRow,
 };
 use utoipa::ToSchema;
 
@@ -156,7 +155,9 @@ impl ConsentOut {
             .nth(1)
             .and_then(|p| {
                 use base64::Engine;
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p).ok()
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(p)
+                    .ok()
             })
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or(Value::Null);

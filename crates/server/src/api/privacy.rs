@@ -31,10 +31,16 @@ pub(crate) fn settings_out(s: &PrivacySettings) -> PrivacyIn {
 #[utoipa::path(get, path = "/orgs/{org}/privacy", tag = "requests", security(("bearer" = [])),
     params(("org" = String, Path, description = "organization id or handle")),
     responses((status = 200, body = PrivacyIn), (status = 404, body = Problem)))]
-pub async fn get(State(state): State<AppState>, p: Principal, Path(org): Path<String>) -> Result<Json<PrivacyIn>> {
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<String>,
+) -> Result<Json<PrivacyIn>> {
     let user = p.require(Scope::OrgsRead)?;
     let o = state.store.org_for_member(&user.id, &org).await?;
-    Ok(Json(settings_out(&state.store.privacy_settings(&o.org.id).await?)))
+    Ok(Json(settings_out(
+        &state.store.privacy_settings(&o.org.id).await?,
+    )))
 }
 
 /// Set the response time (business days), zone, weekend, holidays and public statements
@@ -53,22 +59,34 @@ pub async fn set(
     let o = state.store.org_for_member(&user.id, &org).await?;
     let s = check(&o.org.id, body)?;
     state.store.set_privacy_settings(&user.id, &s).await?;
-    Ok(Json(settings_out(&state.store.privacy_settings(&o.org.id).await?)))
+    Ok(Json(settings_out(
+        &state.store.privacy_settings(&o.org.id).await?,
+    )))
 }
 
 /// Check settings as given.
 pub fn check(org_id: &str, b: PrivacyIn) -> Result<PrivacySettings> {
     if !(1..=90).contains(&b.response_days) {
-        return Err(ServerError::Invalid("invalid_settings", "response_days is 1 to 90 business days".into()));
+        return Err(ServerError::Invalid(
+            "invalid_settings",
+            "response_days is 1 to 90 business days".into(),
+        ));
     }
     let bad = |m: &str| ServerError::Invalid("invalid_settings", m.to_owned());
-    if !b.policy_url.is_empty() && !(b.policy_url.starts_with("https://") || b.policy_url.starts_with("http://")) {
+    let web = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+    if !(b.policy_url.is_empty() || web(&b.policy_url)) {
         return Err(bad("policy_url must be an http(s) address"));
     }
-    if !b.contact_email.is_empty() && (!b.contact_email.contains('@') || b.contact_email.contains(char::is_whitespace)) {
+    if !b.contact_email.is_empty()
+        && (!b.contact_email.contains('@') || b.contact_email.contains(char::is_whitespace))
+    {
         return Err(bad("contact_email must be an e-mail address"));
     }
-    if b.holidays.len() > 20_000 || b.jurisdiction.len() > 20 || b.policy_url.len() > 500 || b.contact_email.len() > 200 {
+    if b.holidays.len() > 20_000
+        || b.jurisdiction.len() > 20
+        || b.policy_url.len() > 500
+        || b.contact_email.len() > 200
+    {
         return Err(bad("a setting is too long"));
     }
     let s = PrivacySettings {
@@ -91,7 +109,10 @@ pub fn check(org_id: &str, b: PrivacyIn) -> Result<PrivacySettings> {
 }
 
 /// The public figures of an organization (no sign-in needed).
-pub async fn public_figures(state: &AppState, org_id: &str) -> Result<slingshot_domain::access_request::Figures> {
+pub async fn public_figures(
+    state: &AppState,
+    org_id: &str,
+) -> Result<slingshot_domain::access_request::Figures> {
     let timings: Vec<Timing> = state
         .store
         .request_timings(org_id)
@@ -114,7 +135,10 @@ pub async fn public_figures(state: &AppState, org_id: &str) -> Result<slingshot_
 #[utoipa::path(get, path = "/orgs/{org}/public", tag = "requests",
     params(("org" = String, Path, description = "organization id or handle")),
     responses((status = 200, body = PublicProfileOut), (status = 404, body = Problem)))]
-pub async fn public(State(state): State<AppState>, Path(org): Path<String>) -> Result<Json<PublicProfileOut>> {
+pub async fn public(
+    State(state): State<AppState>,
+    Path(org): Path<String>,
+) -> Result<Json<PublicProfileOut>> {
     let o = state.store.org_public(&org).await?;
     let s = state.store.privacy_settings(&o.id).await?;
     let accepted = state.store.accepted_terms(&o.id).await?;
@@ -127,7 +151,9 @@ pub async fn public(State(state): State<AppState>, Path(org): Path<String>) -> R
         accepted_terms: accepted
             .into_iter()
             .map(|(term, n)| AcceptedTermOut {
-                title: Term::parse(&term).map(|t| t.title().to_owned()).unwrap_or_default(),
+                title: Term::parse(&term)
+                    .map(|t| t.title().to_owned())
+                    .unwrap_or_default(),
                 term,
                 customers: n,
             })

@@ -76,7 +76,11 @@ pub async fn send(
 #[utoipa::path(get, path = "/requests/{id}", tag = "requests", security(("bearer" = [])),
     params(("id" = String, Path, description = "request id")),
     responses((status = 200, body = RequestOut), (status = 404, body = Problem)))]
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<RequestOut>> {
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<RequestOut>> {
     let user = p.require(Scope::PrivacyRead)?;
     let (r, _) = state.store.request_for(&user.id, &id).await?;
     Ok(Json(full(&state, &r).await?))
@@ -86,7 +90,11 @@ pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<Str
 #[utoipa::path(post, path = "/requests/{id}/withdraw", tag = "requests", security(("bearer" = [])),
     params(("id" = String, Path, description = "request id")),
     responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 409, description = "already closed", body = Problem)))]
-pub async fn withdraw(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<RequestOut>> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<RequestOut>> {
     let user = p.require(Scope::PrivacyWrite)?;
     let r = requests::withdraw(&state, &user.id, &id).await?;
     Ok(Json(full(&state, &r).await?))
@@ -136,7 +144,14 @@ pub async fn extend(
     ApiJson(body): ApiJson<ExtendIn>,
 ) -> Result<Json<RequestOut>> {
     let user = p.require(Scope::PrivacyWrite)?;
-    let r = requests::extend(&state, &user.id, &id, Some(&body.reason), body.business_days).await?;
+    let r = requests::extend(
+        &state,
+        &user.id,
+        &id,
+        Some(&body.reason),
+        body.business_days,
+    )
+    .await?;
     Ok(Json(full(&state, &r).await?))
 }
 
@@ -187,17 +202,28 @@ pub async fn refuse(
 #[utoipa::path(get, path = "/requests/{id}/export", tag = "requests", security(("bearer" = [])),
     params(("id" = String, Path, description = "request id")),
     responses((status = 200, content_type = "application/json", description = "the export"), (status = 404, body = Problem)))]
-pub async fn export(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Response> {
+pub async fn export(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Response> {
     let user = p.require(Scope::PrivacyRead)?;
     let (r, _) = state.store.request_for(&user.id, &id).await?;
-    let (ct, bytes) = state.store.request_export(&r.id).await.map_err(|e| match e {
-        StoreError::NotFound => StoreError::NotFound,
-        e => e,
-    })?;
+    let (ct, bytes) = state
+        .store
+        .request_export(&r.id)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => StoreError::NotFound,
+            e => e,
+        })?;
     Ok((
         [
             (header::CONTENT_TYPE, ct),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"held-data-{}.json\"", r.id)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"held-data-{}.json\"", r.id),
+            ),
         ],
         bytes,
     )

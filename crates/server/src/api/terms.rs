@@ -87,7 +87,11 @@ pub async fn proffer(
 #[utoipa::path(get, path = "/orgs/{org}/terms", tag = "terms", security(("bearer" = [])),
     params(("org" = String, Path, description = "organization id or handle")),
     responses((status = 200, body = List<TermsOut>), (status = 404, body = Problem)))]
-pub async fn of_org(State(state): State<AppState>, p: Principal, Path(org): Path<String>) -> Result<Json<List<TermsOut>>> {
+pub async fn of_org(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<String>,
+) -> Result<Json<List<TermsOut>>> {
     let user = p.require(Scope::PrivacyRead)?;
     let o = state.store.org_for_member(&user.id, &org).await?;
     let mut out = Vec::new();
@@ -101,7 +105,11 @@ pub async fn of_org(State(state): State<AppState>, p: Principal, Path(org): Path
 #[utoipa::path(get, path = "/terms/{id}", tag = "terms", security(("bearer" = [])),
     params(("id" = String, Path, description = "terms record id")),
     responses((status = 200, body = TermsOut), (status = 404, body = Problem)))]
-pub async fn get(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> Result<Json<TermsOut>> {
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<TermsOut>> {
     let user = p.require(Scope::PrivacyRead)?;
     let row = state.store.terms_record(&user.id, &id).await?;
     Ok(Json(signed(&state, &row).await?))
@@ -125,10 +133,16 @@ pub async fn respond(
         ("rejected", None) => TermResponse::Rejected,
         ("counter", Some(c)) => TermResponse::CounterProposed(Term::parse(c)?),
         ("counter", None) => {
-            return Err(ServerError::Invalid("invalid_response", "a counter-proposal names counter_term".into()))
+            return Err(ServerError::Invalid(
+                "invalid_response",
+                "a counter-proposal names counter_term".into(),
+            ))
         }
         ("accepted" | "rejected", Some(_)) => {
-            return Err(ServerError::Invalid("invalid_response", "counter_term goes only with response 'counter'".into()))
+            return Err(ServerError::Invalid(
+                "invalid_response",
+                "counter_term goes only with response 'counter'".into(),
+            ))
         }
         (other, _) => {
             return Err(ServerError::Invalid(

@@ -52,11 +52,23 @@ pub async fn update(
     let user = p.require(Scope::PrivacyWrite)?;
     let f = state.store.profile_field(&user.id, &id).await?;
     let kind = FieldKind::parse(&f.kind)?;
-    let value = body.value.as_deref().map(|v| check_value(kind, v)).transpose()?;
+    let value = body
+        .value
+        .as_deref()
+        .map(|v| check_value(kind, v))
+        .transpose()?;
     let label = match body.label.as_deref().map(str::trim) {
-        Some("") => return Err(ServerError::Invalid("invalid_field", "a label cannot be empty".into())),
+        Some("") => {
+            return Err(ServerError::Invalid(
+                "invalid_field",
+                "a label cannot be empty".into(),
+            ))
+        }
         Some(l) if l.chars().count() > crate::personal::vault::MAX_LABEL => {
-            return Err(ServerError::Invalid("invalid_field", "a label is at most 100 characters".into()))
+            return Err(ServerError::Invalid(
+                "invalid_field",
+                "a label is at most 100 characters".into(),
+            ))
         }
         other => other,
     };

@@ -6,8 +6,7 @@ use crate::{AppState, Result, ServerError};
 
 use slingshot_domain::consent::{
     kantara_receipt, ConsentAction, ConsentRecord, Controller, FieldKind, LegalBasis,
-    PersonalDatum, Processing, Purpose, COLLECTION_METHOD, CONSENT_RECORD_SCHEMA,
-    RECEIPT_JWS_TYP,
+    PersonalDatum, Processing, Purpose, COLLECTION_METHOD, CONSENT_RECORD_SCHEMA, RECEIPT_JWS_TYP,
 };
 use slingshot_domain::ledger::Side;
 use slingshot_domain::DomainError;
@@ -31,7 +30,10 @@ pub const MAX_GRANT_US: i64 = 5 * 366 * 86_400 * 1_000_000;
 
 /// Grant fields to an organization for a purpose; returns the grant and its record id.
 pub async fn grant(state: &AppState, person: &str, g: GrantInput) -> Result<(Grant, String)> {
-    let (rel, side) = state.store.relationship_for(person, &g.relationship_id).await?;
+    let (rel, side) = state
+        .store
+        .relationship_for(person, &g.relationship_id)
+        .await?;
     if side != Side::Customer {
         return Err(slingshot_store::StoreError::NotFound.into());
     }
@@ -55,14 +57,19 @@ pub async fn grant(state: &AppState, person: &str, g: GrantInput) -> Result<(Gra
     ids.sort();
     ids.dedup();
     if ids.is_empty() || ids.len() > 100 {
-        return Err(DomainError::MissingText("a grant names 1 to 100 of your profile fields").into());
+        return Err(
+            DomainError::MissingText("a grant names 1 to 100 of your profile fields").into(),
+        );
     }
     let fields = state.store.profile_fields(person).await?;
     let mut data = Vec::new();
     for id in &ids {
-        let f = fields.iter().find(|f| &f.id == id).ok_or(DomainError::MissingText(
-            "a grant may name only fields of your own profile",
-        ))?;
+        let f = fields
+            .iter()
+            .find(|f| &f.id == id)
+            .ok_or(DomainError::MissingText(
+                "a grant may name only fields of your own profile",
+            ))?;
         data.push(PersonalDatum {
             kind: FieldKind::parse(&f.kind)?,
             label: f.label.clone(),
@@ -94,7 +101,10 @@ pub async fn revoke(state: &AppState, person: &str, grant_id: &str) -> Result<(G
     }
     let consent = withdrawal(state, &g, now_us()).await?;
     let id = consent.id.clone();
-    let g = state.store.revoke_grant(person, grant_id, None, &consent).await?;
+    let g = state
+        .store
+        .revoke_grant(person, grant_id, None, &consent)
+        .await?;
     Ok((g, id))
 }
 
@@ -185,8 +195,8 @@ async fn seal(state: &AppState, record: &ConsentRecord, at: i64) -> Result<NewCo
     let (key, kid) = instance_key(state).await?;
     let public = slingshot_credentials::public_key_b64(&key);
     let receipt = kantara_receipt(record, &public);
-    let payload = serde_json::to_vec(&receipt)
-        .map_err(|e| ServerError::Internal(format!("receipt: {e}")))?;
+    let payload =
+        serde_json::to_vec(&receipt).map_err(|e| ServerError::Internal(format!("receipt: {e}")))?;
     let jws = slingshot_credentials::sign_compact(&key, &kid, RECEIPT_JWS_TYP, &payload);
     Ok(NewConsent {
         id: record.record_id.clone(),

@@ -39,7 +39,8 @@ pub async fn held_data_json(state: &AppState, r: &AccessRequest, now_us: i64) ->
             .collect::<Vec<_>>(),
     });
     let io = |e: std::io::Error| ServerError::Internal(format!("export: {e}"));
-    let head = serde_json::to_vec(&head).map_err(|e| ServerError::Internal(format!("export: {e}")))?;
+    let head =
+        serde_json::to_vec(&head).map_err(|e| ServerError::Internal(format!("export: {e}")))?;
     // `head` is an object: write it without its closing brace, then the entries.
     out.extend_from_slice(&head[..head.len().saturating_sub(1)]);
     out.extend_from_slice(br#","entries":["#);
@@ -62,11 +63,18 @@ pub async fn held_data_json(state: &AppState, r: &AccessRequest, now_us: i64) ->
         .map_err(io)?;
         match &e.body {
             // Bodies are JSON we wrote ourselves; checked once more so the export stays valid.
-            Some(b) if serde_json::from_str::<serde::de::IgnoredAny>(b).is_ok() => out.extend_from_slice(b.as_bytes()),
+            Some(b) if serde_json::from_str::<serde::de::IgnoredAny>(b).is_ok() => {
+                out.extend_from_slice(b.as_bytes())
+            }
             _ => out.extend_from_slice(b"null"),
         }
-        write!(out, r#","erased_at":{}}}"#, e.erased_at.map_or("null".to_owned(), |t| format!("\"{}\"", rfc3339(t))))
-            .map_err(io)?;
+        write!(
+            out,
+            r#","erased_at":{}}}"#,
+            e.erased_at
+                .map_or("null".to_owned(), |t| format!("\"{}\"", rfc3339(t)))
+        )
+        .map_err(io)?;
     }
     out.extend_from_slice(b"]}");
     tracing::info!(request = %r.id, entries = held.entries.len(), bytes = out.len(), read_ms,

@@ -7,9 +7,7 @@ use crate::{AppState, Result, ServerError};
 use slingshot_domain::access_request::{
     required_text, Refusal, RequestKind, RequestMove, RequestState,
 };
-use slingshot_domain::calendar::{
-    deadline, parse_holidays, parse_weekend, BusinessCalendar, Zone,
-};
+use slingshot_domain::calendar::{deadline, parse_holidays, parse_weekend, BusinessCalendar, Zone};
 use slingshot_domain::ledger::Side;
 use slingshot_domain::DomainError;
 use slingshot_store::{
@@ -52,8 +50,14 @@ pub async fn send_at(
     input: RequestInput,
     now: i64,
 ) -> Result<AccessRequest> {
-    let rel = state.store.relationship_with_org(person, &input.org).await?;
-    let body = required_text(input.body.as_deref(), "write your request in your own words (field 'body')")?;
+    let rel = state
+        .store
+        .relationship_with_org(person, &input.org)
+        .await?;
+    let body = required_text(
+        input.body.as_deref(),
+        "write your request in your own words (field 'body')",
+    )?;
     let mut fields = input.field_ids.clone();
     fields.sort();
     fields.dedup();
@@ -102,7 +106,11 @@ pub async fn send_at(
 
 /// The request, if `actor` acts for its organization (the person gets 403: only the
 /// organization moves it, except withdrawal).
-async fn for_vendor(state: &AppState, actor: &str, id: &str) -> Result<(AccessRequest, RequestState)> {
+async fn for_vendor(
+    state: &AppState,
+    actor: &str,
+    id: &str,
+) -> Result<(AccessRequest, RequestState)> {
     let (r, side) = state.store.request_for(actor, id).await?;
     if side != Side::Vendor {
         return Err(DomainError::NotAllowed.into());
@@ -126,7 +134,10 @@ pub async fn extend(
 ) -> Result<AccessRequest> {
     let (r, s) = for_vendor(state, actor, id).await?;
     s.apply(RequestMove::Extend)?;
-    let reason = required_text(reason, "an extension needs a written reason (field 'reason')")?;
+    let reason = required_text(
+        reason,
+        "an extension needs a written reason (field 'reason')",
+    )?;
     let max = u32::try_from(r.business_days).unwrap_or(30);
     let extra = business_days.unwrap_or(max);
     if extra == 0 || extra > max {
@@ -142,7 +153,15 @@ pub async fn extend(
     let due_at = micros(zone.end_of_day(due_on));
     state
         .store
-        .extend_request(id, s.as_str(), actor, &reason, &due_on.to_string(), due_at, now_us())
+        .extend_request(
+            id,
+            s.as_str(),
+            actor,
+            &reason,
+            &due_on.to_string(),
+            due_at,
+            now_us(),
+        )
         .await?;
     Ok(state.store.request_for(actor, id).await?.0)
 }
@@ -215,7 +234,11 @@ pub async fn decide(
                 }
                 RequestKind::Deletion => {
                     let mut withdrawals = Vec::new();
-                    for g in state.store.active_grants_of_relationship(&r.relationship_id, now).await? {
+                    for g in state
+                        .store
+                        .active_grants_of_relationship(&r.relationship_id, now)
+                        .await?
+                    {
                         let w = consent::withdrawal(state, &g, now).await?;
                         withdrawals.push((g, w));
                     }
@@ -233,7 +256,10 @@ pub async fn decide(
             c.answer = Some(text);
         }
     }
-    let report = state.store.close_request(&r, s.as_str(), actor, now, &c).await?;
+    let report = state
+        .store
+        .close_request(&r, s.as_str(), actor, now, &c)
+        .await?;
     if let Some(rep) = report {
         let text = format!(
             "Erased {} entry bodies and {} attachments; revoked {} grants. The ledger chain still verifies.",
@@ -270,7 +296,10 @@ pub async fn withdraw(state: &AppState, person: &str, id: &str) -> Result<Access
         event_text: "Withdrawn by the person.".into(),
         ..Closing::default()
     };
-    state.store.close_request(&r, s.as_str(), person, now_us(), &c).await?;
+    state
+        .store
+        .close_request(&r, s.as_str(), person, now_us(), &c)
+        .await?;
     Ok(state.store.request_for(person, id).await?.0)
 }
 

@@ -6,7 +6,9 @@ use crate::{AppState, Result, ServerError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::Signer;
-use slingshot_domain::consent::{check_response, Term, TermResponse, TermsRecord, TERMS_LIST_VERSION};
+use slingshot_domain::consent::{
+    check_response, Term, TermResponse, TermsRecord, TERMS_LIST_VERSION,
+};
 use slingshot_domain::ledger::KeyId;
 use slingshot_store::{new_id, now_us, TermsAnswer, TermsRow};
 

@@ -86,12 +86,21 @@ async fn render_data(
         for r in state.store.relationships_of(me).await? {
             if let (Some(o), true) = (&r.org_id, r.shared_at.is_some()) {
                 let org = state.store.org_public(o).await?;
-                out.push(RelChoice { id: r.id.clone(), org: org.handle, name: r.vendor_name.clone() });
+                out.push(RelChoice {
+                    id: r.id.clone(),
+                    org: org.handle,
+                    name: r.vendor_name.clone(),
+                });
             }
         }
         out
     };
-    let name_of_rel = |id: &str| rels.iter().find(|r| r.id == id).map(|r| r.name.clone()).unwrap_or_default();
+    let name_of_rel = |id: &str| {
+        rels.iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    };
     let field_names = |ids: &[String]| {
         ids.iter()
             .filter_map(|i| fields.iter().find(|f| &f.id == i).map(|f| f.label.clone()))
@@ -106,7 +115,11 @@ async fn render_data(
         .map(|g| {
             let mut out = GrantOut::of(g, now, None);
             out.expires_at = short_time(&out.expires_at);
-            (out, name_of_rel(&g.relationship_id), field_names(&g.field_ids))
+            (
+                out,
+                name_of_rel(&g.relationship_id),
+                field_names(&g.field_ids),
+            )
         })
         .collect();
     let mut consents = Vec::new();
@@ -115,7 +128,10 @@ async fn render_data(
         consents.push(ConsentView {
             id: c.id.clone(),
             action: c.action.clone(),
-            org: rec["controller"]["name"].as_str().unwrap_or_default().to_owned(),
+            org: rec["controller"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
             purpose: rec["purposes"][0].as_str().unwrap_or_default().to_owned(),
             at: short_time(&rfc3339(c.created_at)),
         });
@@ -135,7 +151,9 @@ async fn render_data(
     let mut terms = Vec::new();
     for t in state.store.terms_of_person(me).await? {
         let org = state.store.org_public(&t.org_id).await?;
-        let title = Term::parse(&t.term).map(|x| x.title().to_owned()).unwrap_or_default();
+        let title = Term::parse(&t.term)
+            .map(|x| x.title().to_owned())
+            .unwrap_or_default();
         let status = match (t.response.as_deref(), t.counter_term.as_deref()) {
             (None, _) => "waiting for an answer".to_owned(),
             (Some("counter"), Some(c)) => format!(
@@ -144,7 +162,11 @@ async fn render_data(
             ),
             (Some(r), _) => r.to_owned(),
         };
-        terms.push(TermsView { org: org.name, title, status });
+        terms.push(TermsView {
+            org: org.name,
+            title,
+            status,
+        });
     }
     let requests = state
         .store
@@ -153,19 +175,32 @@ async fn render_data(
         .iter()
         .map(|r| RequestOut::of(&r.request, &r.org_name, &r.pseudonym, now))
         .collect();
-    let default_expiry: String = rfc3339(now + 365 * 86_400 * 1_000_000).chars().take(10).collect();
+    let default_expiry: String = rfc3339(now + 365 * 86_400 * 1_000_000)
+        .chars()
+        .take(10)
+        .collect();
     let page = DataPage {
         l: Layout::new("My data", Some(u), csrf).with_error(error),
         fields: fields.iter().map(FieldOut::from).collect(),
-        kinds: FieldKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect(),
+        kinds: FieldKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect(),
         rels,
-        purposes: Purpose::ALL.iter().map(|p| (p.as_str(), p.label())).collect(),
+        purposes: Purpose::ALL
+            .iter()
+            .map(|p| (p.as_str(), p.label()))
+            .collect(),
         grants,
         consents,
         log,
         terms_list: Term::ALL
             .iter()
-            .map(|t| TermInfo { id: t.id().into(), title: t.title().into(), text: t.text().into() })
+            .map(|t| TermInfo {
+                id: t.id().into(),
+                title: t.title().into(),
+                text: t.text().into(),
+            })
             .collect(),
         terms,
         requests,
@@ -176,7 +211,11 @@ async fn render_data(
 }
 
 /// `GET /data`.
-pub async fn page(State(state): State<AppState>, u: WebUser, csrf: CsrfToken) -> Result<Response, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+) -> Result<Response, WebError> {
     render_data(&state, &u, &csrf, StatusCode::OK, None).await
 }
 
@@ -214,7 +253,10 @@ pub async fn add_field(
 ) -> Result<Response, WebError> {
     let r = async {
         let (k, label, value) = check_field(&f.kind, Some(&f.label), &f.value)?;
-        state.store.add_profile_field(&u.0.user.id, k.as_str(), &label, &value).await?;
+        state
+            .store
+            .add_profile_field(&u.0.user.id, k.as_str(), &label, &value)
+            .await?;
         Ok("/data#profile".to_owned())
     }
     .await;
@@ -228,7 +270,11 @@ pub async fn delete_field(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let r = state.store.delete_profile_field(&u.0.user.id, &id).await.map(|_| "/data#profile".to_owned());
+    let r = state
+        .store
+        .delete_profile_field(&u.0.user.id, &id)
+        .await
+        .map(|_| "/data#profile".to_owned());
     done(&state, &u, &csrf, r.map_err(Into::into)).await
 }
 
@@ -261,7 +307,12 @@ pub async fn grant(
         consent::grant(
             &state,
             &u.0.user.id,
-            GrantInput { relationship_id: f.relationship, purpose, field_ids: f.field, expires_at },
+            GrantInput {
+                relationship_id: f.relationship,
+                purpose,
+                field_ids: f.field,
+                expires_at,
+            },
         )
         .await?;
         Ok("/data#grants".to_owned())
@@ -277,7 +328,9 @@ pub async fn revoke(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let r = consent::revoke(&state, &u.0.user.id, &id).await.map(|_| "/data#grants".to_owned());
+    let r = consent::revoke(&state, &u.0.user.id, &id)
+        .await
+        .map(|_| "/data#grants".to_owned());
     done(&state, &u, &csrf, r).await
 }
 
@@ -298,14 +351,21 @@ pub async fn receipt(
     let json = q.format.as_deref() == Some("json");
     let (ct, ext, body) = if json {
         let out = crate::api::personal_types::ConsentOut::of(&c);
-        ("application/json", "json", serde_json::to_string_pretty(&out.receipt).unwrap_or_default())
+        (
+            "application/json",
+            "json",
+            serde_json::to_string_pretty(&out.receipt).unwrap_or_default(),
+        )
     } else {
         ("application/jose", "jws", c.receipt.clone())
     };
     Ok((
         [
             (header::CONTENT_TYPE, ct.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"consent-receipt-{id}.{ext}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"consent-receipt-{id}.{ext}\""),
+            ),
         ],
         body,
     )
@@ -359,7 +419,12 @@ pub async fn send_request(
         let req = requests::send(
             &state,
             &u.0.user.id,
-            RequestInput { org: f.org, kind, body: Some(f.body), field_ids: f.field },
+            RequestInput {
+                org: f.org,
+                kind,
+                body: Some(f.body),
+                field_ids: f.field,
+            },
         )
         .await?;
         Ok(format!("/requests/{}", req.id))

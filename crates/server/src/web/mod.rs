@@ -272,7 +272,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/requests/{id}/refuse", post(privacy::refuse))
         .route("/requests/{id}/withdraw", post(privacy::withdraw))
         .route("/requests/{id}/export", get(privacy::export))
-        .route("/orgs/{org}/privacy", get(privacy::desk).post(privacy::settings))
+        .route(
+            "/orgs/{org}/privacy",
+            get(privacy::desk).post(privacy::settings),
+        )
         .route("/terms/{id}/respond", post(privacy::respond))
         .route("/o/{handle}", get(privacy::public))
         .route("/threads/{id}", get(threads::page))

@@ -46,15 +46,23 @@ async fn render_request(
         .fields
         .iter()
         .map(|i| {
-            fields
-                .iter()
-                .find(|f| &f.id == i)
-                .map_or_else(|| "(a field since deleted)".to_owned(), |f| format!("{}: {}", f.label, f.value))
+            fields.iter().find(|f| &f.id == i).map_or_else(
+                || "(a field since deleted)".to_owned(),
+                |f| format!("{}: {}", f.label, f.value),
+            )
         })
         .collect();
     let page = RequestPage {
         l: Layout::new(format!("{} request", out.kind), Some(u), csrf).with_error(error),
-        events: out.events.iter().map(|e| RequestEventOut { at: short_time(&e.at), kind: e.kind.clone(), text: e.text.clone() }).collect(),
+        events: out
+            .events
+            .iter()
+            .map(|e| RequestEventOut {
+                at: short_time(&e.at),
+                kind: e.kind.clone(),
+                text: e.text.clone(),
+            })
+            .collect(),
         vendor: side == Side::Vendor,
         open: matches!(out.state.as_str(), "received" | "extended"),
         can_extend: out.state == "received",
@@ -83,7 +91,10 @@ async fn after(
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
-        Err(e) if e.status_code().0.is_client_error() && e.status_code().0 != StatusCode::NOT_FOUND => {
+        Err(e)
+            if e.status_code().0.is_client_error()
+                && e.status_code().0 != StatusCode::NOT_FOUND =>
+        {
             render_request(state, u, csrf, id, e.status_code().0, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
@@ -110,7 +121,10 @@ pub async fn extend(
         let days = match f.business_days.trim() {
             "" => None,
             d => Some(d.parse::<u32>().map_err(|_| {
-                ServerError::Invalid("invalid_extension", "business days is a whole number".into())
+                ServerError::Invalid(
+                    "invalid_extension",
+                    "business days is a whole number".into(),
+                )
             })?),
         };
         requests::extend(&state, &u.0.user.id, &id, Some(&f.reason), days).await?;
@@ -146,7 +160,10 @@ pub async fn answer(
     let r = async {
         let text = some(&f.answer).map(str::to_owned);
         let d = if some(&f.reasons).is_some() || some(&f.recourse).is_some() {
-            Decision::Partial { text, refusal: Refusal::new(some(&f.reasons), some(&f.recourse))? }
+            Decision::Partial {
+                text,
+                refusal: Refusal::new(some(&f.reasons), some(&f.recourse))?,
+            }
         } else {
             Decision::Answer { text }
         };
@@ -181,7 +198,9 @@ pub async fn withdraw(
     csrf: CsrfToken,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let r = requests::withdraw(&state, &u.0.user.id, &id).await.map(|_| ());
+    let r = requests::withdraw(&state, &u.0.user.id, &id)
+        .await
+        .map(|_| ());
     after(&state, &u, &csrf, &id, r).await
 }
 
@@ -196,7 +215,10 @@ pub async fn export(
     Ok((
         [
             (header::CONTENT_TYPE, ct),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"held-data-{}.json\"", r.id)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"held-data-{}.json\"", r.id),
+            ),
         ],
         bytes,
     )
@@ -242,7 +264,10 @@ async fn render_desk(
     let s = state.store.privacy_settings(&o.org.id).await?;
     let page = DeskPage {
         l: Layout::new(format!("{} · privacy", o.org.name), Some(u), csrf).with_error(error),
-        can_configure: matches!(o.role, slingshot_domain::Role::Owner | slingshot_domain::Role::Admin),
+        can_configure: matches!(
+            o.role,
+            slingshot_domain::Role::Owner | slingshot_domain::Role::Admin
+        ),
         org: OrgView::from(&o.org, o.role.as_str()),
         queue,
         settings: crate::api::privacy_settings_out(&s),
@@ -271,7 +296,10 @@ async fn desk_after(
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(see_other(&format!("/orgs/{org}/privacy"))),
-        Err(e) if e.status_code().0.is_client_error() && e.status_code().0 != StatusCode::NOT_FOUND => {
+        Err(e)
+            if e.status_code().0.is_client_error()
+                && e.status_code().0 != StatusCode::NOT_FOUND =>
+        {
             render_desk(state, u, csrf, org, e.status_code().0, Some(e.to_string())).await
         }
         Err(e) => Err(e.into()),
@@ -352,7 +380,10 @@ pub async fn respond(
             "rejected" => TermResponse::Rejected,
             "counter" => TermResponse::CounterProposed(Term::parse(&f.counter_term)?),
             other => {
-                return Err(ServerError::Invalid("invalid_response", format!("unknown response '{other}'")))
+                return Err(ServerError::Invalid(
+                    "invalid_response",
+                    format!("unknown response '{other}'"),
+                ))
             }
         };
         crate::personal::terms::respond(&state, &u.0.user.id, &id, response).await?;
@@ -389,15 +420,24 @@ pub async fn public(
         .accepted_terms(&o.id)
         .await?
         .into_iter()
-        .map(|(t, n)| (Term::parse(&t).map(|x| x.title().to_owned()).unwrap_or(t), n))
+        .map(|(t, n)| {
+            (
+                Term::parse(&t).map(|x| x.title().to_owned()).unwrap_or(t),
+                n,
+            )
+        })
         .collect();
     let page = PublicPage {
         l: Layout::new(format!("{} · privacy", o.name), u.as_ref(), &csrf),
         org: OrgView::from(&o, ""),
         settings: crate::api::privacy_settings_out(&s),
         accepted,
-        median: f.median_days_to_answer.map_or("—".into(), |d| format!("{d:.1} days")),
-        on_time: f.on_time_share.map_or("—".into(), |x| format!("{:.0} %", x * 100.0)),
+        median: f
+            .median_days_to_answer
+            .map_or("—".into(), |d| format!("{d:.1} days")),
+        on_time: f
+            .on_time_share
+            .map_or("—".into(), |x| format!("{:.0} %", x * 100.0)),
         f,
     };
     render(StatusCode::OK, &page)

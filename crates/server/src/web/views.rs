@@ -128,7 +128,10 @@ pub fn short_time(s: &str) -> String {
 mod short_time_tests {
     #[test]
     fn times_are_shortened_and_others_kept() {
-        assert_eq!(super::short_time("2026-11-25T15:29:27.566989Z"), "2026-11-25 15:29 UTC");
+        assert_eq!(
+            super::short_time("2026-11-25T15:29:27.566989Z"),
+            "2026-11-25 15:29 UTC"
+        );
         assert_eq!(super::short_time("2026-11-25"), "2026-11-25");
     }
 }

@@ -42,10 +42,27 @@ async fn world(app: &TestApp) -> (String, String, String, String, Vec<String>) {
     )
     .await)
     .await;
-    let rel = ok(app.post("/api/v1/relationships", Some(&alice), json!({"org": "acme"})).await).await;
+    let rel = ok(app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"org": "acme"}),
+        )
+        .await)
+    .await;
     let mut fields = Vec::new();
-    for (kind, value) in [("email", "alice@example.net"), ("postal-address", "1 Main St, Toronto")] {
-        let f = ok(app.post("/api/v1/me/profile", Some(&alice), json!({"kind": kind, "value": value})).await).await;
+    for (kind, value) in [
+        ("email", "alice@example.net"),
+        ("postal-address", "1 Main St, Toronto"),
+    ] {
+        let f = ok(app
+            .post(
+                "/api/v1/me/profile",
+                Some(&alice),
+                json!({"kind": kind, "value": value}),
+            )
+            .await)
+        .await;
         fields.push(f["id"].as_str().unwrap().to_owned());
     }
     (
@@ -60,7 +77,14 @@ async fn world(app: &TestApp) -> (String, String, String, String, Vec<String>) {
 app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
     let (alice, bob, rel, pseudo, fields) = world(&app).await;
     // A third field, not granted.
-    ok(app.post("/api/v1/me/profile", Some(&alice), json!({"kind": "birthdate", "value": "1990-02-28"})).await).await;
+    ok(app
+        .post(
+            "/api/v1/me/profile",
+            Some(&alice),
+            json!({"kind": "birthdate", "value": "1990-02-28"}),
+        )
+        .await)
+    .await;
     let g = app
         .post("/api/v1/me/grants", Some(&alice),
             json!({"relationship": rel, "purpose": "delivery", "fields": fields, "expires_at": in_days(30)}))
@@ -73,28 +97,91 @@ app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
     // The organization reads exactly what was granted, for that purpose.
     let path = format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=delivery");
     let p = ok(app.get(&path, &bob).await).await;
-    let labels: Vec<&str> = p["fields"].as_array().unwrap().iter().map(|f| f["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = p["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["label"].as_str().unwrap())
+        .collect();
     assert_eq!(p["fields"].as_array().unwrap().len(), 2, "{p}");
-    assert!(!p.to_string().contains("1990-02-28"), "ungranted birthdate leaked: {p}");
-    assert!(labels.contains(&"E-mail address") || labels.iter().any(|l| l.to_lowercase().contains("mail")), "{labels:?}");
+    assert!(
+        !p.to_string().contains("1990-02-28"),
+        "ungranted birthdate leaked: {p}"
+    );
+    assert!(
+        labels.contains(&"E-mail address")
+            || labels.iter().any(|l| l.to_lowercase().contains("mail")),
+        "{labels:?}"
+    );
 
     // Another purpose: nothing granted.
-    let r = app.get(&format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=marketing"), &bob).await;
+    let r = app
+        .get(
+            &format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=marketing"),
+            &bob,
+        )
+        .await;
     problem(r, 403, "no_grant").await;
     // Unknown purpose, missing purpose.
-    problem(app.get(&format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=selling"), &bob).await, 422, "invalid_consent").await;
-    problem(app.get(&format!("/api/v1/orgs/acme/customers/{pseudo}/profile"), &bob).await, 400, "invalid_query").await;
+    problem(
+        app.get(
+            &format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=selling"),
+            &bob,
+        )
+        .await,
+        422,
+        "invalid_consent",
+    )
+    .await;
+    problem(
+        app.get(
+            &format!("/api/v1/orgs/acme/customers/{pseudo}/profile"),
+            &bob,
+        )
+        .await,
+        400,
+        "invalid_query",
+    )
+    .await;
     // The customer is not a member of acme; a stranger's org cannot read it either.
     problem(app.get(&path, &alice).await, 404, "not_found").await;
     let carol = app.user("carol").await;
     app.org(&carol, "globex").await;
-    problem(app.get(&format!("/api/v1/orgs/globex/customers/{pseudo}/profile?purpose=delivery"), &carol).await, 404, "not_found").await;
+    problem(
+        app.get(
+            &format!("/api/v1/orgs/globex/customers/{pseudo}/profile?purpose=delivery"),
+            &carol,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     problem(app.get(&path, &carol).await, 404, "not_found").await;
 
     // A token without profile:read cannot read; one with it can, and the log names it.
-    let weak = ok(app.post("/api/v1/tokens", Some(&bob), json!({"name": "crm", "scopes": ["orgs:read"]})).await).await;
-    problem(app.get(&path, weak["token"].as_str().unwrap()).await, 403, "insufficient_scope").await;
-    let strong = ok(app.post("/api/v1/tokens", Some(&bob), json!({"name": "shipping", "scopes": ["profile:read"]})).await).await;
+    let weak = ok(app
+        .post(
+            "/api/v1/tokens",
+            Some(&bob),
+            json!({"name": "crm", "scopes": ["orgs:read"]}),
+        )
+        .await)
+    .await;
+    problem(
+        app.get(&path, weak["token"].as_str().unwrap()).await,
+        403,
+        "insufficient_scope",
+    )
+    .await;
+    let strong = ok(app
+        .post(
+            "/api/v1/tokens",
+            Some(&bob),
+            json!({"name": "shipping", "scopes": ["profile:read"]}),
+        )
+        .await)
+    .await;
     ok(app.get(&path, strong["token"].as_str().unwrap()).await).await;
 
     // Every read is in the person's access log: who, which fields, which purpose, how.
@@ -109,15 +196,34 @@ app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
     // Paging.
     let page = ok(app.get("/api/v1/me/access-log?limit=1", &alice).await).await;
     let next = page["next"].as_str().unwrap();
-    let page2 = ok(app.get(&format!("/api/v1/me/access-log?limit=1&before={next}"), &alice).await).await;
+    let page2 = ok(app
+        .get(
+            &format!("/api/v1/me/access-log?limit=1&before={next}"),
+            &alice,
+        )
+        .await)
+    .await;
     assert_eq!(page2["items"][0]["id"], items[1]["id"]);
     // Nobody can edit or delete the log: there is no such route, and the organization sees none of it.
     for m in [Method::DELETE, Method::PUT, Method::PATCH] {
-        let r = app.call(m, "/api/v1/me/access-log", Some(&bob), Some(json!({}))).await;
+        let r = app
+            .call(m, "/api/v1/me/access-log", Some(&bob), Some(json!({})))
+            .await;
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
     }
-    assert!(ok(app.get("/api/v1/me/access-log", &bob).await).await["items"].as_array().unwrap().is_empty());
-    assert_eq!(ok(app.get("/api/v1/me/access-log", &alice).await).await["items"].as_array().unwrap().len(), 2);
+    assert!(
+        ok(app.get("/api/v1/me/access-log", &bob).await).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        ok(app.get("/api/v1/me/access-log", &alice).await).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     // The receipt is a signed Kantara v1.1 document that verifies with the instance's keys.
     let consents = ok(app.get("/api/v1/me/consents", &alice).await).await;
@@ -125,9 +231,20 @@ app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
     assert_eq!(c["action"], "given");
     assert_eq!(c["record"]["purposes"][0], "delivery");
     check_kantara_receipt(&c["receipt"]).unwrap();
-    let jwks = ok(app.call(Method::GET, "/api/v1/keys/instance", None, None).await).await;
+    let jwks = ok(app
+        .call(Method::GET, "/api/v1/keys/instance", None, None)
+        .await)
+    .await;
     let keys = slingshot_credentials::keys_from_jwks(&jwks).unwrap();
-    let jws = app.get(&format!("/api/v1/me/consents/{}/receipt", c["id"].as_str().unwrap()), &alice).await.text().await.unwrap();
+    let jws = app
+        .get(
+            &format!("/api/v1/me/consents/{}/receipt", c["id"].as_str().unwrap()),
+            &alice,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
     let v = slingshot_credentials::verify_compact(&jws, &keys).unwrap();
     let doc: Value = serde_json::from_slice(&v.payload).unwrap();
     assert_eq!(doc["version"], "KI-CR-v1.1.0");
@@ -137,19 +254,58 @@ app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
     let mut altered = doc.clone();
     altered["piiPrincipalId"] = json!("someone else");
     use base64::Engine;
-    parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&altered).unwrap());
-    let e = slingshot_credentials::verify_compact(&parts.join("."), &keys).unwrap_err().to_string();
+    parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&altered).unwrap());
+    let e = slingshot_credentials::verify_compact(&parts.join("."), &keys)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("signature"), "{e}");
     // Another person's receipt is not found.
-    problem(app.get(&format!("/api/v1/me/consents/{}/receipt", c["id"].as_str().unwrap()), &bob).await, 404, "not_found").await;
+    problem(
+        app.get(
+            &format!("/api/v1/me/consents/{}/receipt", c["id"].as_str().unwrap()),
+            &bob,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
 
     // Revoke: reads stop with the reason; a second revocation conflicts; a withdrawal receipt exists.
-    let rv = ok(app.post(&format!("/api/v1/me/grants/{grant_id}/revoke"), Some(&alice), json!({})).await).await;
+    let rv = ok(app
+        .post(
+            &format!("/api/v1/me/grants/{grant_id}/revoke"),
+            Some(&alice),
+            json!({}),
+        )
+        .await)
+    .await;
     assert_eq!(rv["status"], "revoked");
     let body = problem(app.get(&path, &bob).await, 403, "grant_revoked").await;
     assert!(body["detail"].as_str().unwrap().contains("revoked"));
-    problem(app.post(&format!("/api/v1/me/grants/{grant_id}/revoke"), Some(&alice), json!({})).await, 409, "conflict").await;
-    problem(app.post(&format!("/api/v1/me/grants/{grant_id}/revoke"), Some(&bob), json!({})).await, 404, "not_found").await;
+    problem(
+        app.post(
+            &format!("/api/v1/me/grants/{grant_id}/revoke"),
+            Some(&alice),
+            json!({}),
+        )
+        .await,
+        409,
+        "conflict",
+    )
+    .await;
+    problem(
+        app.post(
+            &format!("/api/v1/me/grants/{grant_id}/revoke"),
+            Some(&bob),
+            json!({}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     let consents = ok(app.get("/api/v1/me/consents", &alice).await).await;
     assert_eq!(consents["items"].as_array().unwrap().len(), 2);
     assert_eq!(consents["items"][0]["action"], "withdrawn");
@@ -167,14 +323,27 @@ app_test!(grants_are_read_as_granted_logged_and_revoked, |app| {
         }
     }
     // The refused reads wrote nothing to the log.
-    assert_eq!(ok(app.get("/api/v1/me/access-log", &alice).await).await["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        ok(app.get("/api/v1/me/access-log", &alice).await).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 });
 
 app_test!(bad_grants_change_nothing, |app| {
     let (alice, bob, rel, pseudo, fields) = world(&app).await;
     let grant = |body: Value| app.post("/api/v1/me/grants", Some(&alice), body);
     // Someone else's field.
-    let bf = ok(app.post("/api/v1/me/profile", Some(&bob), json!({"kind": "phone", "value": "555-0100"})).await).await;
+    let bf = ok(app
+        .post(
+            "/api/v1/me/profile",
+            Some(&bob),
+            json!({"kind": "phone", "value": "555-0100"}),
+        )
+        .await)
+    .await;
     problem(grant(json!({"relationship": rel, "purpose": "billing", "fields": [bf["id"]], "expires_at": in_days(5)})).await, 422, "text_required").await;
     // Past or too-far expiry, bad time, unknown purpose, no fields, someone else's relationship.
     problem(grant(json!({"relationship": rel, "purpose": "billing", "fields": fields, "expires_at": in_days(-1)})).await, 422, "invalid_expiry").await;
@@ -183,31 +352,159 @@ app_test!(bad_grants_change_nothing, |app| {
     problem(grant(json!({"relationship": rel, "purpose": "spying", "fields": fields, "expires_at": in_days(5)})).await, 422, "invalid_consent").await;
     problem(grant(json!({"relationship": rel, "purpose": "billing", "fields": [], "expires_at": in_days(5)})).await, 422, "text_required").await;
     problem(app.post("/api/v1/me/grants", Some(&bob), json!({"relationship": rel, "purpose": "billing", "fields": [bf["id"]], "expires_at": in_days(5)})).await, 404, "not_found").await;
-    problem(grant(json!({"relationship": rel, "purpose": "billing"})).await, 422, "invalid_body").await;
+    problem(
+        grant(json!({"relationship": rel, "purpose": "billing"})).await,
+        422,
+        "invalid_body",
+    )
+    .await;
     // An organization without a privacy contact cannot receive data.
     let carol = app.user("carol").await;
     app.org(&carol, "globex").await;
-    let rel2 = ok(app.post("/api/v1/relationships", Some(&alice), json!({"org": "globex"})).await).await;
+    let rel2 = ok(app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"org": "globex"}),
+        )
+        .await)
+    .await;
     problem(grant(json!({"relationship": rel2["id"], "purpose": "billing", "fields": fields, "expires_at": in_days(5)})).await, 422, "no_privacy_contact").await;
     // Off-platform vendors get nothing.
-    let off = ok(app.post("/api/v1/relationships", Some(&alice), json!({"vendor_name": "Corner shop"})).await).await;
+    let off = ok(app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"vendor_name": "Corner shop"}),
+        )
+        .await)
+    .await;
     problem(grant(json!({"relationship": off["id"], "purpose": "billing", "fields": fields, "expires_at": in_days(5)})).await, 422, "off_platform_vendor").await;
     // Nothing was written.
-    assert!(ok(app.get("/api/v1/me/grants", &alice).await).await["items"].as_array().unwrap().is_empty());
-    assert!(ok(app.get("/api/v1/me/consents", &alice).await).await["items"].as_array().unwrap().is_empty());
-    problem(app.get(&format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=billing"), &bob).await, 403, "no_grant").await;
+    assert!(
+        ok(app.get("/api/v1/me/grants", &alice).await).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        ok(app.get("/api/v1/me/consents", &alice).await).await["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    problem(
+        app.get(
+            &format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=billing"),
+            &bob,
+        )
+        .await,
+        403,
+        "no_grant",
+    )
+    .await;
     // Bad profile fields.
-    problem(app.post("/api/v1/me/profile", Some(&alice), json!({"kind": "birthdate", "value": "1990-02-30"})).await, 422, "invalid_field").await;
-    problem(app.post("/api/v1/me/profile", Some(&alice), json!({"kind": "email", "value": "not an address"})).await, 422, "invalid_field").await;
-    problem(app.post("/api/v1/me/profile", Some(&alice), json!({"kind": "shoe", "value": "42"})).await, 422, "invalid_consent").await;
-    problem(app.post("/api/v1/me/profile", Some(&alice), json!({"kind": "custom", "value": ""})).await, 422, "invalid_field").await;
-    problem(app.call(Method::PATCH, &format!("/api/v1/me/profile/{}", bf["id"].as_str().unwrap()), Some(&alice), Some(json!({"value": "x"}))).await, 404, "not_found").await;
-    assert_eq!(ok(app.get("/api/v1/me/profile", &alice).await).await["items"].as_array().unwrap().len(), 2);
+    problem(
+        app.post(
+            "/api/v1/me/profile",
+            Some(&alice),
+            json!({"kind": "birthdate", "value": "1990-02-30"}),
+        )
+        .await,
+        422,
+        "invalid_field",
+    )
+    .await;
+    problem(
+        app.post(
+            "/api/v1/me/profile",
+            Some(&alice),
+            json!({"kind": "email", "value": "not an address"}),
+        )
+        .await,
+        422,
+        "invalid_field",
+    )
+    .await;
+    problem(
+        app.post(
+            "/api/v1/me/profile",
+            Some(&alice),
+            json!({"kind": "shoe", "value": "42"}),
+        )
+        .await,
+        422,
+        "invalid_consent",
+    )
+    .await;
+    problem(
+        app.post(
+            "/api/v1/me/profile",
+            Some(&alice),
+            json!({"kind": "custom", "value": ""}),
+        )
+        .await,
+        422,
+        "invalid_field",
+    )
+    .await;
+    problem(
+        app.call(
+            Method::PATCH,
+            &format!("/api/v1/me/profile/{}", bf["id"].as_str().unwrap()),
+            Some(&alice),
+            Some(json!({"value": "x"})),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        ok(app.get("/api/v1/me/profile", &alice).await).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     // Bad settings.
-    problem(put(&app, "/api/v1/orgs/acme/privacy", &bob, json!({"response_days": 30, "time_zone": "Mars/Olympus", "weekend": "sat,sun"})).await, 422, "invalid_calendar").await;
+    problem(
+        put(
+            &app,
+            "/api/v1/orgs/acme/privacy",
+            &bob,
+            json!({"response_days": 30, "time_zone": "Mars/Olympus", "weekend": "sat,sun"}),
+        )
+        .await,
+        422,
+        "invalid_calendar",
+    )
+    .await;
     problem(put(&app, "/api/v1/orgs/acme/privacy", &bob, json!({"response_days": 30, "time_zone": "UTC", "weekend": "sat,sun", "holidays": "2026-13-01"})).await, 422, "invalid_calendar").await;
-    problem(put(&app, "/api/v1/orgs/acme/privacy", &bob, json!({"response_days": 0, "time_zone": "UTC", "weekend": "sat,sun"})).await, 422, "invalid_settings").await;
-    problem(put(&app, "/api/v1/orgs/acme/privacy", &alice, json!({"response_days": 30, "time_zone": "UTC", "weekend": "sat,sun"})).await, 404, "not_found").await;
+    problem(
+        put(
+            &app,
+            "/api/v1/orgs/acme/privacy",
+            &bob,
+            json!({"response_days": 0, "time_zone": "UTC", "weekend": "sat,sun"}),
+        )
+        .await,
+        422,
+        "invalid_settings",
+    )
+    .await;
+    problem(
+        put(
+            &app,
+            "/api/v1/orgs/acme/privacy",
+            &alice,
+            json!({"response_days": 30, "time_zone": "UTC", "weekend": "sat,sun"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     let s = ok(app.get("/api/v1/orgs/acme/privacy", &bob).await).await;
     assert_eq!(s["time_zone"], "America/Toronto");
 });
@@ -223,158 +520,589 @@ app_test!(grants_expire, |app| {
     tokio::time::sleep(std::time::Duration::from_millis(2300)).await;
     let body = problem(app.get(&path, &bob).await, 403, "grant_expired").await;
     assert!(body["detail"].as_str().unwrap().contains("expired"));
-    assert_eq!(ok(app.get("/api/v1/me/grants", &alice).await).await["items"][0]["status"], "expired");
+    assert_eq!(
+        ok(app.get("/api/v1/me/grants", &alice).await).await["items"][0]["status"],
+        "expired"
+    );
 });
 
-app_test!(access_request_is_extended_once_answered_with_export_or_refused, |app| {
-    let (alice, bob, rel, _pseudo, fields) = world(&app).await;
-    // Some history with acme.
-    let th = ok(app.post(&format!("/api/v1/relationships/{rel}/threads"), Some(&alice), json!({"subject": "Order 7", "stage": "purchase"})).await).await;
-    let th = th["id"].as_str().unwrap();
-    ok(app.post(&format!("/api/v1/threads/{th}/entries"), Some(&alice), json!({"kind": "message", "text": "Where is my parcel?"})).await).await;
-    ok(app.post(&format!("/api/v1/threads/{th}/entries"), Some(&bob), json!({"kind": "message", "text": "On its way."})).await).await;
-    ok(app.post(&format!("/api/v1/threads/{th}/entries"), Some(&alice), json!({"kind": "note", "text": "my private note"})).await).await;
-    ok(app.post("/api/v1/me/grants", Some(&alice), json!({"relationship": rel, "purpose": "delivery", "fields": fields, "expires_at": in_days(30)})).await).await;
+app_test!(
+    access_request_is_extended_once_answered_with_export_or_refused,
+    |app| {
+        let (alice, bob, rel, _pseudo, fields) = world(&app).await;
+        // Some history with acme.
+        let th = ok(app
+            .post(
+                &format!("/api/v1/relationships/{rel}/threads"),
+                Some(&alice),
+                json!({"subject": "Order 7", "stage": "purchase"}),
+            )
+            .await)
+        .await;
+        let th = th["id"].as_str().unwrap();
+        ok(app
+            .post(
+                &format!("/api/v1/threads/{th}/entries"),
+                Some(&alice),
+                json!({"kind": "message", "text": "Where is my parcel?"}),
+            )
+            .await)
+        .await;
+        ok(app
+            .post(
+                &format!("/api/v1/threads/{th}/entries"),
+                Some(&bob),
+                json!({"kind": "message", "text": "On its way."}),
+            )
+            .await)
+        .await;
+        ok(app
+            .post(
+                &format!("/api/v1/threads/{th}/entries"),
+                Some(&alice),
+                json!({"kind": "note", "text": "my private note"}),
+            )
+            .await)
+        .await;
+        ok(app.post("/api/v1/me/grants", Some(&alice), json!({"relationship": rel, "purpose": "delivery", "fields": fields, "expires_at": in_days(30)})).await).await;
 
-    let sent = app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "access", "body": "Please send me everything you hold about me."})).await;
-    assert_eq!(sent.status(), StatusCode::CREATED);
-    let req: Value = sent.json().await.unwrap();
-    let id = req["id"].as_str().unwrap().to_owned();
-    // The due date is the organization's clock: 30 business days in Toronto, holidays off.
-    let cal = BusinessCalendar::new(&[time::Weekday::Saturday, time::Weekday::Sunday],
-        slingshot_domain::calendar::parse_holidays("2026-12-25\n2027-01-01").unwrap(), true).unwrap();
-    let zone = Zone::parse("America/Toronto").unwrap();
-    let d = deadline(time::OffsetDateTime::now_utc(), &zone, &cal, 30).unwrap();
-    assert_eq!(req["due_on"], d.due_on.to_string());
-    assert_eq!(req["state"], "received");
-    assert_eq!(req["time_zone"], "America/Toronto");
-    assert_eq!(req["overdue"], false);
-    assert_eq!(req["events"][0]["kind"], "received");
+        let sent = app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "access", "body": "Please send me everything you hold about me."})).await;
+        assert_eq!(sent.status(), StatusCode::CREATED);
+        let req: Value = sent.json().await.unwrap();
+        let id = req["id"].as_str().unwrap().to_owned();
+        // The due date is the organization's clock: 30 business days in Toronto, holidays off.
+        let cal = BusinessCalendar::new(
+            &[time::Weekday::Saturday, time::Weekday::Sunday],
+            slingshot_domain::calendar::parse_holidays("2026-12-25\n2027-01-01").unwrap(),
+            true,
+        )
+        .unwrap();
+        let zone = Zone::parse("America/Toronto").unwrap();
+        let d = deadline(time::OffsetDateTime::now_utc(), &zone, &cal, 30).unwrap();
+        assert_eq!(req["due_on"], d.due_on.to_string());
+        assert_eq!(req["state"], "received");
+        assert_eq!(req["time_zone"], "America/Toronto");
+        assert_eq!(req["overdue"], false);
+        assert_eq!(req["events"][0]["kind"], "received");
 
-    // The organization's queue has it; the person cannot extend or answer it.
-    let q = ok(app.get("/api/v1/orgs/acme/requests?open=true", &bob).await).await;
-    assert_eq!(q["items"][0]["id"], id.as_str());
-    problem(app.post(&format!("/api/v1/requests/{id}/extend"), Some(&alice), json!({"reason": "x"})).await, 403, "forbidden").await;
-    problem(app.post(&format!("/api/v1/requests/{id}/answer"), Some(&alice), json!({})).await, 403, "forbidden").await;
-    let carol = app.user("carol").await;
-    problem(app.get(&format!("/api/v1/requests/{id}"), &carol).await, 404, "not_found").await;
-    problem(app.get("/api/v1/orgs/acme/requests", &carol).await, 404, "not_found").await;
+        // The organization's queue has it; the person cannot extend or answer it.
+        let q = ok(app.get("/api/v1/orgs/acme/requests?open=true", &bob).await).await;
+        assert_eq!(q["items"][0]["id"], id.as_str());
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/extend"),
+                Some(&alice),
+                json!({"reason": "x"}),
+            )
+            .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/answer"),
+                Some(&alice),
+                json!({}),
+            )
+            .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        let carol = app.user("carol").await;
+        problem(
+            app.get(&format!("/api/v1/requests/{id}"), &carol).await,
+            404,
+            "not_found",
+        )
+        .await;
+        problem(
+            app.get("/api/v1/orgs/acme/requests", &carol).await,
+            404,
+            "not_found",
+        )
+        .await;
 
-    // Extend once with a reason; the new date follows the old one; a second extension is refused.
-    problem(app.post(&format!("/api/v1/requests/{id}/extend"), Some(&bob), json!({"reason": "  "})).await, 422, "text_required").await;
-    problem(app.post(&format!("/api/v1/requests/{id}/extend"), Some(&bob), json!({"reason": "archives", "business_days": 31})).await, 422, "invalid_extension").await;
-    let ext = ok(app.post(&format!("/api/v1/requests/{id}/extend"), Some(&bob), json!({"reason": "Our archives are off-site.", "business_days": 10})).await).await;
-    assert_eq!(ext["state"], "extended");
-    assert_eq!(ext["due_on"], cal.add_business_days(d.due_on, 10).unwrap().to_string());
-    assert_eq!(ext["first_due_on"], d.due_on.to_string());
-    let mine = ok(app.get(&format!("/api/v1/requests/{id}"), &alice).await).await;
-    assert!(mine["events"][1]["text"].as_str().unwrap().contains("archives are off-site"));
-    problem(app.post(&format!("/api/v1/requests/{id}/extend"), Some(&bob), json!({"reason": "more"})).await, 409, "already_extended").await;
+        // Extend once with a reason; the new date follows the old one; a second extension is refused.
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/extend"),
+                Some(&bob),
+                json!({"reason": "  "}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/extend"),
+                Some(&bob),
+                json!({"reason": "archives", "business_days": 31}),
+            )
+            .await,
+            422,
+            "invalid_extension",
+        )
+        .await;
+        let ext = ok(app
+            .post(
+                &format!("/api/v1/requests/{id}/extend"),
+                Some(&bob),
+                json!({"reason": "Our archives are off-site.", "business_days": 10}),
+            )
+            .await)
+        .await;
+        assert_eq!(ext["state"], "extended");
+        assert_eq!(
+            ext["due_on"],
+            cal.add_business_days(d.due_on, 10).unwrap().to_string()
+        );
+        assert_eq!(ext["first_due_on"], d.due_on.to_string());
+        let mine = ok(app.get(&format!("/api/v1/requests/{id}"), &alice).await).await;
+        assert!(mine["events"][1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("archives are off-site"));
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/extend"),
+                Some(&bob),
+                json!({"reason": "more"}),
+            )
+            .await,
+            409,
+            "already_extended",
+        )
+        .await;
 
-    // Answer with the export: everything acme holds, not alice's private note.
-    let ans = ok(app.post(&format!("/api/v1/requests/{id}/answer"), Some(&bob), json!({})).await).await;
-    assert_eq!(ans["state"], "answered");
-    assert_eq!(ans["has_export"], true);
-    let ex = app.get(&format!("/api/v1/requests/{id}/export"), &alice).await;
-    assert_eq!(ex.status(), StatusCode::OK);
-    let ex: Value = ex.json().await.unwrap();
-    assert_eq!(ex["format"], "slingshot-held-data/1");
-    assert_eq!(ex["entries"].as_array().unwrap().len(), 2, "{ex}");
-    assert!(!ex.to_string().contains("my private note"));
-    assert!(ex.to_string().contains("Where is my parcel?"));
-    assert_eq!(ex["grants"].as_array().unwrap().len(), 1);
-    problem(app.get(&format!("/api/v1/requests/{id}/export"), &carol).await, 404, "not_found").await;
-    // Closed: no more moves.
-    problem(app.post(&format!("/api/v1/requests/{id}/refuse"), Some(&bob), json!({"reasons": "r", "recourse": "c"})).await, 409, "illegal_transition").await;
-    problem(app.post(&format!("/api/v1/requests/{id}/withdraw"), Some(&alice), json!({})).await, 409, "illegal_transition").await;
+        // Answer with the export: everything acme holds, not alice's private note.
+        let ans = ok(app
+            .post(
+                &format!("/api/v1/requests/{id}/answer"),
+                Some(&bob),
+                json!({}),
+            )
+            .await)
+        .await;
+        assert_eq!(ans["state"], "answered");
+        assert_eq!(ans["has_export"], true);
+        let ex = app
+            .get(&format!("/api/v1/requests/{id}/export"), &alice)
+            .await;
+        assert_eq!(ex.status(), StatusCode::OK);
+        let ex: Value = ex.json().await.unwrap();
+        assert_eq!(ex["format"], "slingshot-held-data/1");
+        assert_eq!(ex["entries"].as_array().unwrap().len(), 2, "{ex}");
+        assert!(!ex.to_string().contains("my private note"));
+        assert!(ex.to_string().contains("Where is my parcel?"));
+        assert_eq!(ex["grants"].as_array().unwrap().len(), 1);
+        problem(
+            app.get(&format!("/api/v1/requests/{id}/export"), &carol)
+                .await,
+            404,
+            "not_found",
+        )
+        .await;
+        // Closed: no more moves.
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/refuse"),
+                Some(&bob),
+                json!({"reasons": "r", "recourse": "c"}),
+            )
+            .await,
+            409,
+            "illegal_transition",
+        )
+        .await;
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id}/withdraw"),
+                Some(&alice),
+                json!({}),
+            )
+            .await,
+            409,
+            "illegal_transition",
+        )
+        .await;
 
-    // A refusal needs reasons and recourse, and nothing changes without them.
-    let r2 = ok(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "objection", "body": "Stop marketing to me."})).await).await;
-    let id2 = r2["id"].as_str().unwrap();
-    problem(app.post(&format!("/api/v1/requests/{id2}/refuse"), Some(&bob), json!({"reasons": "We must keep them."})).await, 422, "text_required").await;
-    problem(app.post(&format!("/api/v1/requests/{id2}/refuse"), Some(&bob), json!({"recourse": "The commissioner."})).await, 422, "text_required").await;
-    problem(app.post(&format!("/api/v1/requests/{id2}/answer"), Some(&bob), json!({"answer": "Partly", "reasons": "law"})).await, 422, "text_required").await;
-    problem(app.post(&format!("/api/v1/requests/{id2}/answer"), Some(&bob), json!({})).await, 422, "text_required").await;
-    assert_eq!(ok(app.get(&format!("/api/v1/requests/{id2}"), &alice).await).await["state"], "received");
-    let refused = ok(app.post(&format!("/api/v1/requests/{id2}/refuse"), Some(&bob),
+        // A refusal needs reasons and recourse, and nothing changes without them.
+        let r2 = ok(app
+            .post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "acme", "kind": "objection", "body": "Stop marketing to me."}),
+            )
+            .await)
+        .await;
+        let id2 = r2["id"].as_str().unwrap();
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id2}/refuse"),
+                Some(&bob),
+                json!({"reasons": "We must keep them."}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id2}/refuse"),
+                Some(&bob),
+                json!({"recourse": "The commissioner."}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id2}/answer"),
+                Some(&bob),
+                json!({"answer": "Partly", "reasons": "law"}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        problem(
+            app.post(
+                &format!("/api/v1/requests/{id2}/answer"),
+                Some(&bob),
+                json!({}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        assert_eq!(
+            ok(app.get(&format!("/api/v1/requests/{id2}"), &alice).await).await["state"],
+            "received"
+        );
+        let refused = ok(app.post(&format!("/api/v1/requests/{id2}/refuse"), Some(&bob),
         json!({"reasons": "Tax law requires us to keep invoices for 6 years.", "recourse": "Complain to the Privacy Commissioner of Canada."})).await).await;
-    assert_eq!(refused["state"], "refused");
-    assert!(refused["recourse"].as_str().unwrap().contains("Commissioner"));
-    assert_eq!(refused["has_export"], false);
+        assert_eq!(refused["state"], "refused");
+        assert!(refused["recourse"]
+            .as_str()
+            .unwrap()
+            .contains("Commissioner"));
+        assert_eq!(refused["has_export"], false);
 
-    // Bad requests: unknown kind, no relationship, correction without or with others' fields.
-    problem(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "erase", "body": "x"})).await, 422, "invalid_value").await;
-    problem(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "access", "body": " "})).await, 422, "text_required").await;
-    app.org(&carol, "globex").await;
-    problem(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "globex", "kind": "access", "body": "x"})).await, 404, "not_found").await;
-    problem(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "nope", "kind": "access", "body": "x"})).await, 404, "not_found").await;
-    problem(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "correction", "body": "fix"})).await, 422, "text_required").await;
-    let cf = ok(app.post("/api/v1/me/profile", Some(&carol), json!({"kind": "phone", "value": "555"})).await).await;
-    problem(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "correction", "body": "fix", "fields": [cf["id"]]})).await, 422, "text_required").await;
-    let corr = ok(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "correction", "body": "My address changed.", "fields": [fields[1]]})).await).await;
-    let w = ok(app.post(&format!("/api/v1/requests/{}/withdraw", corr["id"].as_str().unwrap()), Some(&alice), json!({})).await).await;
-    assert_eq!(w["state"], "withdrawn");
-    assert_eq!(ok(app.get("/api/v1/me/requests", &alice).await).await["items"].as_array().unwrap().len(), 3);
+        // Bad requests: unknown kind, no relationship, correction without or with others' fields.
+        problem(
+            app.post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "acme", "kind": "erase", "body": "x"}),
+            )
+            .await,
+            422,
+            "invalid_value",
+        )
+        .await;
+        problem(
+            app.post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "acme", "kind": "access", "body": " "}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        app.org(&carol, "globex").await;
+        problem(
+            app.post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "globex", "kind": "access", "body": "x"}),
+            )
+            .await,
+            404,
+            "not_found",
+        )
+        .await;
+        problem(
+            app.post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "nope", "kind": "access", "body": "x"}),
+            )
+            .await,
+            404,
+            "not_found",
+        )
+        .await;
+        problem(
+            app.post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "acme", "kind": "correction", "body": "fix"}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        let cf = ok(app
+            .post(
+                "/api/v1/me/profile",
+                Some(&carol),
+                json!({"kind": "phone", "value": "555"}),
+            )
+            .await)
+        .await;
+        problem(
+            app.post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "acme", "kind": "correction", "body": "fix", "fields": [cf["id"]]}),
+            )
+            .await,
+            422,
+            "text_required",
+        )
+        .await;
+        let corr = ok(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "correction", "body": "My address changed.", "fields": [fields[1]]})).await).await;
+        let w = ok(app
+            .post(
+                &format!("/api/v1/requests/{}/withdraw", corr["id"].as_str().unwrap()),
+                Some(&alice),
+                json!({}),
+            )
+            .await)
+        .await;
+        assert_eq!(w["state"], "withdrawn");
+        assert_eq!(
+            ok(app.get("/api/v1/me/requests", &alice).await).await["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
 
-    // Public figures: two answered on time, none overdue.
-    let public = ok(app.call(Method::GET, "/api/v1/orgs/acme/public", None, None).await).await;
-    assert_eq!(public["figures"]["answered"], 2);
-    assert_eq!(public["figures"]["on_time_share"], 1.0);
-    assert_eq!(public["figures"]["overdue"], 0);
-});
-
-app_test!(deletion_erases_bodies_keeps_the_chain_and_revokes_grants, |app| {
-    let (alice, bob, rel, pseudo, fields) = world(&app).await;
-    let th = ok(app.post(&format!("/api/v1/relationships/{rel}/threads"), Some(&alice), json!({"subject": "Warranty", "stage": "support"})).await).await;
-    let th = th["id"].as_str().unwrap();
-    for text in ["It broke.", "Send it back."] {
-        ok(app.post(&format!("/api/v1/threads/{th}/entries"), Some(&alice), json!({"kind": "message", "text": text})).await).await;
+        // Public figures: two answered on time, none overdue.
+        let public = ok(app
+            .call(Method::GET, "/api/v1/orgs/acme/public", None, None)
+            .await)
+        .await;
+        assert_eq!(public["figures"]["answered"], 2);
+        assert_eq!(public["figures"]["on_time_share"], 1.0);
+        assert_eq!(public["figures"]["overdue"], 0);
     }
-    ok(app.post("/api/v1/me/grants", Some(&alice), json!({"relationship": rel, "purpose": "customer-support", "fields": fields, "expires_at": in_days(30)})).await).await;
-    let req = ok(app.post("/api/v1/me/requests", Some(&alice), json!({"org": "acme", "kind": "deletion", "body": "Delete my data."})).await).await;
-    let ans = ok(app.post(&format!("/api/v1/requests/{}/answer", req["id"].as_str().unwrap()), Some(&bob), json!({})).await).await;
-    assert_eq!(ans["erasure_report"]["bodies_erased"], 2, "{ans}");
-    assert_eq!(ans["erasure_report"]["grants_revoked"], 1);
-    problem(app.get(&format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=customer-support"), &bob).await, 403, "grant_revoked").await;
-    let bundle = app.get(&format!("/api/v1/relationships/{rel}/export"), &alice).await.bytes().await.unwrap();
-    let report = verify_bundle(&bundle[..]).unwrap();
-    assert!(report.is_valid() && report.erased == 2, "{report:?}");
-    let c = ok(app.get("/api/v1/me/consents", &alice).await).await;
-    assert_eq!(c["items"][0]["action"], "withdrawn");
-});
+);
+
+app_test!(
+    deletion_erases_bodies_keeps_the_chain_and_revokes_grants,
+    |app| {
+        let (alice, bob, rel, pseudo, fields) = world(&app).await;
+        let th = ok(app
+            .post(
+                &format!("/api/v1/relationships/{rel}/threads"),
+                Some(&alice),
+                json!({"subject": "Warranty", "stage": "support"}),
+            )
+            .await)
+        .await;
+        let th = th["id"].as_str().unwrap();
+        for text in ["It broke.", "Send it back."] {
+            ok(app
+                .post(
+                    &format!("/api/v1/threads/{th}/entries"),
+                    Some(&alice),
+                    json!({"kind": "message", "text": text}),
+                )
+                .await)
+            .await;
+        }
+        ok(app.post("/api/v1/me/grants", Some(&alice), json!({"relationship": rel, "purpose": "customer-support", "fields": fields, "expires_at": in_days(30)})).await).await;
+        let req = ok(app
+            .post(
+                "/api/v1/me/requests",
+                Some(&alice),
+                json!({"org": "acme", "kind": "deletion", "body": "Delete my data."}),
+            )
+            .await)
+        .await;
+        let ans = ok(app
+            .post(
+                &format!("/api/v1/requests/{}/answer", req["id"].as_str().unwrap()),
+                Some(&bob),
+                json!({}),
+            )
+            .await)
+        .await;
+        assert_eq!(ans["erasure_report"]["bodies_erased"], 2, "{ans}");
+        assert_eq!(ans["erasure_report"]["grants_revoked"], 1);
+        problem(
+            app.get(
+                &format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=customer-support"),
+                &bob,
+            )
+            .await,
+            403,
+            "grant_revoked",
+        )
+        .await;
+        let bundle = app
+            .get(&format!("/api/v1/relationships/{rel}/export"), &alice)
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let report = verify_bundle(&bundle[..]).unwrap();
+        assert!(report.is_valid() && report.erased == 2, "{report:?}");
+        let c = ok(app.get("/api/v1/me/consents", &alice).await).await;
+        assert_eq!(c["items"][0]["action"], "withdrawn");
+    }
+);
 
 app_test!(terms_are_proffered_answered_once_and_published, |app| {
     let (alice, bob, _rel, _pseudo, _fields) = world(&app).await;
-    let list = ok(app.call(Method::GET, "/api/v1/terms-list", None, None).await).await;
+    let list = ok(app
+        .call(Method::GET, "/api/v1/terms-list", None, None)
+        .await)
+    .await;
     assert!(list["items"].as_array().unwrap().len() >= 5);
-    let t = ok(app.post("/api/v1/me/terms", Some(&alice), json!({"org": "acme", "term": "no-sale-no-sharing"})).await).await;
+    let t = ok(app
+        .post(
+            "/api/v1/me/terms",
+            Some(&alice),
+            json!({"org": "acme", "term": "no-sale-no-sharing"}),
+        )
+        .await)
+    .await;
     let id = t["id"].as_str().unwrap().to_owned();
     assert_eq!(t["signatures"].as_array().unwrap().len(), 1);
-    problem(app.post("/api/v1/me/terms", Some(&alice), json!({"org": "acme", "term": "sell-everything"})).await, 422, "invalid_consent").await;
+    problem(
+        app.post(
+            "/api/v1/me/terms",
+            Some(&alice),
+            json!({"org": "acme", "term": "sell-everything"}),
+        )
+        .await,
+        422,
+        "invalid_consent",
+    )
+    .await;
     let carol = app.user("carol").await;
-    problem(app.post("/api/v1/me/terms", Some(&carol), json!({"org": "acme", "term": "no-tracking"})).await, 404, "not_found").await;
+    problem(
+        app.post(
+            "/api/v1/me/terms",
+            Some(&carol),
+            json!({"org": "acme", "term": "no-tracking"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     // Bad answers change nothing; the person cannot answer their own proffer.
-    problem(app.post(&format!("/api/v1/terms/{id}/respond"), Some(&bob), json!({"response": "counter", "counter_term": "no-sale-no-sharing"})).await, 422, "invalid_consent").await;
-    problem(app.post(&format!("/api/v1/terms/{id}/respond"), Some(&bob), json!({"response": "maybe"})).await, 422, "invalid_response").await;
-    problem(app.post(&format!("/api/v1/terms/{id}/respond"), Some(&alice), json!({"response": "accepted"})).await, 404, "not_found").await;
-    problem(app.post(&format!("/api/v1/terms/{id}/respond"), Some(&carol), json!({"response": "accepted"})).await, 404, "not_found").await;
-    let a = ok(app.post(&format!("/api/v1/terms/{id}/respond"), Some(&bob), json!({"response": "accepted"})).await).await;
+    problem(
+        app.post(
+            &format!("/api/v1/terms/{id}/respond"),
+            Some(&bob),
+            json!({"response": "counter", "counter_term": "no-sale-no-sharing"}),
+        )
+        .await,
+        422,
+        "invalid_consent",
+    )
+    .await;
+    problem(
+        app.post(
+            &format!("/api/v1/terms/{id}/respond"),
+            Some(&bob),
+            json!({"response": "maybe"}),
+        )
+        .await,
+        422,
+        "invalid_response",
+    )
+    .await;
+    problem(
+        app.post(
+            &format!("/api/v1/terms/{id}/respond"),
+            Some(&alice),
+            json!({"response": "accepted"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    problem(
+        app.post(
+            &format!("/api/v1/terms/{id}/respond"),
+            Some(&carol),
+            json!({"response": "accepted"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let a = ok(app
+        .post(
+            &format!("/api/v1/terms/{id}/respond"),
+            Some(&bob),
+            json!({"response": "accepted"}),
+        )
+        .await)
+    .await;
     assert_eq!(a["response"], "accepted");
     let sigs = a["signatures"].as_array().unwrap();
     assert_eq!(sigs.len(), 2);
     assert_ne!(sigs[0]["signed"], sigs[1]["signed"]);
-    problem(app.post(&format!("/api/v1/terms/{id}/respond"), Some(&bob), json!({"response": "rejected"})).await, 409, "conflict").await;
+    problem(
+        app.post(
+            &format!("/api/v1/terms/{id}/respond"),
+            Some(&bob),
+            json!({"response": "rejected"}),
+        )
+        .await,
+        409,
+        "conflict",
+    )
+    .await;
     // Both sides see the same record.
     let mine = ok(app.get(&format!("/api/v1/terms/{id}"), &alice).await).await;
     let theirs = ok(app.get(&format!("/api/v1/terms/{id}"), &bob).await).await;
     assert_eq!(mine["record"], theirs["record"]);
     assert_eq!(mine["signatures"], theirs["signatures"]);
     // A counter-proposal.
-    let t2 = ok(app.post("/api/v1/me/terms", Some(&alice), json!({"org": "acme", "term": "delete-on-end"})).await).await;
-    let c = ok(app.post(&format!("/api/v1/terms/{}/respond", t2["id"].as_str().unwrap()), Some(&bob), json!({"response": "counter", "counter_term": "service-only"})).await).await;
+    let t2 = ok(app
+        .post(
+            "/api/v1/me/terms",
+            Some(&alice),
+            json!({"org": "acme", "term": "delete-on-end"}),
+        )
+        .await)
+    .await;
+    let c = ok(app
+        .post(
+            &format!("/api/v1/terms/{}/respond", t2["id"].as_str().unwrap()),
+            Some(&bob),
+            json!({"response": "counter", "counter_term": "service-only"}),
+        )
+        .await)
+    .await;
     assert_eq!(c["counter_term"], "service-only");
     // The public profile lists accepted terms only.
-    let public = ok(app.call(Method::GET, "/api/v1/orgs/acme/public", None, None).await).await;
+    let public = ok(app
+        .call(Method::GET, "/api/v1/orgs/acme/public", None, None)
+        .await)
+    .await;
     let acc = public["accepted_terms"].as_array().unwrap();
     assert_eq!(acc.len(), 1);
     assert_eq!(acc[0]["term"], "no-sale-no-sharing");
