@@ -527,6 +527,10 @@ impl Store {
             .bind(entry_id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("UPDATE attachments SET data = NULL WHERE entry_id = $1")
+            .bind(entry_id)
+            .execute(&mut *tx)
+            .await?;
         unindex_entry(self.backend(), &mut tx, entry_id).await?;
         sqlx::query("UPDATE entries SET erased_at = $1 WHERE id = $2 AND erased_at IS NULL")
             .bind(crate::now_us())
@@ -597,7 +601,10 @@ impl Store {
         if private.is_some_and(|p| p != side.as_str()) {
             return Err(StoreError::NotFound);
         }
-        sqlx::query_as("SELECT filename, content_type, data FROM attachments WHERE id = $1")
+        // An erased attachment keeps its row (name, size, digest on the chain) but not its bytes.
+        sqlx::query_as(
+            "SELECT filename, content_type, data FROM attachments WHERE id = $1 AND data IS NOT NULL",
+        )
             .bind(attachment_id)
             .fetch_optional(&self.pool)
             .await?

@@ -281,6 +281,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/threads/{id}", get(threads::page))
         .route("/threads/{id}/entries", post(threads::add))
         .route("/threads/{id}/update", post(threads::update))
+        .route(
+            "/threads/{id}/attachments",
+            post(threads::attach).layer(axum::extract::DefaultBodyLimit::max(
+                state.config.attachment_limit.saturating_add(64 * 1024),
+            )),
+        )
+        .route("/attachments/{id}", get(threads::download))
         .route("/search", get(relationships::search))
         .route("/mail/import", post(relationships::mail))
         .route("/orgs/{org}/inbox", get(threads::inbox))

@@ -194,6 +194,66 @@ pub async fn add(
     or_in_place(&state, &u, &csrf, &id, r).await
 }
 
+/// `POST /threads/{id}/attachments` (multipart: `file`; the CSRF token is in the URL).
+pub async fn attach(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let limit = state.config.attachment_limit;
+    let r = async {
+        let bad = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ServerError::PayloadTooLarge(limit)
+            } else {
+                ServerError::Invalid("invalid_form", e.body_text())
+            }
+        };
+        let mut file: Option<(String, String, Vec<u8>)> = None;
+        while let Some(field) = form.next_field().await.map_err(bad)? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("attachment").to_owned();
+                let declared = field.content_type().unwrap_or("").to_owned();
+                let data = field.bytes().await.map_err(bad)?;
+                if data.len() > limit {
+                    return Err(ServerError::PayloadTooLarge(limit));
+                }
+                file = Some((name, declared, data.to_vec()));
+            }
+        }
+        let (name, declared, data) = file.filter(|f| !f.2.is_empty()).ok_or_else(|| {
+            ServerError::Invalid("invalid_form", "choose a file to attach".into())
+        })?;
+        crate::attachments::add_attachment(&state, &u.0.user.id, &id, &name, &declared, data)
+            .await?;
+        Ok(())
+    }
+    .await;
+    or_in_place(&state, &u, &csrf, &id, r).await
+}
+
+/// `GET /attachments/{id}`: either side of the relationship (never the other side's private files).
+pub async fn download(
+    State(state): State<AppState>,
+    u: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let a = state.store.attachment_for(&u.0.user.id, &id).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, a.content_type),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", a.filename),
+            ),
+        ],
+        a.data,
+    )
+        .into_response())
+}
+
 /// The change form.
 #[derive(Deserialize)]
 pub struct UpdateForm {

@@ -32,6 +32,8 @@ pub struct EntryView {
     pub text: String,
     /// Event summary ("purchase: Trail 3 — 899.00 EUR, order CB-2211").
     pub event: Option<String>,
+    /// An attached file: (attachment id, file name, size in bytes).
+    pub attachment: Option<(String, String, u64)>,
 }
 
 impl EntryView {
@@ -61,6 +63,13 @@ impl EntryView {
             .and_then(|m| m.get("from"))
             .and_then(|f| f.as_str())
             .map(|f| format!("e-mail from {f}\n"));
+        let attachment = body.get("attachment").and_then(|a| {
+            Some((
+                a.get("id")?.as_str()?.to_owned(),
+                a.get("filename")?.as_str()?.to_owned(),
+                a.get("size")?.as_u64()?,
+            ))
+        });
         let text = format!(
             "{}{}",
             mail.unwrap_or_default(),
@@ -85,6 +94,7 @@ impl EntryView {
             erased: e.erased_at.is_some(),
             text,
             event,
+            attachment,
         }
     }
 }

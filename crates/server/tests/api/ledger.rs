@@ -753,4 +753,21 @@ app_test!(attachments_are_checked_stored_and_fenced, |app| {
     // One entry on the chain, and it verifies.
     let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
     assert_eq!((report.is_valid(), report.entries), (true, 1));
+    // Erasing the entry erases the file's bytes too; the chain still verifies.
+    let r = app
+        .post(
+            &format!("/api/v1/entries/{}/erase", e["id"].as_str().unwrap()),
+            Some(&alice),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    problem(
+        app.get(&format!("/api/v1/attachments/{id}"), &alice).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
+    assert!(report.is_valid() && report.erased == 1, "{report:?}");
 });

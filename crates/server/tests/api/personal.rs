@@ -925,6 +925,19 @@ app_test!(
                 .await)
             .await;
         }
+        let att = app
+            .client
+            .post(app.url(&format!(
+                "/api/v1/threads/{th}/attachments?filename=receipt.txt"
+            )))
+            .bearer_auth(&alice)
+            .header("content-type", "text/plain")
+            .body("Receipt: kettle, 39.90 EUR")
+            .send()
+            .await
+            .unwrap();
+        let att: Value = ok(att).await;
+        let att_id = att["body"]["attachment"]["id"].as_str().unwrap().to_owned();
         ok(app.post("/api/v1/me/grants", Some(&alice), json!({"relationship": rel, "purpose": "customer-support", "fields": fields, "expires_at": in_days(30)})).await).await;
         let req = ok(app
             .post(
@@ -942,8 +955,16 @@ app_test!(
             )
             .await)
         .await;
-        assert_eq!(ans["erasure_report"]["bodies_erased"], 2, "{ans}");
+        assert_eq!(ans["erasure_report"]["bodies_erased"], 3, "{ans}");
+        assert_eq!(ans["erasure_report"]["attachments_erased"], 1, "{ans}");
         assert_eq!(ans["erasure_report"]["grants_revoked"], 1);
+        problem(
+            app.get(&format!("/api/v1/attachments/{att_id}"), &alice)
+                .await,
+            404,
+            "not_found",
+        )
+        .await;
         problem(
             app.get(
                 &format!("/api/v1/orgs/acme/customers/{pseudo}/profile?purpose=customer-support"),
@@ -961,7 +982,7 @@ app_test!(
             .await
             .unwrap();
         let report = verify_bundle(&bundle[..]).unwrap();
-        assert!(report.is_valid() && report.erased == 2, "{report:?}");
+        assert!(report.is_valid() && report.erased == 3, "{report:?}");
         let c = ok(app.get("/api/v1/me/consents", &alice).await).await;
         assert_eq!(c["items"][0]["action"], "withdrawn");
     }

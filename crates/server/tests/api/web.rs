@@ -159,3 +159,118 @@ async fn secure_cookies_when_served_over_tls() {
         .unwrap()
         .contains("; Secure"));
 }
+
+#[tokio::test]
+async fn files_are_attached_from_the_thread_page_and_downloaded_by_either_side_only() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let token = app.user("alice").await;
+    let rel: serde_json::Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&token),
+            serde_json::json!({"vendor_name": "Corner Bikes"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread: serde_json::Value = app
+        .post(
+            &format!(
+                "/api/v1/relationships/{}/threads",
+                rel["id"].as_str().unwrap()
+            ),
+            Some(&token),
+            serde_json::json!({"subject": "Bike purchase", "stage": "purchase"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tid = thread["id"].as_str().unwrap();
+    let c = browser();
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("handle", "alice"), ("password", PASSWORD), ("csrf", &csrf)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let upload = |name: &'static str, bytes: &'static [u8], csrf: String| {
+        let c = c.clone();
+        let url = app.url(&format!("/threads/{tid}/attachments?csrf={csrf}"));
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+            c.post(url)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Without the token nothing is stored.
+    let r = upload(
+        "receipt.txt",
+        b"Receipt: Trail 3 bike, 899.00 EUR",
+        "nope".into(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = upload(
+        "receipt.txt",
+        b"Receipt: Trail 3 bike, 899.00 EUR",
+        csrf.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A program is refused in place (checked by content, not by name).
+    let r = upload(
+        "photo.png",
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00",
+        csrf.clone(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let page = c
+        .get(app.url(&format!("/threads/{tid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(">receipt.txt</a>"), "{page}");
+    assert!(!page.contains("photo.png"));
+    let href = page
+        .split("href=\"/attachments/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let got = c
+        .get(app.url(&format!("/attachments/{href}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(
+        got.bytes().await.unwrap().as_ref(),
+        b"Receipt: Trail 3 bike, 899.00 EUR"
+    );
+    // Someone else gets nothing.
+    let mallory = app.user("mallory").await;
+    let r = app
+        .get(&format!("/api/v1/attachments/{href}"), &mallory)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
