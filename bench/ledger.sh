@@ -2,13 +2,15 @@
 # Ledger figures for BENCHMARKS.md, SQLite and PostgreSQL side by side:
 #  1. durable signed appends over HTTP at $CONNS connections (wrk): bare axum ceiling,
 #     Slingshot with group commit, Slingshot with one commit per entry (ledger_group = 1);
-#  2. with $ENTRIES entries stored: timeline page (50 entries) p99, full-text search p95;
+#  2. with $ENTRIES entries stored: timeline page (50 entries) p99 at saturation (wrk) and
+#     open loop at fixed rates ($RATES req/s, rate_load), full-text search p95;
 #  3. slingshot verify on an exported bundle (entries/s, one core).
 # Loopback only; every load is bounded in time. Usage: bench/ledger.sh [sqlite|postgres|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHICH=${1:-both}
 DUR=${DUR:-10}; CONNS=${CONNS:-256}; ENTRIES=${ENTRIES:-1000000}; RUNS=${RUNS:-3}
+RATES=${RATES:-"500 1000 2000"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)"; exit 1; }
@@ -16,7 +18,9 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   cargo build --release -q -p slingshot
   cargo build --release -q -p slingshot-server --example bare_axum
   cargo build --release -q -p slingshot-server --example ledger_load
+  cargo build --release -q -p slingshot-server --example rate_load
 fi
+RATE="$CARGO_TARGET_DIR/release/examples/rate_load"
 BIN="$CARGO_TARGET_DIR/release/slingshot"
 BARE="$CARGO_TARGET_DIR/release/examples/bare_axum"
 LOAD="$CARGO_TARGET_DIR/release/examples/ledger_load"
@@ -92,6 +96,11 @@ reads() { # backend url
   local tok; tok=$(login bench bench-password-2026)
   wrk_line "$backend: GET /timeline (50 entries) at 64 conn." -t2 -c64 -d"${DUR}s" -H "Authorization: Bearer $tok" "$B/api/v1/timeline?limit=50"
   wrk_line "$backend: GET relationship timeline at 64 conn." -t2 -c64 -d"${DUR}s" -H "Authorization: Bearer $tok" "$B/api/v1/relationships/$rel/timeline?limit=50"
+  # Open loop at fixed rates over 64 connections (latency from each request's scheduled start).
+  for r in $RATES; do
+    for i in $(seq 1 "$RUNS"); do "$RATE" "$B/api/v1/timeline?limit=50" "$r" "$DUR" 64 "$tok"; done \
+      | awk '{print $7+0, $0}' | sort -n | awk -v n="$backend: GET /timeline, open loop at $r req/s" '{l[NR]=$0} END {m=int((NR+1)/2); sub(/^[^ ]+ /, "", l[m]); printf "%-48s %s  (median p99 of %d)\n", n, l[m], NR}'
+  done
   # Search: a selective two-word query; p95 from a single-connection run of sequential searches.
   python3 - "$B" "$tok" <<'PY'
 import json, sys, time, urllib.request, random
