@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-/// A stored entry, announced to live listeners (server-sent events).
-#[derive(Debug, Clone)]
+/// A stored entry, announced to live listeners (server-sent events), on this server and,
+/// over PostgreSQL, on the others.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct EntryEvent {
     /// The relationship.
     pub relationship_id: String,
@@ -45,9 +46,10 @@ impl LedgerWriter {
         keys: Arc<KeyRing>,
         events: broadcast::Sender<EntryEvent>,
         max_group: usize,
+        origin: String,
     ) -> Self {
         let (tx, rx) = mpsc::channel(8192);
-        tokio::spawn(run(rx, store, keys, events, max_group.max(1)));
+        tokio::spawn(run(rx, store, keys, events, max_group.max(1), origin));
         Self { tx }
     }
 
@@ -69,6 +71,7 @@ async fn run(
     keys: Arc<KeyRing>,
     events: broadcast::Sender<EntryEvent>,
     max_group: usize,
+    origin: String,
 ) {
     let mut batch = Vec::with_capacity(max_group);
     while let Some(first) = rx.recv().await {
@@ -80,7 +83,8 @@ async fn run(
             }
         }
         let jobs = std::mem::take(&mut batch);
-        process(jobs, &store, &keys, &events).await;
+        let stored = process(jobs, &store, &keys, &events).await;
+        crate::live::publish(&store, &origin, stored).await;
     }
 }
 
@@ -89,7 +93,8 @@ async fn process(
     store: &Store,
     keys: &KeyRing,
     events: &broadcast::Sender<EntryEvent>,
-) {
+) -> Vec<EntryEvent> {
+    let mut stored = Vec::new();
     let mut signing = HashMap::new();
     let mut ready = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -110,7 +115,7 @@ async fn process(
     match store.append_entries(&items, &signing).await {
         Ok(rows) => {
             for (job, row) in ready.into_iter().zip(rows) {
-                announce(events, &job.entry, &row);
+                stored.push(announce(events, &job.entry, &row));
                 let _ = job.reply.send(Ok(row));
             }
         }
@@ -130,21 +135,24 @@ async fn process(
                         .ok_or_else(|| ServerError::Internal("no row".into()))
                 });
                 if let Ok(row) = &r {
-                    announce(events, &job.entry, row);
+                    stored.push(announce(events, &job.entry, row));
                 }
                 let _ = job.reply.send(r);
             }
         }
     }
+    stored
 }
 
-fn announce(events: &broadcast::Sender<EntryEvent>, e: &NewEntry, row: &EntryRow) {
-    let _ = events.send(EntryEvent {
+fn announce(events: &broadcast::Sender<EntryEvent>, e: &NewEntry, row: &EntryRow) -> EntryEvent {
+    let ev = EntryEvent {
         relationship_id: e.relationship_id.clone(),
         person_id: e.person_id.clone(),
         org_id: e.org_id.clone(),
         thread_id: e.thread_id.clone(),
         entry_id: row.id.clone(),
         private_side: row.private_side.clone(),
-    });
+    };
+    let _ = events.send(ev.clone());
+    ev
 }

@@ -14,6 +14,7 @@ pub mod json;
 pub mod keyring;
 pub mod ledger;
 pub mod ledger_writer;
+pub mod live;
 pub mod mail_import;
 pub mod metrics;
 mod ops;

@@ -40,12 +40,19 @@ impl AppState {
     pub fn new(store: Store, config: Config, master: MasterKey) -> Self {
         let keys = Arc::new(KeyRing::new(master));
         let (events, _) = broadcast::channel(1024);
+        let origin = slingshot_store::new_id();
         let ledger = LedgerWriter::spawn(
             store.clone(),
             keys.clone(),
             events.clone(),
             config.ledger_group,
+            origin.clone(),
         );
+        if store.backend() == slingshot_store::Backend::Postgres {
+            if let Some(url) = config.database_url.clone() {
+                tokio::spawn(crate::live::relay(url, origin, events.clone()));
+            }
+        }
         let access_log = AccessLogWriter::spawn(store.clone());
         Self(Arc::new(Inner {
             access_log,

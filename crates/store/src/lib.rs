@@ -12,6 +12,7 @@ mod export;
 mod grants;
 mod invites;
 mod keys;
+mod notify;
 mod orgs;
 mod privacy;
 mod profile;
@@ -39,6 +40,7 @@ pub use grants::{
 };
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
+pub use notify::{listen, MAX_NOTICE_BYTES};
 pub use orgs::{Member, Org, OrgWithRole};
 pub use privacy::{PrivacySettings, RequestTiming};
 pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
