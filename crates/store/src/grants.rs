@@ -341,6 +341,18 @@ impl Store {
         .await?)
     }
 
+    /// The record that gave consent for a grant.
+    pub async fn consent_given_for(&self, grant_id: &str) -> Result<ConsentRow> {
+        sqlx::query_as(
+            "SELECT id, person_id, org_id, grant_id, action, record, receipt, created_at FROM consent_records \
+             WHERE grant_id = $1 AND action = 'given'",
+        )
+        .bind(grant_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
     /// One of the person's consent records.
     pub async fn consent_record(&self, person: &str, id: &str) -> Result<ConsentRow> {
         sqlx::query_as(

@@ -112,11 +112,9 @@ pub async fn revoke(state: &AppState, person: &str, grant_id: &str) -> Result<(G
 pub async fn withdrawal(state: &AppState, g: &Grant, at: i64) -> Result<NewConsent> {
     let given = state
         .store
-        .consent_records_of(&g.person_id)
-        .await?
-        .into_iter()
-        .find(|c| c.grant_id == g.id && c.action == ConsentAction::Given.as_str())
-        .ok_or_else(|| ServerError::Internal(format!("grant {} has no consent record", g.id)))?;
+        .consent_given_for(&g.id)
+        .await
+        .map_err(|e| ServerError::Internal(format!("grant {}: consent record: {e}", g.id)))?;
     let record: ConsentRecord = serde_json::from_str(&given.record)
         .map_err(|e| ServerError::Internal(format!("consent record {}: {e}", given.id)))?;
     let w = record.withdrawal(new_id(), secs(at));

@@ -81,20 +81,21 @@ async fn render_data(
     let me = &u.0.user.id;
     let now = now_us();
     let fields = state.store.profile_fields(me).await?;
-    let rels: Vec<RelChoice> = {
-        let mut out = Vec::new();
-        for r in state.store.relationships_of(me).await? {
-            if let (Some(o), true) = (&r.org_id, r.shared_at.is_some()) {
-                let org = state.store.org_public(o).await?;
-                out.push(RelChoice {
-                    id: r.id.clone(),
-                    org: org.handle,
-                    name: r.vendor_name.clone(),
-                });
-            }
+    // Organizations by id, read once for the whole page.
+    let mut orgs: std::collections::HashMap<String, slingshot_store::Org> =
+        std::collections::HashMap::new();
+    let mut rels: Vec<RelChoice> = Vec::new();
+    for r in state.store.relationships_of(me).await? {
+        if let (Some(o), true) = (&r.org_id, r.shared_at.is_some()) {
+            let org = state.store.org_public(o).await?;
+            rels.push(RelChoice {
+                id: r.id.clone(),
+                org: org.handle.clone(),
+                name: r.vendor_name.clone(),
+            });
+            orgs.insert(o.clone(), org);
         }
-        out
-    };
+    }
     let name_of_rel = |id: &str| {
         rels.iter()
             .find(|r| r.id == id)
@@ -150,7 +151,10 @@ async fn render_data(
         .collect();
     let mut terms = Vec::new();
     for t in state.store.terms_of_person(me).await? {
-        let org = state.store.org_public(&t.org_id).await?;
+        let org = match orgs.get(&t.org_id) {
+            Some(o) => o.clone(),
+            None => state.store.org_public(&t.org_id).await?,
+        };
         let title = Term::parse(&t.term)
             .map(|x| x.title().to_owned())
             .unwrap_or_default();
