@@ -3,7 +3,7 @@
 
 use super::csrf::CsrfToken;
 use super::views::short_time;
-use super::{render, see_other, Layout, WebError, WebForm};
+use super::{after_form, render, Layout, WebError, WebForm};
 use crate::api::personal_types::{AccessLogOut, FieldOut, GrantOut, RequestOut, TermInfo};
 use crate::auth::WebUser;
 use crate::personal::consent::{self, GrantInput};
@@ -230,13 +230,10 @@ async fn done(
     csrf: &CsrfToken,
     result: Result<String, ServerError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(to) => Ok(see_other(&to)),
-        Err(e) if e.status_code().0.is_client_error() => {
-            render_data(state, u, csrf, e.status_code().0, Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_form(result, |status, e| {
+        render_data(state, u, csrf, status, Some(e))
+    })
+    .await
 }
 
 /// The add-a-field form.

@@ -207,6 +207,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for WebForm<T> {
     }
 }
 
+/// After a form: on success redirect to the returned path; on a client error other than
+/// 404 (a missing or hidden resource gets the error page) show the form's page again with
+/// the error in place; anything else is the error page.
+pub async fn after_form<Fut>(
+    result: Result<String, ServerError>,
+    rerender: impl FnOnce(StatusCode, String) -> Fut,
+) -> Result<Response, WebError>
+where
+    Fut: std::future::Future<Output = Result<Response, WebError>>,
+{
+    match result {
+        Ok(to) => Ok(see_other(&to)),
+        Err(e)
+            if e.status_code().0.is_client_error()
+                && e.status_code().0 != StatusCode::NOT_FOUND =>
+        {
+            rerender(e.status_code().0, e.to_string()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A 303 redirect (after a successful POST).
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

@@ -3,7 +3,7 @@
 
 use super::csrf::CsrfToken;
 use super::views::short_time;
-use super::{render, see_other, Layout, OrgView, WebError, WebForm};
+use super::{after_form, render, Layout, OrgView, WebError, WebForm};
 use crate::api::personal_types::{PrivacyIn, RequestEventOut, RequestOut, TermsOut};
 use crate::auth::WebUser;
 use crate::personal::requests::{self, Decision};
@@ -89,16 +89,10 @@ async fn after(
     id: &str,
     result: Result<(), ServerError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
-        Err(e)
-            if e.status_code().0.is_client_error()
-                && e.status_code().0 != StatusCode::NOT_FOUND =>
-        {
-            render_request(state, u, csrf, id, e.status_code().0, Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_form(result.map(|()| format!("/requests/{id}")), |status, e| {
+        render_request(state, u, csrf, id, status, Some(e))
+    })
+    .await
 }
 
 /// The extension form.
@@ -294,16 +288,11 @@ async fn desk_after(
     org: &str,
     result: Result<(), ServerError>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(see_other(&format!("/orgs/{org}/privacy"))),
-        Err(e)
-            if e.status_code().0.is_client_error()
-                && e.status_code().0 != StatusCode::NOT_FOUND =>
-        {
-            render_desk(state, u, csrf, org, e.status_code().0, Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_form(
+        result.map(|()| format!("/orgs/{org}/privacy")),
+        |status, e| render_desk(state, u, csrf, org, status, Some(e)),
+    )
+    .await
 }
 
 /// The settings form.
