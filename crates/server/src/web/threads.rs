@@ -130,16 +130,10 @@ async fn or_in_place(
     id: &str,
     r: crate::Result<()>,
 ) -> Result<Response, WebError> {
-    match r {
-        Ok(()) => Ok(see_other(&format!("/threads/{id}"))),
-        Err(ServerError::Store(slingshot_store::StoreError::NotFound)) => {
-            Err(ServerError::Store(slingshot_store::StoreError::NotFound).into())
-        }
-        Err(e) if e.status_code().0.is_client_error() => {
-            render_thread(state, u, csrf, id, e.status_code().0, Some(e.to_string())).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    super::after_form(r.map(|()| format!("/threads/{id}")), |status, e| {
+        render_thread(state, u, csrf, id, status, Some(e))
+    })
+    .await
 }
 
 /// The write form.
