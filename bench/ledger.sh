@@ -6,11 +6,13 @@
 #     open loop at fixed rates ($RATES req/s, rate_load), full-text search p95;
 #  3. slingshot verify on an exported bundle (entries/s, one core).
 # Loopback only; every load is bounded in time. Usage: bench/ledger.sh [sqlite|postgres|both]
+# (READS_ONLY=1 or APPENDS_ONLY=1 for half of it; DUR, RUNS, CONNS, RATES, APPEND_GROUPS tune it.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHICH=${1:-both}
 DUR=${DUR:-10}; CONNS=${CONNS:-256}; ENTRIES=${ENTRIES:-1000000}; RUNS=${RUNS:-3}
 RATES=${RATES:-"500 1000 2000"}
+APPEND_GROUPS=${APPEND_GROUPS:-"512 1"}  # group-commit size, then one commit per entry
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)"; exit 1; }
@@ -30,7 +32,7 @@ PORT=18180
 B="http://127.0.0.1:$PORT"
 
 start() { # data-dir db-url group
-  SLINGSHOT_LEDGER_GROUP=$3 "$BIN" serve --data-dir "$1" --database-url "$2" --listen 127.0.0.1:$PORT >"$WORK/serve.log" 2>&1 &
+  SLINGSHOT_LEDGER_GROUP=$3 "$BIN" serve --data-dir "$1" --database-url "$2" --listen 127.0.0.1:$PORT >"${SERVE_LOG:-$WORK/serve.log}" 2>&1 &
   echo $! > "$WORK/pid"
   until curl -fs "$B/readyz" >/dev/null 2>&1; do sleep 0.05; done
 }
@@ -62,7 +64,7 @@ LUA
 
 appends() { # backend url
   local backend=$1 url=$2 dir="$WORK/$1-appends"
-  for group in 512 1; do
+  for group in $APPEND_GROUPS; do
     rm -rf "$dir"; mkdir -p "$dir"
     start "$dir" "$url" "$group"
     curl -fs -XPOST "$B/api/v1/accounts" -H 'content-type: application/json' -d '{"handle":"loader","password":"bench-password-2026"}' >/dev/null
@@ -132,6 +134,6 @@ LUA
 wrk_line "bare axum: POST JSON (ceiling)" -t2 -c"$CONNS" -d"${DUR}s" -s "$WORK/bare.lua" http://127.0.0.1:18181
 if [ -z "${READS_ONLY:-}" ] && [ "$WHICH" != postgres ]; then appends sqlite "sqlite://$WORK/sqlite-appends/slingshot.db?mode=rwc"; fi
 if [ -z "${READS_ONLY:-}" ] && [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; appends postgres "$PG/slingshot_bench"; dropdb_pg; fi
-if [ "$WHICH" != postgres ]; then reads sqlite "sqlite://$WORK/sqlite-reads/slingshot.db?mode=rwc"; fi
-if [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; reads postgres "$PG/slingshot_bench"; dropdb_pg; fi
+if [ -z "${APPENDS_ONLY:-}" ] && [ "$WHICH" != postgres ]; then reads sqlite "sqlite://$WORK/sqlite-reads/slingshot.db?mode=rwc"; fi
+if [ -z "${APPENDS_ONLY:-}" ] && [ "$WHICH" != sqlite ]; then dropdb_pg; createdb_pg; reads postgres "$PG/slingshot_bench"; dropdb_pg; fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

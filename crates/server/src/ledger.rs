@@ -9,7 +9,7 @@ use slingshot_domain::ledger::{
     BundleRelationship, BundleTip, BundleWriter, Checkpoint, Digest, EntryBody, EntryHeader,
     EntryKind, KeyId, LedgerTime, ReadStep, Side, SignedCheckpoint, SignedEntry,
 };
-use slingshot_store::{CheckpointRow, EntryRow, ImportedEntry, NewEntry, Relationship, StoreError};
+use slingshot_store::{CheckpointRow, EntryRow, ImportedEntry, Relationship, StoreError};
 
 /// What a person writes: kind, text, event details, and for corrections the hash of
 /// the corrected entry.
@@ -39,7 +39,6 @@ pub async fn add_entry(
         event,
         corrects,
     } = input;
-    let (thread, rel, side) = state.store.thread_for(actor, thread_id).await?;
     let (body, search_text) = build_body(kind, text, event).map_err(|e| match e {
         BodyError::TooLarge => {
             ServerError::PayloadTooLarge(slingshot_domain::entry_body::MAX_TEXT_BYTES)
@@ -66,22 +65,18 @@ pub async fn add_entry(
         }
         _ => None,
     };
-    let entry = NewEntry {
-        relationship_id: rel.id.clone(),
-        person_id: rel.person_id.clone(),
-        org_id: rel.org_id.clone().filter(|_| rel.two_sided()),
-        thread_id: thread.id,
-        side,
-        author_id: actor.to_owned(),
+    // Access to the thread is checked by the writer, with the rest of its group.
+    let post = crate::ledger_writer::ThreadPost {
+        actor: actor.to_owned(),
+        thread_id: thread_id.to_owned(),
         kind,
         body,
         search_text,
         source_ref,
         corrects,
         at_us: slingshot_store::now_us(),
-        attachment: None,
     };
-    state.ledger.append(entry).await
+    state.ledger.post(post).await
 }
 
 fn corrupt(e: impl std::fmt::Display) -> ServerError {

@@ -1,12 +1,24 @@
-//! Group commit for ledger appends: one writer task takes every waiting append, stores
-//! the group in one transaction (one fsync), then acknowledges each entry — only after
-//! its group is durable. A failing group is retried entry by entry, so one bad entry
-//! fails alone.
+//! Group commit for ledger appends, in two overlapping stages. The preparer takes every
+//! waiting append, checks the group's thread access in one go, and hashes and signs it
+//! onto the chain tips it keeps in memory; the committer stores each prepared group in
+//! one transaction (one fsync) and acknowledges each entry only after its group is
+//! durable. While one group commits, the next is being signed.
+//!
+//! The database refuses a group prepared from stale tips (each relationship's head moves
+//! only from the sequence and hash the group was chained onto), so the in-memory tips
+//! are a shortcut, never the truth: after any failure the preparer reads them again and
+//! the committer stores the failed group's entries one by one, so one bad entry fails
+//! alone.
 
 use crate::keyring::KeyRing;
 use crate::{Result, ServerError};
-use slingshot_store::{EntryRow, NewEntry, Store};
+use serde_json::Value;
+use slingshot_domain::ledger::{Digest, EntryKind, SigningKey};
+use slingshot_store::{
+    ChainTips, EntryRow, NewEntry, PreparedGroup, Store, StoreError, ThreadAccess, CHAIN_MOVED,
+};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
@@ -28,7 +40,61 @@ pub struct EntryEvent {
     pub private_side: Option<String>,
 }
 
+/// An entry for a thread whose access is not checked yet: the writer checks a whole
+/// group's access with two queries, instead of one per request.
+#[derive(Debug, Clone)]
+pub struct ThreadPost {
+    /// The author's account.
+    pub actor: String,
+    /// The thread.
+    pub thread_id: String,
+    /// What it is.
+    pub kind: EntryKind,
+    /// The body (its digest is hashed and signed).
+    pub body: Value,
+    /// Plain text for search.
+    pub search_text: String,
+    /// De-duplication reference (e.g. an Idempotency-Key).
+    pub source_ref: Option<String>,
+    /// For corrections: the hash of the corrected entry.
+    pub corrects: Option<Digest>,
+    /// Microseconds since the epoch.
+    pub at_us: i64,
+}
+
+impl ThreadPost {
+    fn into_entry(self, a: ThreadAccess) -> NewEntry {
+        NewEntry {
+            relationship_id: a.relationship_id,
+            person_id: a.person_id,
+            org_id: a.org_id,
+            thread_id: a.thread_id,
+            side: a.side,
+            author_id: self.actor,
+            kind: self.kind,
+            body: self.body,
+            search_text: self.search_text,
+            source_ref: self.source_ref,
+            corrects: self.corrects,
+            at_us: self.at_us,
+            attachment: None,
+        }
+    }
+}
+
+enum Append {
+    /// Access already checked by the caller.
+    Checked(NewEntry),
+    /// Access checked by the writer, with its group.
+    Post(ThreadPost),
+}
+
 struct Job {
+    append: Append,
+    reply: oneshot::Sender<Result<EntryRow>>,
+}
+
+struct ReadyJob {
     entry: NewEntry,
     reply: oneshot::Sender<Result<EntryRow>>,
 }
@@ -39,8 +105,18 @@ pub struct LedgerWriter {
     tx: mpsc::Sender<Job>,
 }
 
+/// A prepared group on its way to the committer.
+struct Prepared {
+    group: PreparedGroup,
+    replies: Vec<oneshot::Sender<Result<EntryRow>>>,
+    signing: HashMap<String, SigningKey>,
+}
+
+/// Chain tips held in memory past this many relationships are dropped and read again.
+const MAX_TIPS: usize = 100_000;
+
 impl LedgerWriter {
-    /// Start the writer task.
+    /// Start the writer's two tasks.
     pub fn spawn(
         store: Store,
         keys: Arc<KeyRing>,
@@ -49,15 +125,39 @@ impl LedgerWriter {
         origin: String,
     ) -> Self {
         let (tx, rx) = mpsc::channel(8192);
-        tokio::spawn(run(rx, store, keys, events, max_group.max(1), origin));
+        // One group signed ahead of the one being committed.
+        let (ptx, prx) = mpsc::channel(1);
+        let stale = Arc::new(AtomicBool::new(false));
+        on_own_thread(
+            "ledger-prepare",
+            prepare(
+                rx,
+                store.clone(),
+                keys,
+                max_group.max(1),
+                ptx,
+                stale.clone(),
+            ),
+        );
+        on_own_thread("ledger-commit", commit(prx, store, events, origin, stale));
         Self { tx }
     }
 
-    /// Append one entry; resolves once it is durable.
+    /// Append one entry whose access the caller checked; resolves once it is durable.
     pub async fn append(&self, entry: NewEntry) -> Result<EntryRow> {
+        self.submit(Append::Checked(entry)).await
+    }
+
+    /// Append an entry to a thread if its author may write there (else 404 `not_found`);
+    /// resolves once it is durable.
+    pub async fn post(&self, post: ThreadPost) -> Result<EntryRow> {
+        self.submit(Append::Post(post)).await
+    }
+
+    async fn submit(&self, append: Append) -> Result<EntryRow> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Job { entry, reply })
+            .send(Job { append, reply })
             .await
             .map_err(|_| ServerError::Internal("ledger writer stopped".into()))?;
         rx.await
@@ -65,37 +165,109 @@ impl LedgerWriter {
     }
 }
 
-async fn run(
-    mut rx: mpsc::Receiver<Job>,
-    store: Store,
-    keys: Arc<KeyRing>,
-    events: broadcast::Sender<EntryEvent>,
-    max_group: usize,
-    origin: String,
-) {
-    let mut batch = Vec::with_capacity(max_group);
-    while let Some(first) = rx.recv().await {
-        batch.push(first);
-        while batch.len() < max_group {
-            match rx.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
+/// Run a writer stage on a thread of its own, so its many short database round trips
+/// never wait in line behind the request handlers' tasks. It ends when its input closes.
+fn on_own_thread(name: &str, stage: impl std::future::Future<Output = ()> + Send + 'static) {
+    let started = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt.block_on(stage),
+                Err(e) => tracing::error!(error = %e, "the ledger writer could not start"),
             }
-        }
-        let jobs = std::mem::take(&mut batch);
-        let stored = process(jobs, &store, &keys, &events).await;
-        crate::live::publish(&store, &origin, stored).await;
+        });
+    if let Err(e) = started {
+        // Appends then fail with "ledger writer stopped".
+        tracing::error!(error = %e, "the ledger writer could not start");
     }
 }
 
-async fn process(
-    jobs: Vec<Job>,
+/// The preparer: take waiting appends, check their access, sign them onto the tips in
+/// memory. While the committer is busy the group keeps growing with what arrives; it is
+/// handed over as soon as the committer can take it.
+async fn prepare(
+    mut rx: mpsc::Receiver<Job>,
+    store: Store,
+    keys: Arc<KeyRing>,
+    max_group: usize,
+    out: mpsc::Sender<Prepared>,
+    stale: Arc<AtomicBool>,
+) {
+    let mut tips = ChainTips::new();
+    let mut pending: Option<Prepared> = None;
+    loop {
+        let first = match pending.take() {
+            Some(p) if p.group.len() >= max_group => {
+                if out.send(p).await.is_err() {
+                    return;
+                }
+                continue;
+            }
+            Some(p) => {
+                tokio::select! {
+                    biased;
+                    permit = out.reserve() => {
+                        let Ok(permit) = permit else { return };
+                        permit.send(p);
+                        continue;
+                    }
+                    job = rx.recv() => {
+                        pending = Some(p);
+                        job
+                    }
+                }
+            }
+            None => rx.recv().await,
+        };
+        let Some(first) = first else {
+            if let Some(p) = pending {
+                let _ = out.send(p).await;
+            }
+            return;
+        };
+        let room = max_group.saturating_sub(pending.as_ref().map_or(0, |p| p.group.len()));
+        let mut jobs = vec![first];
+        while jobs.len() < room {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        if stale.swap(false, Ordering::AcqRel) || tips.len() > MAX_TIPS {
+            tips.clear();
+        }
+        let p = pending.get_or_insert_with(|| Prepared {
+            group: PreparedGroup::default(),
+            replies: Vec::new(),
+            signing: HashMap::new(),
+        });
+        let ready = check_access(jobs, &store).await;
+        let ready = signing_keys(ready, &store, &keys, &mut p.signing).await;
+        let ready = with_tips(ready, &store, &mut tips).await;
+        for ReadyJob { entry, reply } in ready {
+            match p.group.push(entry, &p.signing, &mut tips) {
+                Ok(()) => p.replies.push(reply),
+                Err(e) => {
+                    let _ = reply.send(Err(e.into()));
+                }
+            }
+        }
+        if p.group.is_empty() {
+            pending = None;
+        }
+    }
+}
+
+/// Add the group's signers' keys to `signing`; entries whose key cannot be had are refused.
+async fn signing_keys(
+    jobs: Vec<ReadyJob>,
     store: &Store,
     keys: &KeyRing,
-    events: &broadcast::Sender<EntryEvent>,
-) -> Vec<EntryEvent> {
-    let mut stored = Vec::new();
-    let mut signing = HashMap::new();
+    signing: &mut HashMap<String, SigningKey>,
+) -> Vec<ReadyJob> {
     let mut ready = Vec::with_capacity(jobs.len());
     for job in jobs {
         if let std::collections::hash_map::Entry::Vacant(slot) = signing.entry(job.entry.signer()) {
@@ -111,37 +283,144 @@ async fn process(
         }
         ready.push(job);
     }
-    let items: Vec<NewEntry> = ready.iter().map(|j| j.entry.clone()).collect();
-    match store.append_entries(&items, &signing).await {
-        Ok(rows) => {
-            for (job, row) in ready.into_iter().zip(rows) {
-                stored.push(announce(events, &job.entry, &row));
-                let _ = job.reply.send(Ok(row));
-            }
+    ready
+}
+
+/// Read the tips of relationships not held in memory yet.
+async fn with_tips(jobs: Vec<ReadyJob>, store: &Store, tips: &mut ChainTips) -> Vec<ReadyJob> {
+    let mut missing: Vec<&str> = jobs
+        .iter()
+        .map(|j| j.entry.relationship_id.as_str())
+        .filter(|r| !tips.contains_key(*r))
+        .collect();
+    if missing.is_empty() {
+        return jobs;
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    match store.chain_tips(&missing).await {
+        Ok(read) => {
+            tips.extend(read);
+            jobs
         }
-        Err(e) if ready.len() == 1 => {
-            if let Some(job) = ready.pop() {
-                let _ = job.reply.send(Err(e.into()));
+        Err(e) => {
+            tracing::error!(error = %e, "reading chain tips failed");
+            for job in jobs {
+                let _ = job.reply.send(Err(ServerError::Internal(
+                    "could not read the chain".into(),
+                )));
             }
-        }
-        Err(_) => {
-            // Find the bad entry: store each alone.
-            for job in ready {
-                let r = store
-                    .append_entries(std::slice::from_ref(&job.entry), &signing)
-                    .await;
-                let r = r.map_err(ServerError::from).and_then(|mut rows| {
-                    rows.pop()
-                        .ok_or_else(|| ServerError::Internal("no row".into()))
-                });
-                if let Ok(row) = &r {
-                    stored.push(announce(events, &job.entry, row));
-                }
-                let _ = job.reply.send(r);
-            }
+            Vec::new()
         }
     }
-    stored
+}
+
+/// The committer: store each prepared group, then acknowledge and announce its entries.
+async fn commit(
+    mut rx: mpsc::Receiver<Prepared>,
+    store: Store,
+    events: broadcast::Sender<EntryEvent>,
+    origin: String,
+    stale: Arc<AtomicBool>,
+) {
+    while let Some(Prepared {
+        group,
+        replies,
+        signing,
+    }) = rx.recv().await
+    {
+        let mut stored = Vec::with_capacity(group.len());
+        match store.store_prepared(&group).await {
+            Ok(rows) => {
+                for ((entry, reply), row) in group.entries().zip(replies).zip(rows) {
+                    stored.push(announce(&events, entry, &row));
+                    let _ = reply.send(Ok(row));
+                }
+            }
+            Err(e) => {
+                // The next group was chained onto this one's tips: read them again.
+                stale.store(true, Ordering::Release);
+                tracing::debug!(error = %e, "a group failed; storing its entries one by one");
+                for (entry, reply) in group.into_entries().into_iter().zip(replies) {
+                    let r = append_alone(&store, &entry, &signing).await;
+                    if let Ok(row) = &r {
+                        stored.push(announce(&events, &entry, row));
+                    }
+                    let _ = reply.send(r);
+                }
+            }
+        }
+        crate::live::publish(&store, &origin, stored).await;
+    }
+}
+
+/// Store one entry on the chain as the database holds it (a few tries if another
+/// server moves the chain meanwhile).
+async fn append_alone(
+    store: &Store,
+    entry: &NewEntry,
+    signing: &HashMap<String, SigningKey>,
+) -> Result<EntryRow> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match store
+            .append_entries(std::slice::from_ref(entry), signing)
+            .await
+        {
+            Ok(mut rows) => {
+                return rows
+                    .pop()
+                    .ok_or_else(|| ServerError::Internal("no row".into()))
+            }
+            Err(StoreError::Conflict(m)) if m == CHAIN_MOVED && tries < 3 => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Check the posts' access for the whole group at once; refused ones are answered here.
+async fn check_access(jobs: Vec<Job>, store: &Store) -> Vec<ReadyJob> {
+    let asks: Vec<(&str, &str)> = jobs
+        .iter()
+        .filter_map(|j| match &j.append {
+            Append::Post(p) => Some((p.actor.as_str(), p.thread_id.as_str())),
+            Append::Checked(_) => None,
+        })
+        .collect();
+    let access = if asks.is_empty() {
+        Ok(Vec::new())
+    } else {
+        store.thread_access_many(&asks).await
+    };
+    let mut access = match access {
+        Ok(a) => Some(a.into_iter()),
+        Err(e) => {
+            tracing::error!(error = %e, "checking a group's thread access failed");
+            None
+        }
+    };
+    let mut ready = Vec::with_capacity(jobs.len());
+    for Job { append, reply } in jobs {
+        match append {
+            Append::Checked(entry) => ready.push(ReadyJob { entry, reply }),
+            Append::Post(post) => match access.as_mut().map(|a| a.next().flatten()) {
+                Some(Some(a)) => ready.push(ReadyJob {
+                    entry: post.into_entry(a),
+                    reply,
+                }),
+                Some(None) => {
+                    let _ = reply.send(Err(StoreError::NotFound.into()));
+                }
+                None => {
+                    let _ = reply.send(Err(ServerError::Internal(
+                        "could not check thread access".into(),
+                    )));
+                }
+            },
+        }
+    }
+    ready
 }
 
 fn announce(events: &broadcast::Sender<EntryEvent>, e: &NewEntry, row: &EntryRow) -> EntryEvent {

@@ -54,6 +54,9 @@ impl AppState {
             }
         }
         let access_log = AccessLogWriter::spawn(store.clone());
+        if store.backend() == slingshot_store::Backend::Sqlite {
+            tokio::spawn(checkpoints(store.clone()));
+        }
         Self(Arc::new(Inner {
             access_log,
             store,
@@ -71,5 +74,20 @@ impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
         &self.0
+    }
+}
+
+/// Checkpoint SQLite's WAL twice a second, apart from the commits, until the store closes.
+async fn checkpoints(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if store.is_closed() {
+            return;
+        }
+        if let Err(e) = store.checkpoint_wal().await {
+            tracing::debug!(error = %e, "WAL checkpoint");
+        }
     }
 }

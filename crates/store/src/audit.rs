@@ -92,7 +92,7 @@ const AUDIT_SELECT: &str = "SELECT a.id, a.at, a.event, a.actor_id, ua.handle AS
 impl Store {
     /// Record a standalone event (one not part of another write).
     pub async fn record_audit(&self, a: NewAudit<'_>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_audit(&mut tx, a).await?;
         tx.commit().await?;
         Ok(())

@@ -35,6 +35,7 @@ impl Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    pub(crate) creds: std::sync::Arc<crate::credential_cache::CredentialCache>,
 }
 
 impl Store {
@@ -52,10 +53,17 @@ impl Store {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // Durable acknowledgements: WAL with a full fsync per commit.
+                        // Durable acknowledgements: WAL with a full fsync per commit. A
+                        // 32 MiB page cache keeps a large ledger's index pages out of
+                        // read() calls (SQLite's default cache is 2 MiB). Checkpoints are
+                        // run apart from commits (`checkpoint_wal`, called by the server
+                        // about twice a second); committing connections checkpoint only
+                        // if the WAL passes 64 MiB anyway.
                         conn.execute(sqlx::raw_sql(
                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
-                             PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
+                             PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; \
+                             PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=16384; \
+                             PRAGMA temp_store=MEMORY;",
                         ))
                         .await?;
                     }
@@ -64,7 +72,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            creds: Default::default(),
+        })
     }
 
     /// Connect and bring the schema up to date.
@@ -132,6 +144,34 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         Ok((mode, sync))
+    }
+
+    /// Copy the SQLite WAL's committed pages into the database file without waiting for
+    /// readers or writers (a passive checkpoint), so commits need not do it. No-op on
+    /// PostgreSQL.
+    pub async fn checkpoint_wal(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Begin a transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first and then tried to write after
+    /// another connection had committed would fail with "database is locked" instead of
+    /// waiting its turn.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Has [`Store::close`] been called?
+    pub fn is_closed(&self) -> bool {
+        self.pool.is_closed()
     }
 
     /// Close all connections (waits for checked-out ones to return).

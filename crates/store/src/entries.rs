@@ -5,14 +5,10 @@
 //! relationship's chain, and are signed by their side's key; private notes are kept off
 //! the chain. Entries are never updated in place; erasure removes only the body.
 
-use crate::search::{index_entries, unindex_entry};
-use crate::{new_id, Result, Store, StoreError};
+use crate::search::unindex_entry;
+use crate::{Result, Store, StoreError};
 use serde_json::Value;
-use slingshot_domain::ledger::{
-    next_header, ChainTip, Digest, EntryDraft, EntryKind, KeyId, LedgerTime, Side, SignedEntry,
-    SigningKey,
-};
-use std::collections::HashMap;
+use slingshot_domain::ledger::{Digest, EntryKind, Side};
 
 /// One entry to append. Access was checked by the caller with
 /// [`Store::thread_for`]; `relationship` is what that returned.
@@ -137,36 +133,6 @@ const ENTRY_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thr
      e.hash, b.body, e.erased_at, e.private_side FROM entries e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id";
 
-/// The chain columns of one entry (all `None` for private notes).
-struct ChainFields {
-    seq: Option<i64>,
-    hash: Option<String>,
-    key_id: Option<String>,
-    signature: Option<String>,
-    header: Option<String>,
-    digest: String,
-}
-
-/// `($a, $b, …), (…)` for `rows` rows of `cols` columns, numbering from `first`.
-fn placeholders(first: usize, rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push_str(", ");
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push_str(", ");
-            }
-            s.push('$');
-            s.push_str(&(first + r * cols + c).to_string());
-        }
-        s.push(')');
-    }
-    s
-}
-
 /// A bound argument of a query built at run time.
 enum Arg {
     S(String),
@@ -185,241 +151,7 @@ pub fn cursor_of(e: &EntryRow) -> String {
     format!("{}:{}", e.at, e.id)
 }
 
-fn ledger_time(us: i64) -> Result<LedgerTime> {
-    let s = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .ok_or_else(|| StoreError::Corrupt(format!("time {us}")))?;
-    LedgerTime::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 impl Store {
-    /// Append a group of entries in one transaction: one durable commit for all. Either
-    /// all are stored or none (the caller retries one by one to find the bad one).
-    /// `keys` holds the signing key of every signer named by [`NewEntry::signer`].
-    pub async fn append_entries(
-        &self,
-        items: &[NewEntry],
-        keys: &HashMap<String, SigningKey>,
-    ) -> Result<Vec<EntryRow>> {
-        let corrupt = |e: slingshot_domain::ledger::LedgerError| StoreError::Corrupt(e.to_string());
-        let mut tx = self.pool.begin().await?;
-        // The chain tips of every relationship in the group, read inside the transaction.
-        let mut tips: HashMap<String, (i64, Option<ChainTip>)> = HashMap::new();
-        let mut rel_ids: Vec<&str> = items.iter().map(|i| i.relationship_id.as_str()).collect();
-        rel_ids.sort_unstable();
-        rel_ids.dedup();
-        for chunk in rel_ids.chunks(500) {
-            let sql = format!(
-                "SELECT id, head_seq, head_hash FROM relationships WHERE id IN ({})",
-                (1..=chunk.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for (id, seq, hash) in q.fetch_all(&mut *tx).await? {
-                let tip = if seq == 0 {
-                    None
-                } else {
-                    let sequence = u64::try_from(seq).unwrap_or(0);
-                    Some(ChainTip {
-                        relationship: id.clone(),
-                        sequence,
-                        hash: Digest::parse(&hash).map_err(corrupt)?,
-                    })
-                };
-                tips.insert(id, (seq, tip));
-            }
-        }
-        // Hash and sign in chain order, in memory.
-        let mut out = Vec::with_capacity(items.len());
-        let mut rows = Vec::with_capacity(items.len());
-        for it in items {
-            let tip_entry = tips
-                .get_mut(&it.relationship_id)
-                .ok_or(StoreError::NotFound)?;
-            let id = new_id();
-            let body_text = it.body.to_string();
-            let private_side = (!it.kind.is_shared()).then(|| it.side.as_str());
-            let row = if it.kind.is_shared() {
-                let key = keys
-                    .get(&it.signer())
-                    .ok_or(StoreError::Unsupported("no signing key for this side"))?;
-                let draft = EntryDraft {
-                    relationship: it.relationship_id.clone(),
-                    author_side: it.side,
-                    author_key_id: KeyId::of(&key.verifying_key()),
-                    kind: it.kind,
-                    thread: it.thread_id.clone(),
-                    time: ledger_time(it.at_us)?,
-                    body: &it.body,
-                    corrects: it.corrects,
-                };
-                let header = next_header(tip_entry.1.as_ref(), draft).map_err(corrupt)?;
-                let signed = SignedEntry::sign(header, key).map_err(corrupt)?;
-                tip_entry.1 = Some(ChainTip::of(&signed));
-                ChainFields {
-                    seq: Some(i64::try_from(signed.header.sequence).unwrap_or(i64::MAX)),
-                    hash: Some(signed.hash.to_hex()),
-                    key_id: Some(signed.header.author_key_id.to_string()),
-                    signature: Some(slingshot_domain::ledger::signature_to_base64url(
-                        &signed.signature,
-                    )),
-                    header: Some(
-                        serde_json::to_string(&signed.header)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    ),
-                    digest: signed.header.body_digest.to_hex(),
-                }
-            } else {
-                let digest = slingshot_domain::ledger::body_digest(&it.body).map_err(corrupt)?;
-                ChainFields {
-                    seq: None,
-                    hash: None,
-                    key_id: None,
-                    signature: None,
-                    header: None,
-                    digest: digest.to_hex(),
-                }
-            };
-            out.push(EntryRow {
-                id: id.clone(),
-                relationship_id: it.relationship_id.clone(),
-                vendor_name: String::new(),
-                thread_id: it.thread_id.clone(),
-                subject: String::new(),
-                seq: row.seq,
-                side: it.side.as_str().to_owned(),
-                author_id: Some(it.author_id.clone()),
-                kind: it.kind.as_str().to_owned(),
-                at: it.at_us,
-                hash: row.hash.clone(),
-                body: Some(body_text.clone()),
-                erased_at: None,
-                private_side: private_side.map(str::to_owned),
-            });
-            rows.push((id, it, row, body_text, private_side));
-        }
-        // Multi-row inserts: a few statements per group, not per entry.
-        for chunk in rows.chunks(300) {
-            let sql = format!(
-                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id) VALUES {}",
-                placeholders(1, chunk.len(), 16)
-            );
-            let mut q = sqlx::query(&sql);
-            for (id, it, r, _, private_side) in chunk {
-                q = q
-                    .bind(id)
-                    .bind(&it.relationship_id)
-                    .bind(&it.thread_id)
-                    .bind(r.seq)
-                    .bind(it.side.as_str())
-                    .bind(&it.author_id)
-                    .bind(it.kind.as_str())
-                    .bind(it.at_us)
-                    .bind(&r.header)
-                    .bind(&r.hash)
-                    .bind(&r.key_id)
-                    .bind(&r.signature)
-                    .bind(&r.digest)
-                    .bind(*private_side)
-                    .bind(&it.source_ref)
-                    .bind(&it.person_id);
-            }
-            q.execute(&mut *tx)
-                .await
-                .map_err(crate::error::conflict_on_unique("entry (already imported)"))?;
-            let sql = format!(
-                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES {}",
-                placeholders(1, chunk.len(), 3)
-            );
-            let mut q = sqlx::query(&sql);
-            for (id, it, _, body_text, _) in chunk {
-                q = q.bind(id).bind(body_text).bind(&it.search_text);
-            }
-            q.execute(&mut *tx).await?;
-            let docs: Vec<(&str, &str, Option<&str>, &str)> = chunk
-                .iter()
-                .map(|(id, it, _, _, _)| {
-                    (
-                        id.as_str(),
-                        it.person_id.as_str(),
-                        it.org_id.as_deref(),
-                        it.search_text.as_str(),
-                    )
-                })
-                .collect();
-            index_entries(self.backend(), &mut tx, &docs).await?;
-        }
-        for (id, it, _, _, _) in &rows {
-            if let Some(att) = &it.attachment {
-                sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(&att.id)
-                    .bind(id)
-                    .bind(&att.filename)
-                    .bind(&att.content_type)
-                    .bind(i64::try_from(att.data.len()).unwrap_or(i64::MAX))
-                    .bind(&att.sha256)
-                    .bind(att.data.clone())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        // Thread activity: once per thread.
-        let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
-        for it in items {
-            let e = threads
-                .entry(it.thread_id.as_str())
-                .or_insert((i64::MIN, None));
-            e.0 = e.0.max(it.at_us);
-            if it.side == Side::Customer && it.kind != EntryKind::Note {
-                e.1 = Some(e.1.map_or(it.at_us, |c: i64| c.max(it.at_us)));
-            }
-        }
-        for (thread, (last, customer)) in threads {
-            sqlx::query(
-                "UPDATE threads SET last_activity_at = CASE WHEN last_activity_at > $1 THEN last_activity_at ELSE $1 END, \
-                 last_customer_at = COALESCE($2, last_customer_at) WHERE id = $3",
-            )
-            .bind(last)
-            .bind(customer)
-            .bind(thread)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (rel, (old_seq, tip)) in &tips {
-            let Some(tip) = tip else { continue };
-            let new_seq = i64::try_from(tip.sequence).unwrap_or(i64::MAX);
-            if new_seq == *old_seq {
-                continue;
-            }
-            // Optimistic check: another server appending to the same chain makes this fail
-            // and the whole group roll back.
-            let n = sqlx::query("UPDATE relationships SET head_seq = $1, head_hash = $2 WHERE id = $3 AND head_seq = $4")
-                .bind(new_seq)
-                .bind(tip.hash.to_hex())
-                .bind(rel)
-                .bind(old_seq)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if n == 0 {
-                return Err(StoreError::Conflict(
-                    "the relationship's chain moved; retry",
-                ));
-            }
-        }
-        tx.commit().await?;
-        Ok(out)
-    }
-
     /// The person's timeline across vendors, newest first; the vendor side's private
     /// notes are never included.
     pub async fn timeline_person(
@@ -513,7 +245,7 @@ impl Store {
     /// Erase an entry's body at the person's request: the chain keeps its digest and
     /// still verifies. Only the relationship's person may erase.
     pub async fn erase_entry(&self, person: &str, entry_id: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let owner: Option<String> = sqlx::query_scalar(
             "SELECT r.person_id FROM entries e JOIN relationships r ON r.id = e.relationship_id WHERE e.id = $1",
         )

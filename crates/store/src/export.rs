@@ -137,7 +137,7 @@ impl Store {
         checkpoints: &[CheckpointRow],
         thread_subjects: &[(String, String)],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_us();
         let (head_seq, head_hash) = entries
             .last()

@@ -182,7 +182,7 @@ impl Store {
     /// be the person's and shared with `org_id`; every field must be the person's
     /// (otherwise `Domain(MissingText)` naming the problem, and nothing is written).
     pub async fn create_grant(&self, g: &Grant, consent: &NewConsent) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let ok: Option<String> = sqlx::query_scalar(
             "SELECT id FROM relationships WHERE id = $1 AND person_id = $2 AND org_id = $3 AND shared_at IS NOT NULL",
         )
@@ -242,7 +242,7 @@ impl Store {
         consent: &NewConsent,
     ) -> Result<Grant> {
         let g = self.grant_of_person(person, grant_id).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE grants SET revoked_at = $1, revoke_reason = $2 WHERE id = $3 AND person_id = $4 AND revoked_at IS NULL",
         )
@@ -502,30 +502,12 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in rows.chunks(64) {
-            let mut sql = String::from(
-                "INSERT INTO access_log (id, person_id, org_id, reader_id, reader_handle, via, purpose, fields, grant_ids, at) VALUES ",
+            let sql = format!(
+                "INSERT INTO access_log (id, person_id, org_id, reader_id, reader_handle, via, purpose, fields, grant_ids, at) VALUES {}",
+                crate::sql::rows(self.backend(), chunk.len(), 10)
             );
-            for i in 0..chunk.len() {
-                let b = i * 10;
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10
-                ));
-            }
             let mut q = sqlx::query(&sql);
             for r in chunk {
                 q = q

@@ -44,7 +44,7 @@ impl Store {
         ttl_us: i64,
         ip: &str,
     ) -> Result<Invite> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (actor_role, _, owners) = lock_and_read(&mut tx, actor, org_id, "").await?;
         check_member_change(actor_role, None, MemberChange::Invite(role), false, owners)?;
         let now = now_us();
@@ -142,7 +142,7 @@ impl Store {
 
     /// Accept an invitation: single use, within its lifetime. A current member gets `Conflict`.
     pub async fn accept_invite(&self, user_id: &str, token_hash: &str, ip: &str) -> Result<Org> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_us();
         let n = sqlx::query(
             "UPDATE invites SET used_at = $1, used_by = $2 WHERE token_hash = $3 \

@@ -30,7 +30,7 @@ impl Store {
     /// Store a key unless the owner already has one; returns the owner's current key
     /// (so two servers creating a key at once agree on one).
     pub async fn insert_key_once(&self, key: &StoredKey) -> Result<StoredKey> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: Option<StoredKey> = sqlx::query_as(
             "SELECT key_id, owner, public_key, sealed_secret FROM signing_keys WHERE owner = $1 AND retired_at IS NULL ORDER BY created_at LIMIT 1",
         )

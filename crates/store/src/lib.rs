@@ -4,8 +4,10 @@
 //! Every read and write of tenant data names the acting principal and checks it here:
 //! a row the actor may not see is [`StoreError::NotFound`], exactly like a missing one.
 
+mod append;
 mod audit;
 mod connect;
+mod credential_cache;
 mod entries;
 mod error;
 mod export;
@@ -20,16 +22,20 @@ mod relationships;
 mod requests;
 mod search;
 mod sessions;
+mod sql;
 mod terms;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod thread_access;
 mod threads;
 mod tokens;
 mod users;
 mod watchlist;
 
+pub use append::{prepare_entries, ChainTips, PreparedGroup, CHAIN_MOVED};
 pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
+pub use credential_cache::CREDENTIAL_TTL;
 pub use entries::{
     cursor_of, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter,
 };
@@ -51,6 +57,7 @@ pub use requests::{
 pub use search::{fts5_query, SearchHit};
 pub use sessions::Session;
 pub use terms::{TermsAnswer, TermsRow};
+pub use thread_access::ThreadAccess;
 pub use threads::{InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
 pub use tokens::ApiToken;
 pub use users::User;

@@ -77,7 +77,7 @@ impl Store {
             verified_at: None,
             created_at: now_us(),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO organizations (id, handle, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&org.id)
             .bind(&org.handle)
@@ -186,7 +186,7 @@ impl Store {
         role: Role,
         ip: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (actor_role, target_role, owners) =
             lock_and_read(&mut tx, actor, org_id, target).await?;
         let target_role = target_role.ok_or(StoreError::NotFound)?;
@@ -225,7 +225,7 @@ impl Store {
         target: &str,
         ip: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (actor_role, target_role, owners) =
             lock_and_read(&mut tx, actor, org_id, target).await?;
         let target_role = target_role.ok_or(StoreError::NotFound)?;
@@ -270,7 +270,7 @@ impl Store {
         if !user.admin() {
             return Err(StoreError::NotFound);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE organizations SET verified_at = $1, verified_by = $2 WHERE (id = $3 OR handle = $3) AND verified_at IS NULL")
             .bind(now_us())
             .bind(admin)

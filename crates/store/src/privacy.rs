@@ -82,7 +82,7 @@ impl Store {
         ) {
             return Err(DomainError::NotAllowed.into());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM org_privacy WHERE org_id = $1")
             .bind(&s.org_id)
             .execute(&mut *tx)

@@ -46,7 +46,7 @@ impl Store {
         label: &str,
         value: &str,
     ) -> Result<ProfileField> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM profile_fields WHERE person_id = $1")
             .bind(person)
             .fetch_one(&mut *tx)

@@ -72,7 +72,7 @@ impl Store {
         person: &str,
         new: &NewRelationship,
     ) -> Result<Relationship> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let org: Option<(String, String)> = match &new.org {
             Some(o) => Some(
                 sqlx::query_as("SELECT id, name FROM organizations WHERE id = $1 OR handle = $1")

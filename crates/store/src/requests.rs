@@ -167,7 +167,7 @@ impl Store {
     /// with [`Store::relationship_with_org`] and computed the deadline; correction
     /// fields must be the person's own (else 422, nothing written).
     pub async fn create_request(&self, r: &AccessRequest, field_ids: &[String]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for f in field_ids {
             let mine: Option<String> = sqlx::query_scalar(
                 "SELECT id FROM profile_fields WHERE id = $1 AND person_id = $2",
@@ -313,7 +313,7 @@ impl Store {
         due_at: i64,
         at: i64,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE access_requests SET state = 'extended', extension_reason = $1, extended_at = $2, due_on = $3, due_at = $4 \
              WHERE id = $5 AND state = $6",
@@ -354,7 +354,7 @@ impl Store {
         at: i64,
         c: &Closing,
     ) -> Result<Option<ErasureReport>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let report = match &c.erase {
             Some(grants) => Some(self.erase_held(&mut tx, r, grants, at).await?),
             None => None,

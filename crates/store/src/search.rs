@@ -66,15 +66,10 @@ pub(crate) async fn index_entries(
     if backend != Backend::Sqlite || docs.is_empty() {
         return Ok(());
     }
-    let mut sql =
-        String::from("INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES ");
-    for i in 0..docs.len() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        let b = i * 4;
-        sql.push_str(&format!("(${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4));
-    }
+    let sql = format!(
+        "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES {}",
+        crate::sql::rows(backend, docs.len(), 4)
+    );
     let mut q = sqlx::query(&sql);
     for (id, person, org, text) in docs {
         q = q

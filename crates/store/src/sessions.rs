@@ -1,6 +1,7 @@
 //! Browser and API sign-in sessions. Only a hash of each session token is stored.
 
 use crate::audit::{insert_audit, NewAudit};
+use crate::credential_cache::Resolved;
 use crate::{new_id, now_us, Result, Store, StoreError, User};
 use slingshot_domain::AuditEvent;
 
@@ -62,7 +63,7 @@ impl Store {
             user_agent: user_agent.chars().take(200).collect(),
             ip: ip.to_owned(),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (id, user_id, token_hash, created_at, last_seen_at, expires_at, user_agent, ip) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -89,6 +90,11 @@ impl Store {
     /// The live session and account for a token hash; expired sessions are not found.
     pub async fn session_by_token(&self, token_hash: &str) -> Result<(Session, User)> {
         let now = now_us();
+        if let Some(Resolved::Session(s, u)) = self.creds.get(token_hash) {
+            if s.expires_at > now {
+                return Ok((s, u));
+            }
+        }
         // One round trip for the session and its account.
         let row: Option<SessionUserRow> = sqlx::query_as(
             "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent, s.ip, \
@@ -124,6 +130,8 @@ impl Store {
             user_agent: r.user_agent,
             ip: r.ip,
         };
+        self.creds
+            .put(token_hash, Resolved::Session(session.clone(), user.clone()));
         Ok((session, user))
     }
 
@@ -140,7 +148,7 @@ impl Store {
 
     /// End one of the person's own sessions.
     pub async fn end_session(&self, user_id: &str, session_id: &str, ip: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
             .bind(session_id)
             .bind(user_id)
@@ -156,6 +164,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.creds.forget_user(user_id);
         Ok(())
     }
 }

@@ -128,7 +128,7 @@ impl Store {
             last_activity_at: now,
             created_at: now,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, follow_up_on, follow_up_side, last_activity_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -176,13 +176,9 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let a = row.ok_or(StoreError::NotFound)?;
-        let side = if a.person_id == actor {
-            Side::Customer
-        } else if a.org_id.is_some() && a.shared_at.is_some() && a.vendor_member > 0 {
-            Side::Vendor
-        } else {
-            return Err(StoreError::NotFound);
-        };
+        let shared = a.org_id.is_some() && a.shared_at.is_some();
+        let side = crate::thread_access::side_of(actor, &a.person_id, shared, a.vendor_member > 0)
+            .ok_or(StoreError::NotFound)?;
         let t = Thread {
             id: a.t_id,
             relationship_id: a.relationship_id,
@@ -269,7 +265,7 @@ impl Store {
                     })
                 })?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_us();
         sqlx::query(
             "UPDATE threads SET stage = COALESCE($1, stage), status = COALESCE($2, status), subject = COALESCE($3, subject), \
@@ -330,7 +326,7 @@ impl Store {
         if a.relationship_id != b.relationship_id {
             return Err(StoreError::NotFound);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Serialise link changes of this relationship.
         sqlx::query("UPDATE relationships SET head_seq = head_seq WHERE id = $1")
             .bind(&a.relationship_id)

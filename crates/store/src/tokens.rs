@@ -1,6 +1,7 @@
 //! API tokens with scopes. Only a hash of each token is stored; the token is shown once.
 
 use crate::audit::{insert_audit, NewAudit};
+use crate::credential_cache::Resolved;
 use crate::{new_id, now_us, Result, Store, StoreError, User};
 use slingshot_domain::{AuditEvent, Scopes};
 
@@ -44,7 +45,7 @@ impl Store {
             last_used_at: None,
             revoked_at: None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(&t.id)
             .bind(&t.user_id)
@@ -66,6 +67,9 @@ impl Store {
 
     /// The live token and its owner for a token hash; revoked tokens are not found.
     pub async fn token_by_hash(&self, token_hash: &str) -> Result<(ApiToken, User)> {
+        if let Some(Resolved::Token(t, u)) = self.creds.get(token_hash) {
+            return Ok((t, u));
+        }
         let t: ApiToken = sqlx::query_as(&format!(
             "SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
         ))
@@ -82,6 +86,8 @@ impl Store {
                 .await?;
         }
         let user = self.user_by_id(&t.user_id).await?;
+        self.creds
+            .put(token_hash, Resolved::Token(t.clone(), user.clone()));
         Ok((t, user))
     }
 
@@ -97,7 +103,7 @@ impl Store {
 
     /// Revoke one of the person's own live tokens.
     pub async fn revoke_token(&self, user_id: &str, token_id: &str, ip: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let name: Option<String> = sqlx::query_scalar(
             "SELECT name FROM api_tokens WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL",
         )
@@ -117,6 +123,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.creds.forget_user(user_id);
         Ok(())
     }
 }

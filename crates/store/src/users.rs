@@ -43,7 +43,7 @@ impl Store {
         first_is_admin: bool,
         ip: &str,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let is_first = if first_is_admin {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
                 .fetch_one(&mut *tx)
@@ -113,7 +113,7 @@ impl Store {
         hash: &str,
         ip: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user_id)
@@ -140,6 +140,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.creds.forget_user(user_id);
         Ok(())
     }
 
@@ -153,6 +154,7 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        self.creds.forget_user(user_id);
         Ok(())
     }
 

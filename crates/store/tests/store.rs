@@ -302,7 +302,7 @@ mod ledger {
     use serde_json::json;
     use slingshot_domain::conversation::Stage;
     use slingshot_domain::ledger::{EntryKind, Side};
-    use slingshot_store::{NewEntry, NewRelationship, NewThread};
+    use slingshot_store::{ChainTips, NewEntry, NewRelationship, NewThread};
     use std::collections::HashMap;
 
     fn entry(
@@ -414,6 +414,79 @@ mod ledger {
                 s.chain_rows(&rels[2].0.id, 0, 100).await.unwrap().len(),
                 before
             );
+        }
+    );
+
+    dual_test!(
+        a_group_chained_onto_stale_tips_is_refused_whole,
+        |db: TestDb| async move {
+            use slingshot_domain::ledger::{ChainTip, Digest};
+            use slingshot_store::{prepare_entries, CHAIN_MOVED};
+            let s = &db.store;
+            let alice = user(s, "alice").await;
+            let r = s
+                .create_relationship(
+                    &alice.id,
+                    &NewRelationship {
+                        vendor_name: "V".into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let t = s
+                .create_thread(
+                    &alice.id,
+                    &r.id,
+                    &NewThread {
+                        subject: "s".into(),
+                        stage: Stage::Other,
+                        tags: vec![],
+                        follow_up_on: None,
+                    },
+                )
+                .await
+                .unwrap();
+            let keys = HashMap::from([(
+                format!("user:{}", alice.id),
+                slingshot_credentials::generate_signing_key(),
+            )]);
+            let msg = |text: &str| entry(&r, &t.id, EntryKind::Message, text);
+            let tips = s.chain_tips(&[r.id.as_str()]).await.unwrap();
+            // Two groups chained onto the same tips: the first moves the head, so the
+            // second is stale and stores nothing.
+            let first = prepare_entries(vec![msg("first")], &keys, &mut tips.clone()).unwrap();
+            let stale =
+                prepare_entries(vec![msg("second"), msg("third")], &keys, &mut tips.clone())
+                    .unwrap();
+            s.store_prepared(&first).await.unwrap();
+            let e = s.store_prepared(&stale).await.unwrap_err();
+            assert!(
+                matches!(e, StoreError::Conflict(m) if m == CHAIN_MOVED),
+                "{e:?}"
+            );
+            assert_eq!(s.chain_rows(&r.id, 0, 100).await.unwrap().len(), 1);
+            // The right sequence with another hash is stale too.
+            let mut forged = ChainTips::from([(
+                r.id.clone(),
+                Some(ChainTip {
+                    relationship: r.id.clone(),
+                    sequence: 1,
+                    hash: Digest::parse(&"ab".repeat(32)).unwrap(),
+                }),
+            )]);
+            let other = prepare_entries(vec![msg("other")], &keys, &mut forged).unwrap();
+            let e = s.store_prepared(&other).await.unwrap_err();
+            assert!(
+                matches!(e, StoreError::Conflict(m) if m == CHAIN_MOVED),
+                "{e:?}"
+            );
+            // From the tips as stored, the chain goes on at 2.
+            let mut now = s.chain_tips(&[r.id.as_str()]).await.unwrap();
+            let next = prepare_entries(vec![msg("next")], &keys, &mut now).unwrap();
+            let rows = s.store_prepared(&next).await.unwrap();
+            assert_eq!(rows[0].seq, Some(2));
+            assert_eq!(s.chain_rows(&r.id, 0, 100).await.unwrap().len(), 2);
         }
     );
 }

@@ -593,6 +593,80 @@ app_test!(concurrent_appends_form_one_unbroken_chain, |app| {
     assert_eq!(report.entries, 60);
 });
 
+// Appends arriving together are stored in one group; each still gets its own answer:
+// a post to someone else's thread is 404, a retried Idempotency-Key fails the group's
+// insert (the rest are then stored one by one) and answers with the entry stored.
+app_test!(mixed_groups_answer_each_append_for_itself, |app| {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let rel_a = relationship(&app, &alice, json!({"vendor_name": "Alice's Vendor"})).await;
+    let t_a = thread(&app, &alice, &rel_a, "Alice's", "other").await;
+    let rel_b = relationship(&app, &bob, json!({"vendor_name": "Bob's Vendor"})).await;
+    let t_b = thread(&app, &bob, &rel_b, "Bob's", "other").await;
+    let mut calls = Vec::new();
+    for i in 0..90 {
+        // alice on her thread; bob on his, and on alice's (refused); alice twice under one key.
+        let (token, t, key) = match i % 3 {
+            0 => (
+                alice.clone(),
+                t_a.clone(),
+                (i < 12).then(|| "same-key".to_owned()),
+            ),
+            1 => (bob.clone(), t_b.clone(), None),
+            _ => (bob.clone(), t_a.clone(), None),
+        };
+        let (client, url) = (
+            app.client.clone(),
+            app.url(&format!("/api/v1/threads/{t}/entries")),
+        );
+        calls.push(tokio::spawn(async move {
+            let mut req = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({"kind": "message", "text": format!("message {i}")}));
+            if let Some(k) = key {
+                req = req.header("idempotency-key", k);
+            }
+            let r = req.send().await.unwrap();
+            let status = r.status();
+            let body: Value = r.json().await.unwrap();
+            (i, status, body)
+        }));
+    }
+    let mut keyed = Vec::new();
+    for c in calls {
+        let (i, status, body) = c.await.unwrap();
+        match i % 3 {
+            0 if i < 12 => {
+                assert!(
+                    status == StatusCode::CREATED || status == StatusCode::OK,
+                    "{status}"
+                );
+                keyed.push((status, body["id"].as_str().unwrap().to_owned()));
+            }
+            0 | 1 => assert_eq!(status, StatusCode::CREATED, "{body}"),
+            _ => {
+                assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+                assert_eq!(body["code"], "not_found");
+            }
+        }
+    }
+    // One entry for the key, and every retry answered with it.
+    assert_eq!(
+        keyed
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count(),
+        1
+    );
+    assert!(keyed.iter().all(|(_, id)| *id == keyed[0].1));
+    for (token, rel, n) in [(&alice, &rel_a, 30 - 4 + 1), (&bob, &rel_b, 30)] {
+        let report = verify_bundle(&export(&app, token, rel).await[..]).unwrap();
+        assert!(report.is_valid(), "{report:?}");
+        assert_eq!(report.entries, n);
+    }
+});
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_entries_arrive_as_server_sent_events() {
     let app = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;

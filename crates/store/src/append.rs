@@ -1,0 +1,388 @@
+//! Appending to the ledger in three steps, so a writer can overlap them: read the chain
+//! tips ([`Store::chain_tips`]), hash and sign a group in memory ([`prepare_entries`]),
+//! then store the group in one transaction ([`Store::store_prepared`]), which moves each
+//! relationship's head only if it is still where the group started from. A group
+//! prepared from stale tips (another server appended, or an earlier group failed) is
+//! refused whole with [`StoreError::Conflict`] and nothing is written.
+
+use crate::entries::{EntryRow, NewEntry};
+use crate::search::index_entries;
+use crate::{new_id, Result, Store, StoreError, GENESIS_HASH};
+use slingshot_domain::ledger::{
+    next_header, ChainTip, EntryDraft, EntryKind, KeyId, LedgerError, LedgerTime, Side,
+    SignedEntry, SigningKey,
+};
+use std::collections::HashMap;
+
+/// Rows per multi-row INSERT.
+const ROWS_PER_INSERT: usize = 200;
+
+/// Each relationship's chain tip (`None`: no shared entry yet).
+pub type ChainTips = HashMap<String, Option<ChainTip>>;
+
+/// The chain columns of one entry (all `None` for private notes).
+struct ChainFields {
+    seq: Option<i64>,
+    hash: Option<String>,
+    key_id: Option<String>,
+    signature: Option<String>,
+    header: Option<String>,
+    digest: String,
+}
+
+struct PreparedEntry {
+    id: String,
+    entry: NewEntry,
+    chain: ChainFields,
+    body_text: String,
+}
+
+/// The message of the [`StoreError::Conflict`] refusing a group prepared from stale tips.
+pub const CHAIN_MOVED: &str = "the relationship's chain moved; retry";
+
+/// A group hashed and signed in chain order, ready to store.
+#[derive(Default)]
+pub struct PreparedGroup {
+    entries: Vec<PreparedEntry>,
+    /// Per relationship: the tip the group starts from and the tip it leaves.
+    heads: HashMap<String, (Option<ChainTip>, Option<ChainTip>)>,
+}
+
+impl PreparedGroup {
+    /// Hash and sign `entry` onto its relationship's tip in `tips` (advancing it) and add
+    /// it to the group. `keys` holds the key of the entry's signer
+    /// ([`NewEntry::signer`]). A failing entry is left out of the group, and `tips` is
+    /// left as it was.
+    pub fn push(
+        &mut self,
+        entry: NewEntry,
+        keys: &HashMap<String, SigningKey>,
+        tips: &mut ChainTips,
+    ) -> Result<()> {
+        let Some(tip) = tips.get_mut(&entry.relationship_id) else {
+            return Err(StoreError::NotFound);
+        };
+        let chain = chain_fields(&entry, keys, tip.as_ref())?;
+        let head = self
+            .heads
+            .entry(entry.relationship_id.clone())
+            .or_insert_with(|| (tip.clone(), tip.clone()));
+        if let Some(next) = chain.1 {
+            head.1 = Some(next.clone());
+            *tip = Some(next);
+        }
+        self.entries.push(PreparedEntry {
+            id: new_id(),
+            body_text: entry.body.to_string(),
+            entry,
+            chain: chain.0,
+        });
+        Ok(())
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Does it hold none?
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries, in order (for announcing them once stored).
+    pub fn entries(&self) -> impl Iterator<Item = &NewEntry> {
+        self.entries.iter().map(|p| &p.entry)
+    }
+
+    /// Give the entries back (to retry them one by one).
+    pub fn into_entries(self) -> Vec<NewEntry> {
+        self.entries.into_iter().map(|p| p.entry).collect()
+    }
+}
+
+fn corrupt(e: LedgerError) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn seq_of(tip: Option<&ChainTip>) -> i64 {
+    tip.map_or(0, |t| i64::try_from(t.sequence).unwrap_or(i64::MAX))
+}
+
+fn ledger_time(us: i64) -> Result<LedgerTime> {
+    let s = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(us) * 1000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .ok_or_else(|| StoreError::Corrupt(format!("time {us}")))?;
+    LedgerTime::parse(&s).map_err(corrupt)
+}
+
+/// Hash and sign `items` in order onto `tips` (which must hold every relationship
+/// named; it is advanced as entries are chained); the first failure fails the group, and
+/// `tips` may then be partly advanced: read them again.
+pub fn prepare_entries(
+    items: Vec<NewEntry>,
+    keys: &HashMap<String, SigningKey>,
+    tips: &mut ChainTips,
+) -> Result<PreparedGroup> {
+    let mut group = PreparedGroup::default();
+    for entry in items {
+        group.push(entry, keys, tips)?;
+    }
+    Ok(group)
+}
+
+/// The chain columns of `entry` appended after `tip`, and the tip it makes (shared
+/// entries only; private notes stay off the chain).
+fn chain_fields(
+    entry: &NewEntry,
+    keys: &HashMap<String, SigningKey>,
+    tip: Option<&ChainTip>,
+) -> Result<(ChainFields, Option<ChainTip>)> {
+    if !entry.kind.is_shared() {
+        let digest = slingshot_domain::ledger::body_digest(&entry.body).map_err(corrupt)?;
+        return Ok((
+            ChainFields {
+                seq: None,
+                hash: None,
+                key_id: None,
+                signature: None,
+                header: None,
+                digest: digest.to_hex(),
+            },
+            None,
+        ));
+    }
+    let key = keys
+        .get(&entry.signer())
+        .ok_or(StoreError::Unsupported("no signing key for this side"))?;
+    let draft = EntryDraft {
+        relationship: entry.relationship_id.clone(),
+        author_side: entry.side,
+        author_key_id: KeyId::of(&key.verifying_key()),
+        kind: entry.kind,
+        thread: entry.thread_id.clone(),
+        time: ledger_time(entry.at_us)?,
+        body: &entry.body,
+        corrects: entry.corrects,
+    };
+    let header = next_header(tip, draft).map_err(corrupt)?;
+    let signed = SignedEntry::sign(header, key).map_err(corrupt)?;
+    let fields = ChainFields {
+        seq: Some(i64::try_from(signed.header.sequence).unwrap_or(i64::MAX)),
+        hash: Some(signed.hash.to_hex()),
+        key_id: Some(signed.header.author_key_id.to_string()),
+        signature: Some(slingshot_domain::ledger::signature_to_base64url(
+            &signed.signature,
+        )),
+        header: Some(
+            serde_json::to_string(&signed.header)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        ),
+        digest: signed.header.body_digest.to_hex(),
+    };
+    Ok((fields, Some(ChainTip::of(&signed))))
+}
+
+impl Store {
+    /// The current chain tips of these relationships; an unknown id is left out.
+    pub async fn chain_tips(&self, rel_ids: &[&str]) -> Result<ChainTips> {
+        let mut tips = ChainTips::new();
+        for chunk in rel_ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, head_seq, head_hash FROM relationships WHERE id IN ({})",
+                crate::sql::list(self.backend(), chunk.len())
+            );
+            let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for (id, seq, hash) in q.fetch_all(&self.pool).await? {
+                let tip = if seq == 0 {
+                    None
+                } else {
+                    Some(ChainTip {
+                        relationship: id.clone(),
+                        sequence: u64::try_from(seq).unwrap_or(0),
+                        hash: slingshot_domain::ledger::Digest::parse(&hash).map_err(corrupt)?,
+                    })
+                };
+                tips.insert(id, tip);
+            }
+        }
+        Ok(tips)
+    }
+
+    /// Store a prepared group in one transaction (one durable commit). Either all are
+    /// stored or none: a relationship whose head moved since the group was prepared
+    /// refuses the whole group ([`StoreError::Conflict`]).
+    pub async fn store_prepared(&self, group: &PreparedGroup) -> Result<Vec<EntryRow>> {
+        let backend = self.backend();
+        let mut tx = self.begin_write().await?;
+        // Move the heads first, each only from the tip the group was chained onto (its
+        // sequence and hash): a stale group stops before writing anything else.
+        let heads: Vec<(&String, &Option<ChainTip>, &ChainTip)> = group
+            .heads
+            .iter()
+            .filter_map(|(rel, (from, to))| match to {
+                Some(to) if seq_of(Some(to)) != seq_of(from.as_ref()) => Some((rel, from, to)),
+                _ => None,
+            })
+            .collect();
+        for chunk in heads.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "WITH v(id, new_seq, new_hash, old_seq, old_hash) AS (VALUES {}) \
+                 UPDATE relationships SET head_seq = v.new_seq, head_hash = v.new_hash FROM v \
+                 WHERE relationships.id = v.id AND relationships.head_seq = v.old_seq AND relationships.head_hash = v.old_hash",
+                crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "TEXT", "BIGINT", "TEXT"])
+            );
+            let mut q = sqlx::query(&sql);
+            for (rel, from, to) in chunk {
+                q = q
+                    .bind(*rel)
+                    .bind(seq_of(Some(to)))
+                    .bind(to.hash.to_hex())
+                    .bind(seq_of(from.as_ref()))
+                    .bind(
+                        from.as_ref()
+                            .map_or_else(|| GENESIS_HASH.to_owned(), |t| t.hash.to_hex()),
+                    );
+            }
+            let moved = q.execute(&mut *tx).await?.rows_affected();
+            if moved != chunk.len() as u64 {
+                return Err(StoreError::Conflict(CHAIN_MOVED));
+            }
+        }
+        for chunk in group.entries.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id) VALUES {}",
+                crate::sql::rows(backend, chunk.len(), 16)
+            );
+            let mut q = sqlx::query(&sql);
+            for p in chunk {
+                let (it, r) = (&p.entry, &p.chain);
+                q = q
+                    .bind(&p.id)
+                    .bind(&it.relationship_id)
+                    .bind(&it.thread_id)
+                    .bind(r.seq)
+                    .bind(it.side.as_str())
+                    .bind(&it.author_id)
+                    .bind(it.kind.as_str())
+                    .bind(it.at_us)
+                    .bind(&r.header)
+                    .bind(&r.hash)
+                    .bind(&r.key_id)
+                    .bind(&r.signature)
+                    .bind(&r.digest)
+                    .bind((!it.kind.is_shared()).then(|| it.side.as_str()))
+                    .bind(&it.source_ref)
+                    .bind(&it.person_id);
+            }
+            q.execute(&mut *tx)
+                .await
+                .map_err(crate::error::conflict_on_unique("entry (already imported)"))?;
+            let sql = format!(
+                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES {}",
+                crate::sql::rows(backend, chunk.len(), 3)
+            );
+            let mut q = sqlx::query(&sql);
+            for p in chunk {
+                q = q.bind(&p.id).bind(&p.body_text).bind(&p.entry.search_text);
+            }
+            q.execute(&mut *tx).await?;
+            let docs: Vec<(&str, &str, Option<&str>, &str)> = chunk
+                .iter()
+                .map(|p| {
+                    (
+                        p.id.as_str(),
+                        p.entry.person_id.as_str(),
+                        p.entry.org_id.as_deref(),
+                        p.entry.search_text.as_str(),
+                    )
+                })
+                .collect();
+            index_entries(backend, &mut tx, &docs).await?;
+        }
+        for p in &group.entries {
+            if let Some(att) = &p.entry.attachment {
+                sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&att.id)
+                    .bind(&p.id)
+                    .bind(&att.filename)
+                    .bind(&att.content_type)
+                    .bind(i64::try_from(att.data.len()).unwrap_or(i64::MAX))
+                    .bind(&att.sha256)
+                    .bind(att.data.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        // Thread activity: one statement for the group's threads.
+        let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+        for p in &group.entries {
+            let it = &p.entry;
+            let e = threads
+                .entry(it.thread_id.as_str())
+                .or_insert((i64::MIN, None));
+            e.0 = e.0.max(it.at_us);
+            if it.side == Side::Customer && it.kind != EntryKind::Note {
+                e.1 = Some(e.1.map_or(it.at_us, |c: i64| c.max(it.at_us)));
+            }
+        }
+        let threads: Vec<_> = threads.into_iter().collect();
+        for chunk in threads.chunks(ROWS_PER_INSERT) {
+            let sql = format!(
+                "WITH v(id, last_at, customer_at) AS (VALUES {}) \
+                 UPDATE threads SET last_activity_at = CASE WHEN threads.last_activity_at > v.last_at THEN threads.last_activity_at ELSE v.last_at END, \
+                 last_customer_at = COALESCE(v.customer_at, threads.last_customer_at) FROM v WHERE threads.id = v.id",
+                crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT"])
+            );
+            let mut q = sqlx::query(&sql);
+            for (thread, (last, customer)) in chunk {
+                q = q.bind(*thread).bind(*last).bind(*customer);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(group
+            .entries
+            .iter()
+            .map(|p| EntryRow {
+                id: p.id.clone(),
+                relationship_id: p.entry.relationship_id.clone(),
+                vendor_name: String::new(),
+                thread_id: p.entry.thread_id.clone(),
+                subject: String::new(),
+                seq: p.chain.seq,
+                side: p.entry.side.as_str().to_owned(),
+                author_id: Some(p.entry.author_id.clone()),
+                kind: p.entry.kind.as_str().to_owned(),
+                at: p.entry.at_us,
+                hash: p.chain.hash.clone(),
+                body: Some(p.body_text.clone()),
+                erased_at: None,
+                private_side: (!p.entry.kind.is_shared()).then(|| p.entry.side.as_str().to_owned()),
+            })
+            .collect())
+    }
+
+    /// Append a group of entries in one transaction: one durable commit for all. Either
+    /// all are stored or none (the caller retries one by one to find the bad one).
+    /// `keys` holds the signing key of every signer named by [`NewEntry::signer`].
+    pub async fn append_entries(
+        &self,
+        items: &[NewEntry],
+        keys: &HashMap<String, SigningKey>,
+    ) -> Result<Vec<EntryRow>> {
+        let mut rel_ids: Vec<&str> = items.iter().map(|i| i.relationship_id.as_str()).collect();
+        rel_ids.sort_unstable();
+        rel_ids.dedup();
+        let mut tips = self.chain_tips(&rel_ids).await?;
+        let group = prepare_entries(items.to_vec(), keys, &mut tips)?;
+        self.store_prepared(&group).await
+    }
+}
