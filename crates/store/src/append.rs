@@ -6,8 +6,7 @@
 //! refused whole with [`StoreError::Conflict`] and nothing is written.
 
 use crate::entries::{EntryRow, NewEntry};
-use crate::search::index_entries;
-use crate::{new_id, Result, Store, StoreError, GENESIS_HASH};
+use crate::{new_id, Backend, Result, Store, StoreError, GENESIS_HASH};
 use slingshot_domain::ledger::{
     next_header, ChainTip, EntryDraft, EntryKind, KeyId, LedgerError, LedgerTime, Side,
     SignedEntry, SigningKey,
@@ -257,55 +256,39 @@ impl Store {
             }
         }
         for chunk in group.entries.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
+            let entries_sql = format!(
                 "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id) VALUES {}",
                 crate::sql::rows(backend, chunk.len(), 16)
             );
-            let mut q = sqlx::query(&sql);
-            for p in chunk {
-                let (it, r) = (&p.entry, &p.chain);
-                q = q
-                    .bind(&p.id)
-                    .bind(&it.relationship_id)
-                    .bind(&it.thread_id)
-                    .bind(r.seq)
-                    .bind(it.side.as_str())
-                    .bind(&it.author_id)
-                    .bind(it.kind.as_str())
-                    .bind(it.at_us)
-                    .bind(&r.header)
-                    .bind(&r.hash)
-                    .bind(&r.key_id)
-                    .bind(&r.signature)
-                    .bind(&r.digest)
-                    .bind((!it.kind.is_shared()).then(|| it.side.as_str()))
-                    .bind(&it.source_ref)
-                    .bind(&it.person_id);
-            }
-            q.execute(&mut *tx)
-                .await
-                .map_err(crate::error::conflict_on_unique("entry (already imported)"))?;
-            let sql = format!(
+            let bodies_sql = format!(
                 "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES {}",
                 crate::sql::rows(backend, chunk.len(), 3)
             );
-            let mut q = sqlx::query(&sql);
-            for p in chunk {
-                q = q.bind(&p.id).bind(&p.body_text).bind(&p.entry.search_text);
+            let unique = crate::error::conflict_on_unique("entry (already imported)");
+            if backend == Backend::Sqlite {
+                // One round trip for the three inserts: the statements run in order, each
+                // taking its parameters in turn.
+                let sql = format!(
+                    "{entries_sql}; {bodies_sql}; INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES {}",
+                    crate::sql::rows(backend, chunk.len(), 4)
+                );
+                let q = bind_bodies(bind_entries(sqlx::query(&sql), chunk), chunk);
+                let q = chunk.iter().fold(q, |q, p| {
+                    q.bind(&p.id)
+                        .bind(&p.entry.person_id)
+                        .bind(p.entry.org_id.as_deref().unwrap_or(""))
+                        .bind(&p.entry.search_text)
+                });
+                q.execute(&mut *tx).await.map_err(unique)?;
+            } else {
+                bind_entries(sqlx::query(&entries_sql), chunk)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(unique)?;
+                bind_bodies(sqlx::query(&bodies_sql), chunk)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            q.execute(&mut *tx).await?;
-            let docs: Vec<(&str, &str, Option<&str>, &str)> = chunk
-                .iter()
-                .map(|p| {
-                    (
-                        p.id.as_str(),
-                        p.entry.person_id.as_str(),
-                        p.entry.org_id.as_deref(),
-                        p.entry.search_text.as_str(),
-                    )
-                })
-                .collect();
-            index_entries(backend, &mut tx, &docs).await?;
         }
         for p in &group.entries {
             if let Some(att) = &p.entry.attachment {
@@ -385,4 +368,34 @@ impl Store {
         let group = prepare_entries(items.to_vec(), keys, &mut tips)?;
         self.store_prepared(&group).await
     }
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_entries<'q>(q: AnyQuery<'q>, chunk: &'q [PreparedEntry]) -> AnyQuery<'q> {
+    chunk.iter().fold(q, |q, p| {
+        let (it, r) = (&p.entry, &p.chain);
+        q.bind(&p.id)
+            .bind(&it.relationship_id)
+            .bind(&it.thread_id)
+            .bind(r.seq)
+            .bind(it.side.as_str())
+            .bind(&it.author_id)
+            .bind(it.kind.as_str())
+            .bind(it.at_us)
+            .bind(&r.header)
+            .bind(&r.hash)
+            .bind(&r.key_id)
+            .bind(&r.signature)
+            .bind(&r.digest)
+            .bind((!it.kind.is_shared()).then(|| it.side.as_str()))
+            .bind(&it.source_ref)
+            .bind(&it.person_id)
+    })
+}
+
+fn bind_bodies<'q>(q: AnyQuery<'q>, chunk: &'q [PreparedEntry]) -> AnyQuery<'q> {
+    chunk.iter().fold(q, |q, p| {
+        q.bind(&p.id).bind(&p.body_text).bind(&p.entry.search_text)
+    })
 }

@@ -56,32 +56,6 @@ pub(crate) async fn index_entry(
     Ok(())
 }
 
-/// Index many entries' texts in one statement (SQLite; PostgreSQL indexes
-/// `entry_bodies` itself). Each item: (entry id, person id, organization id, text).
-pub(crate) async fn index_entries(
-    backend: Backend,
-    tx: &mut Transaction<'_, Any>,
-    docs: &[(&str, &str, Option<&str>, &str)],
-) -> Result<()> {
-    if backend != Backend::Sqlite || docs.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES {}",
-        crate::sql::rows(backend, docs.len(), 4)
-    );
-    let mut q = sqlx::query(&sql);
-    for (id, person, org, text) in docs {
-        q = q
-            .bind(*id)
-            .bind(*person)
-            .bind(org.unwrap_or(""))
-            .bind(*text);
-    }
-    q.execute(&mut **tx).await?;
-    Ok(())
-}
-
 /// Remove an entry's text from the index (erasure).
 pub(crate) async fn unindex_entry(
     backend: Backend,
