@@ -304,7 +304,7 @@ async fn with_tips(jobs: Vec<ReadyJob>, store: &Store, tips: &mut ChainTips) -> 
             jobs
         }
         Err(e) => {
-            tracing::error!(error = %e, "reading chain tips failed");
+            log_failure(store, &e, "reading chain tips failed");
             for job in jobs {
                 let _ = job.reply.send(Err(ServerError::Internal(
                     "could not read the chain".into(),
@@ -312,6 +312,16 @@ async fn with_tips(jobs: Vec<ReadyJob>, store: &Store, tips: &mut ChainTips) -> 
             }
             Vec::new()
         }
+    }
+}
+
+/// Log a failed read: an error, unless the server is shutting down (appends whose
+/// clients already left can still be waiting when the store closes).
+fn log_failure(store: &Store, e: &StoreError, what: &str) {
+    if store.is_closed() {
+        tracing::debug!(error = %e, "{what} (the store is closed)");
+    } else {
+        tracing::error!(error = %e, "{what}");
     }
 }
 
@@ -396,7 +406,7 @@ async fn check_access(jobs: Vec<Job>, store: &Store) -> Vec<ReadyJob> {
     let mut access = match access {
         Ok(a) => Some(a.into_iter()),
         Err(e) => {
-            tracing::error!(error = %e, "checking a group's thread access failed");
+            log_failure(store, &e, "checking a group's thread access failed");
             None
         }
     };
