@@ -305,6 +305,38 @@ mod ledger {
     use slingshot_store::{ChainTips, NewEntry, NewRelationship, NewThread};
     use std::collections::HashMap;
 
+    /// An off-platform vendor named `vendor` for `person`, with one conversation.
+    async fn rel_and_thread(
+        s: &Store,
+        person: &User,
+        vendor: &str,
+    ) -> (slingshot_store::Relationship, slingshot_store::Thread) {
+        let r = s
+            .create_relationship(
+                &person.id,
+                &NewRelationship {
+                    vendor_name: vendor.into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let t = s
+            .create_thread(
+                &person.id,
+                &r.id,
+                &NewThread {
+                    subject: "s".into(),
+                    stage: Stage::Other,
+                    tags: vec![],
+                    follow_up_on: None,
+                },
+            )
+            .await
+            .unwrap();
+        (r, t)
+    }
+
     fn entry(
         rel: &slingshot_store::Relationship,
         thread: &str,
@@ -335,29 +367,7 @@ mod ledger {
             let alice = user(s, "alice").await;
             let mut rels = Vec::new();
             for name in ["A", "B", "C"] {
-                let r = s
-                    .create_relationship(
-                        &alice.id,
-                        &NewRelationship {
-                            vendor_name: name.into(),
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .unwrap();
-                let t = s
-                    .create_thread(
-                        &alice.id,
-                        &r.id,
-                        &NewThread {
-                            subject: "s".into(),
-                            stage: Stage::Other,
-                            tags: vec![],
-                            follow_up_on: None,
-                        },
-                    )
-                    .await
-                    .unwrap();
+                let (r, t) = rel_and_thread(s, &alice, name).await;
                 rels.push((r, t.id));
             }
             let keys = HashMap::from([(
@@ -424,29 +434,7 @@ mod ledger {
             use slingshot_store::{prepare_entries, CHAIN_MOVED};
             let s = &db.store;
             let alice = user(s, "alice").await;
-            let r = s
-                .create_relationship(
-                    &alice.id,
-                    &NewRelationship {
-                        vendor_name: "V".into(),
-                        ..Default::default()
-                    },
-                )
-                .await
-                .unwrap();
-            let t = s
-                .create_thread(
-                    &alice.id,
-                    &r.id,
-                    &NewThread {
-                        subject: "s".into(),
-                        stage: Stage::Other,
-                        tags: vec![],
-                        follow_up_on: None,
-                    },
-                )
-                .await
-                .unwrap();
+            let (r, t) = rel_and_thread(s, &alice, "V").await;
             let keys = HashMap::from([(
                 format!("user:{}", alice.id),
                 slingshot_credentials::generate_signing_key(),
