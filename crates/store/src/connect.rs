@@ -50,6 +50,9 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(10))
+            // An embedded database needs no ping before each use (a round trip to the
+            // connection's thread per query); a PostgreSQL connection may have dropped.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
