@@ -31,7 +31,7 @@ fn migrate_demo_backup_and_admin() {
     let d = dir.path();
     let o = slingshot(d, &["migrate"]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("5 migration(s) applied"));
+    assert!(text(&o).contains("6 migration(s) applied"));
     assert!(d.join("slingshot-data/slingshot.db").exists());
     let o = slingshot(d, &["migrate"]);
     assert!(text(&o).contains("0 migration(s) applied"));

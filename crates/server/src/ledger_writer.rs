@@ -20,7 +20,7 @@ use slingshot_store::{
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, Semaphore};
 
 /// A stored entry, announced to live listeners (server-sent events), on this server and,
 /// over PostgreSQL, on the others.
@@ -125,8 +125,10 @@ impl LedgerWriter {
         origin: String,
     ) -> Self {
         let (tx, rx) = mpsc::channel(8192);
-        // One group signed ahead of the one being committed.
+        // A group goes to the committer only once it is idle (it holds the one permit
+        // while it commits), so the next group grows for as long as the last one commits.
         let (ptx, prx) = mpsc::channel(1);
+        let idle = Arc::new(Semaphore::new(1));
         let stale = Arc::new(AtomicBool::new(false));
         on_own_thread(
             "ledger-prepare",
@@ -135,11 +137,17 @@ impl LedgerWriter {
                 store.clone(),
                 keys,
                 max_group.max(1),
-                ptx,
+                Handoff {
+                    out: ptx,
+                    idle: idle.clone(),
+                },
                 stale.clone(),
             ),
         );
-        on_own_thread("ledger-commit", commit(prx, store, events, origin, stale));
+        on_own_thread(
+            "ledger-commit",
+            commit(prx, store, events, origin, stale, idle),
+        );
         Self { tx }
     }
 
@@ -193,7 +201,7 @@ async fn prepare(
     store: Store,
     keys: Arc<KeyRing>,
     max_group: usize,
-    out: mpsc::Sender<Prepared>,
+    out: Handoff,
     stale: Arc<AtomicBool>,
 ) {
     let mut tips = ChainTips::new();
@@ -209,9 +217,12 @@ async fn prepare(
             Some(p) => {
                 tokio::select! {
                     biased;
-                    permit = out.reserve() => {
+                    permit = out.idle.acquire() => {
                         let Ok(permit) = permit else { return };
-                        permit.send(p);
+                        permit.forget();
+                        if out.out.send(p).await.is_err() {
+                            return;
+                        }
                         continue;
                     }
                     job = rx.recv() => {
@@ -258,6 +269,21 @@ async fn prepare(
         if p.group.is_empty() {
             pending = None;
         }
+    }
+}
+
+/// The way to the committer: a group is sent only with the committer's idle permit,
+/// which it gives back after each commit.
+struct Handoff {
+    out: mpsc::Sender<Prepared>,
+    idle: Arc<Semaphore>,
+}
+
+impl Handoff {
+    /// Wait until the committer is idle, then hand it `p`; `Err` once it has stopped.
+    async fn send(&self, p: Prepared) -> std::result::Result<(), ()> {
+        self.idle.acquire().await.map_err(|_| ())?.forget();
+        self.out.send(p).await.map_err(|_| ())
     }
 }
 
@@ -332,6 +358,7 @@ async fn commit(
     events: broadcast::Sender<EntryEvent>,
     origin: String,
     stale: Arc<AtomicBool>,
+    idle: Arc<Semaphore>,
 ) {
     while let Some(Prepared {
         group,
@@ -360,8 +387,10 @@ async fn commit(
                 }
             }
         }
+        idle.add_permits(1);
         crate::live::publish(&store, &origin, stored).await;
     }
+    idle.close();
 }
 
 /// Store one entry on the chain as the database holds it (a few tries if another

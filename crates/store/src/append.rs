@@ -20,21 +20,44 @@ const ROWS_PER_INSERT: usize = 200;
 pub type ChainTips = HashMap<String, Option<ChainTip>>;
 
 /// The chain columns of one entry (all `None` for private notes).
-struct ChainFields {
-    seq: Option<i64>,
-    hash: Option<String>,
-    key_id: Option<String>,
-    signature: Option<String>,
-    header: Option<String>,
-    digest: String,
+pub(crate) struct ChainFields {
+    pub(crate) seq: Option<i64>,
+    pub(crate) hash: Option<String>,
+    pub(crate) key_id: Option<String>,
+    pub(crate) signature: Option<String>,
+    pub(crate) header: Option<String>,
+    pub(crate) digest: String,
 }
 
-struct PreparedEntry {
-    id: String,
-    entry: NewEntry,
-    chain: ChainFields,
-    body_text: String,
+/// One entry of a [`PreparedGroup`]: its new id, its chain columns and its body's text.
+pub(crate) struct PreparedEntry {
+    pub(crate) id: String,
+    pub(crate) entry: NewEntry,
+    pub(crate) chain: ChainFields,
+    pub(crate) body_text: String,
 }
+
+/// A relationship's head moving from the tip a group was chained onto to the group's last.
+pub(crate) struct HeadMove<'a> {
+    pub(crate) relationship: &'a str,
+    pub(crate) new_seq: i64,
+    pub(crate) new_hash: String,
+    pub(crate) old_seq: i64,
+    pub(crate) old_hash: String,
+}
+
+/// A thread's latest activity in a group (and its latest customer message, if any).
+pub(crate) struct ThreadActivity<'a> {
+    pub(crate) thread: &'a str,
+    pub(crate) last_at: i64,
+    pub(crate) customer_at: Option<i64>,
+}
+
+/// The columns of an `entries` row as a group inserts them, in bind order.
+pub(crate) const ENTRY_COLUMNS: &str = "id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id";
+
+/// What a second copy of an imported entry is refused as.
+pub(crate) const ALREADY_IMPORTED: &str = "entry (already imported)";
 
 /// The message of the [`StoreError::Conflict`] refusing a group prepared from stale tips.
 pub const CHAIN_MOVED: &str = "the relationship's chain moved; retry";
@@ -42,7 +65,7 @@ pub const CHAIN_MOVED: &str = "the relationship's chain moved; retry";
 /// A group hashed and signed in chain order, ready to store.
 #[derive(Default)]
 pub struct PreparedGroup {
-    entries: Vec<PreparedEntry>,
+    pub(crate) entries: Vec<PreparedEntry>,
     /// Per relationship: the tip the group starts from and the tip it leaves.
     heads: HashMap<String, (Option<ChainTip>, Option<ChainTip>)>,
 }
@@ -92,6 +115,72 @@ impl PreparedGroup {
     /// The entries, in order (for announcing them once stored).
     pub fn entries(&self) -> impl Iterator<Item = &NewEntry> {
         self.entries.iter().map(|p| &p.entry)
+    }
+
+    /// The heads the group moves: each relationship whose chain it extends, from the tip
+    /// it was chained onto.
+    pub(crate) fn head_moves(&self) -> Vec<HeadMove<'_>> {
+        self.heads
+            .iter()
+            .filter_map(|(rel, (from, to))| match to {
+                Some(to) if seq_of(Some(to)) != seq_of(from.as_ref()) => Some(HeadMove {
+                    relationship: rel,
+                    new_seq: seq_of(Some(to)),
+                    new_hash: to.hash.to_hex(),
+                    old_seq: seq_of(from.as_ref()),
+                    old_hash: from
+                        .as_ref()
+                        .map_or_else(|| GENESIS_HASH.to_owned(), |t| t.hash.to_hex()),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Each thread's latest activity in the group, and its latest customer message.
+    pub(crate) fn thread_activity(&self) -> Vec<ThreadActivity<'_>> {
+        let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+        for p in &self.entries {
+            let it = &p.entry;
+            let e = threads
+                .entry(it.thread_id.as_str())
+                .or_insert((i64::MIN, None));
+            e.0 = e.0.max(it.at_us);
+            if it.side == Side::Customer && it.kind != EntryKind::Note {
+                e.1 = Some(e.1.map_or(it.at_us, |c: i64| c.max(it.at_us)));
+            }
+        }
+        threads
+            .into_iter()
+            .map(|(thread, (last_at, customer_at))| ThreadActivity {
+                thread,
+                last_at,
+                customer_at,
+            })
+            .collect()
+    }
+
+    /// The stored entries, as the timeline shows them.
+    fn rows(&self) -> Vec<EntryRow> {
+        self.entries
+            .iter()
+            .map(|p| EntryRow {
+                id: p.id.clone(),
+                relationship_id: p.entry.relationship_id.clone(),
+                vendor_name: String::new(),
+                thread_id: p.entry.thread_id.clone(),
+                subject: String::new(),
+                seq: p.chain.seq,
+                side: p.entry.side.as_str().to_owned(),
+                author_id: Some(p.entry.author_id.clone()),
+                kind: p.entry.kind.as_str().to_owned(),
+                at: p.entry.at_us,
+                hash: p.chain.hash.clone(),
+                body: Some(p.body_text.clone()),
+                erased_at: None,
+                private_side: (!p.entry.kind.is_shared()).then(|| p.entry.side.as_str().to_owned()),
+            })
+            .collect()
     }
 
     /// Give the entries back (to retry them one by one).
@@ -219,18 +308,19 @@ impl Store {
     /// stored or none: a relationship whose head moved since the group was prepared
     /// refuses the whole group ([`StoreError::Conflict`]).
     pub async fn store_prepared(&self, group: &PreparedGroup) -> Result<Vec<EntryRow>> {
+        match &self.ledger_conn {
+            Some(conn) => crate::ledger_sqlite::blocking(|| conn.store(group))?,
+            None => self.store_prepared_pooled(group).await?,
+        }
+        Ok(group.rows())
+    }
+
+    /// [`Store::store_prepared`] through the pool (PostgreSQL; in-memory SQLite).
+    async fn store_prepared_pooled(&self, group: &PreparedGroup) -> Result<()> {
         let backend = self.backend();
         let mut tx = self.begin_write().await?;
-        // Move the heads first, each only from the tip the group was chained onto (its
-        // sequence and hash): a stale group stops before writing anything else.
-        let heads: Vec<(&String, &Option<ChainTip>, &ChainTip)> = group
-            .heads
-            .iter()
-            .filter_map(|(rel, (from, to))| match to {
-                Some(to) if seq_of(Some(to)) != seq_of(from.as_ref()) => Some((rel, from, to)),
-                _ => None,
-            })
-            .collect();
+        // Move the heads first: a stale group stops before writing anything else.
+        let heads = group.head_moves();
         for chunk in heads.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "WITH v(id, new_seq, new_hash, old_seq, old_hash) AS (VALUES {}) \
@@ -239,16 +329,13 @@ impl Store {
                 crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "TEXT", "BIGINT", "TEXT"])
             );
             let mut q = sqlx::query(&sql);
-            for (rel, from, to) in chunk {
+            for h in chunk {
                 q = q
-                    .bind(*rel)
-                    .bind(seq_of(Some(to)))
-                    .bind(to.hash.to_hex())
-                    .bind(seq_of(from.as_ref()))
-                    .bind(
-                        from.as_ref()
-                            .map_or_else(|| GENESIS_HASH.to_owned(), |t| t.hash.to_hex()),
-                    );
+                    .bind(h.relationship)
+                    .bind(h.new_seq)
+                    .bind(&h.new_hash)
+                    .bind(h.old_seq)
+                    .bind(&h.old_hash);
             }
             let moved = q.execute(&mut *tx).await?.rows_affected();
             if moved != chunk.len() as u64 {
@@ -257,37 +344,33 @@ impl Store {
         }
         for chunk in group.entries.chunks(ROWS_PER_INSERT) {
             let entries_sql = format!(
-                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id) VALUES {}",
+                "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
                 crate::sql::rows(backend, chunk.len(), 16)
             );
             let bodies_sql = format!(
                 "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES {}",
                 crate::sql::rows(backend, chunk.len(), 3)
             );
-            let unique = crate::error::conflict_on_unique("entry (already imported)");
+            let unique = crate::error::conflict_on_unique(ALREADY_IMPORTED);
+            bind_entries(sqlx::query(&entries_sql), chunk)
+                .execute(&mut *tx)
+                .await
+                .map_err(unique)?;
+            bind_bodies(sqlx::query(&bodies_sql), chunk)
+                .execute(&mut *tx)
+                .await?;
             if backend == Backend::Sqlite {
-                // One round trip for the three inserts: the statements run in order, each
-                // taking its parameters in turn.
                 let sql = format!(
-                    "{entries_sql}; {bodies_sql}; INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES {}",
+                    "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES {}",
                     crate::sql::rows(backend, chunk.len(), 4)
                 );
-                let q = bind_bodies(bind_entries(sqlx::query(&sql), chunk), chunk);
-                let q = chunk.iter().fold(q, |q, p| {
+                let q = chunk.iter().fold(sqlx::query(&sql), |q, p| {
                     q.bind(&p.id)
                         .bind(&p.entry.person_id)
                         .bind(p.entry.org_id.as_deref().unwrap_or(""))
                         .bind(&p.entry.search_text)
                 });
-                q.execute(&mut *tx).await.map_err(unique)?;
-            } else {
-                bind_entries(sqlx::query(&entries_sql), chunk)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(unique)?;
-                bind_bodies(sqlx::query(&bodies_sql), chunk)
-                    .execute(&mut *tx)
-                    .await?;
+                q.execute(&mut *tx).await?;
             }
         }
         for p in &group.entries {
@@ -304,19 +387,7 @@ impl Store {
                     .await?;
             }
         }
-        // Thread activity: one statement for the group's threads.
-        let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
-        for p in &group.entries {
-            let it = &p.entry;
-            let e = threads
-                .entry(it.thread_id.as_str())
-                .or_insert((i64::MIN, None));
-            e.0 = e.0.max(it.at_us);
-            if it.side == Side::Customer && it.kind != EntryKind::Note {
-                e.1 = Some(e.1.map_or(it.at_us, |c: i64| c.max(it.at_us)));
-            }
-        }
-        let threads: Vec<_> = threads.into_iter().collect();
+        let threads = group.thread_activity();
         for chunk in threads.chunks(ROWS_PER_INSERT) {
             let sql = format!(
                 "WITH v(id, last_at, customer_at) AS (VALUES {}) \
@@ -325,32 +396,13 @@ impl Store {
                 crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT"])
             );
             let mut q = sqlx::query(&sql);
-            for (thread, (last, customer)) in chunk {
-                q = q.bind(*thread).bind(*last).bind(*customer);
+            for t in chunk {
+                q = q.bind(t.thread).bind(t.last_at).bind(t.customer_at);
             }
             q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(group
-            .entries
-            .iter()
-            .map(|p| EntryRow {
-                id: p.id.clone(),
-                relationship_id: p.entry.relationship_id.clone(),
-                vendor_name: String::new(),
-                thread_id: p.entry.thread_id.clone(),
-                subject: String::new(),
-                seq: p.chain.seq,
-                side: p.entry.side.as_str().to_owned(),
-                author_id: Some(p.entry.author_id.clone()),
-                kind: p.entry.kind.as_str().to_owned(),
-                at: p.entry.at_us,
-                hash: p.chain.hash.clone(),
-                body: Some(p.body_text.clone()),
-                erased_at: None,
-                private_side: (!p.entry.kind.is_shared()).then(|| p.entry.side.as_str().to_owned()),
-            })
-            .collect())
+        Ok(())
     }
 
     /// Append a group of entries in one transaction: one durable commit for all. Either

@@ -34,6 +34,8 @@ impl Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    /// SQLite: the connection ledger groups commit on ([`Store::store_prepared`]).
+    pub(crate) ledger_conn: Option<std::sync::Arc<crate::ledger_sqlite::LedgerConn>>,
     backend: Backend,
     pub(crate) creds: std::sync::Arc<crate::credential_cache::CredentialCache>,
 }
@@ -75,8 +77,27 @@ impl Store {
             })
             .connect_with(options)
             .await?;
+        let ledger_conn = match backend {
+            Backend::Sqlite => {
+                let file = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+                    .get_filename()
+                    .to_owned();
+                // In-memory and read-only databases append through the pool.
+                let in_memory = file.to_string_lossy().starts_with("file:sqlx-in-memory-")
+                    || url.contains("mode=memory");
+                if in_memory || url.contains("mode=ro") {
+                    None
+                } else {
+                    Some(std::sync::Arc::new(crate::ledger_sqlite::LedgerConn::open(
+                        &file,
+                    )?))
+                }
+            }
+            Backend::Postgres => None,
+        };
         Ok(Self {
             pool,
+            ledger_conn,
             backend,
             creds: Default::default(),
         })

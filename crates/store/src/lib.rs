@@ -14,6 +14,7 @@ mod export;
 mod grants;
 mod invites;
 mod keys;
+mod ledger_sqlite;
 mod notify;
 mod orgs;
 mod privacy;

@@ -1,0 +1,338 @@
+//! SQLite: ledger groups commit on a connection of their own, each group in one call
+//! on the committing thread. Through the pool, each statement would be a round trip to
+//! the connection's worker thread (six per group, each a wake-up on a busy machine),
+//! and a pooled connection drops its page cache whenever another one has written, so
+//! it would read the indexes' pages back in for every group.
+
+use crate::append::{PreparedGroup, ALREADY_IMPORTED, ENTRY_COLUMNS};
+use crate::{Result, StoreError, CHAIN_MOVED};
+use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// The connection ledger groups commit on.
+#[derive(Debug)]
+pub(crate) struct LedgerConn {
+    conn: Mutex<Writer>,
+}
+
+/// The connection and when it last checkpointed.
+#[derive(Debug)]
+struct Writer {
+    conn: Connection,
+    wal: PathBuf,
+    /// [`WAL_RESTART_BYTES`], smaller in tests.
+    wal_limit: u64,
+}
+
+/// Past this size the committing connection checkpoints the WAL itself, right after a
+/// commit. Checkpoints run apart from commits (`Store::checkpoint_wal`, twice a second)
+/// copy most pages, but rarely catch up with a busy writer, and only a caught-up WAL
+/// starts over from its beginning (and is then cut back to 32 MiB,
+/// `journal_size_limit`); without this the file would grow without bound.
+const WAL_RESTART_BYTES: u64 = 64 << 20;
+
+impl LedgerConn {
+    /// Open the database file with the pool's settings (WAL, `synchronous=FULL`).
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; \
+             PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=0; \
+             PRAGMA journal_size_limit=33554432;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(16);
+        Ok(Self {
+            conn: Mutex::new(Writer {
+                conn,
+                wal: wal_path(path),
+                wal_limit: WAL_RESTART_BYTES,
+            }),
+        })
+    }
+
+    /// Store `group` in one transaction: heads first (a stale group stops there,
+    /// [`CHAIN_MOVED`]), then entries, bodies, search rows, attachments and thread
+    /// activity. Nothing is written unless all is.
+    pub(crate) fn store(&self, group: &PreparedGroup) -> Result<()> {
+        let mut writer = self
+            .conn
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the ledger connection was poisoned".into()))?;
+        let Writer {
+            conn,
+            wal,
+            wal_limit,
+        } = &mut *writer;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut head = tx.prepare_cached(
+                "UPDATE relationships SET head_seq = ?2, head_hash = ?3 \
+                 WHERE id = ?1 AND head_seq = ?4 AND head_hash = ?5",
+            )?;
+            for h in group.head_moves() {
+                let moved = head.execute(params![
+                    h.relationship,
+                    h.new_seq,
+                    h.new_hash,
+                    h.old_seq,
+                    h.old_hash
+                ])?;
+                if moved != 1 {
+                    return Err(StoreError::Conflict(CHAIN_MOVED));
+                }
+            }
+            let mut entry = tx.prepare_cached(&format!(
+                "INSERT INTO entries ({ENTRY_COLUMNS}) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            ))?;
+            let mut body = tx.prepare_cached(
+                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut search = tx.prepare_cached(
+                "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for p in &group.entries {
+                let (it, r) = (&p.entry, &p.chain);
+                entry
+                    .execute(params![
+                        p.id,
+                        it.relationship_id,
+                        it.thread_id,
+                        r.seq,
+                        it.side.as_str(),
+                        it.author_id,
+                        it.kind.as_str(),
+                        it.at_us,
+                        r.header,
+                        r.hash,
+                        r.key_id,
+                        r.signature,
+                        r.digest,
+                        (!it.kind.is_shared()).then(|| it.side.as_str()),
+                        it.source_ref,
+                        it.person_id,
+                    ])
+                    .map_err(conflict_on_unique)?;
+                body.execute(params![p.id, p.body_text, it.search_text])?;
+                search.execute(params![
+                    p.id,
+                    it.person_id,
+                    it.org_id.as_deref().unwrap_or(""),
+                    it.search_text
+                ])?;
+                if let Some(att) = &it.attachment {
+                    tx.prepare_cached(
+                        "INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) \
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )?
+                    .execute(params![
+                        att.id,
+                        p.id,
+                        att.filename,
+                        att.content_type,
+                        i64::try_from(att.data.len()).unwrap_or(i64::MAX),
+                        att.sha256,
+                        att.data,
+                    ])?;
+                }
+            }
+            let mut thread = tx.prepare_cached(
+                "UPDATE threads SET \
+                 last_activity_at = CASE WHEN last_activity_at > ?2 THEN last_activity_at ELSE ?2 END, \
+                 last_customer_at = COALESCE(?3, last_customer_at) WHERE id = ?1",
+            )?;
+            for t in group.thread_activity() {
+                thread.execute(params![t.thread, t.last_at, t.customer_at])?;
+            }
+        }
+        tx.commit()?;
+        if std::fs::metadata(&*wal).is_ok_and(|m| m.len() > *wal_limit) {
+            // Durable already; a checkpoint that fails is retried next time.
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "checkpointing the ledger's WAL failed");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The WAL file beside the database file.
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// A second copy of an imported entry is a conflict, not a failure.
+fn conflict_on_unique(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+        {
+            StoreError::Conflict(ALREADY_IMPORTED)
+        }
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// Run blocking database work from async code: in place on a multi-threaded runtime
+/// (its other tasks move to other workers meanwhile); directly on a single-threaded
+/// one, such as the ledger committer's own thread.
+pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestDb;
+    use crate::{NewEntry, NewRelationship, NewThread, Store};
+    use slingshot_domain::conversation::Stage;
+    use slingshot_domain::ledger::{EntryKind, Side};
+    use slingshot_domain::{DisplayName, Handle};
+    use std::collections::HashMap;
+
+    /// Append `groups` groups of 50 messages to one thread; the WAL's size after.
+    async fn append_groups(s: &Store, groups: usize) -> u64 {
+        let h = Handle::parse("walter").unwrap();
+        let n = DisplayName::parse("Walter").unwrap();
+        let u = s
+            .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
+            .await
+            .unwrap();
+        let rel = NewRelationship {
+            vendor_name: "V".into(),
+            ..Default::default()
+        };
+        let r = s.create_relationship(&u.id, &rel).await.unwrap();
+        let thread = NewThread {
+            subject: "s".into(),
+            stage: Stage::Other,
+            tags: vec![],
+            follow_up_on: None,
+        };
+        let t = s.create_thread(&u.id, &r.id, &thread).await.unwrap();
+        let keys = HashMap::from([(
+            format!("user:{}", u.id),
+            slingshot_credentials::generate_signing_key(),
+        )]);
+        for g in 0..groups {
+            let items: Vec<NewEntry> = (0..50)
+                .map(|i| NewEntry {
+                    relationship_id: r.id.clone(),
+                    person_id: u.id.clone(),
+                    org_id: None,
+                    thread_id: t.id.clone(),
+                    side: Side::Customer,
+                    author_id: u.id.clone(),
+                    kind: EntryKind::Message,
+                    body: serde_json::json!({ "text": format!("group {g} message {i}") }),
+                    search_text: format!("group {g} message {i}"),
+                    source_ref: None,
+                    corrects: None,
+                    at_us: crate::now_us(),
+                    attachment: None,
+                })
+                .collect();
+            s.append_entries(&items, &keys).await.unwrap();
+        }
+        assert_eq!(
+            s.chain_rows(&r.id, 0, 100_000).await.unwrap().len(),
+            groups * 50
+        );
+        let conn = s.ledger_conn.as_ref().unwrap().conn.lock().unwrap();
+        std::fs::metadata(&conn.wal).map_or(0, |m| m.len())
+    }
+
+    fn set_limit(s: &Store, bytes: u64) {
+        s.ledger_conn
+            .as_ref()
+            .unwrap()
+            .conn
+            .lock()
+            .unwrap()
+            .wal_limit = bytes;
+    }
+
+    #[tokio::test]
+    async fn the_wal_starts_over_once_past_its_limit() {
+        // Nothing else checkpoints here: without a limit the WAL keeps every commit.
+        let unbounded = TestDb::sqlite().await;
+        set_limit(&unbounded.store, u64::MAX);
+        let grown = append_groups(&unbounded.store, 40).await;
+        let bounded = TestDb::sqlite().await;
+        set_limit(&bounded.store, 256 * 1024);
+        let kept = append_groups(&bounded.store, 40).await;
+        assert!(grown > 2 << 20, "the WAL grew to {grown} bytes");
+        assert!(kept < 1 << 20, "the WAL was kept to {kept} bytes");
+    }
+
+    #[tokio::test]
+    async fn a_duplicate_import_fails_its_group_and_writes_nothing() {
+        let db = TestDb::sqlite().await;
+        let s = &db.store;
+        let h = Handle::parse("ida").unwrap();
+        let n = DisplayName::parse("Ida").unwrap();
+        let u = s
+            .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
+            .await
+            .unwrap();
+        let rel = NewRelationship {
+            vendor_name: "V".into(),
+            ..Default::default()
+        };
+        let r = s.create_relationship(&u.id, &rel).await.unwrap();
+        let thread = NewThread {
+            subject: "s".into(),
+            stage: Stage::Other,
+            tags: vec![],
+            follow_up_on: None,
+        };
+        let t = s.create_thread(&u.id, &r.id, &thread).await.unwrap();
+        let keys = HashMap::from([(
+            format!("user:{}", u.id),
+            slingshot_credentials::generate_signing_key(),
+        )]);
+        let mail = |source: Option<&str>| NewEntry {
+            relationship_id: r.id.clone(),
+            person_id: u.id.clone(),
+            org_id: None,
+            thread_id: t.id.clone(),
+            side: Side::Customer,
+            author_id: u.id.clone(),
+            kind: EntryKind::Message,
+            body: serde_json::json!({ "text": "mail" }),
+            search_text: "mail".into(),
+            source_ref: source.map(str::to_owned),
+            corrects: None,
+            at_us: crate::now_us(),
+            attachment: None,
+        };
+        s.append_entries(&[mail(Some("m1"))], &keys).await.unwrap();
+        let e = s
+            .append_entries(&[mail(None), mail(Some("m1"))], &keys)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, crate::StoreError::Conflict(m) if m == super::ALREADY_IMPORTED),
+            "{e:?}"
+        );
+        // Neither entry of the failed group, nor its head move, was kept.
+        assert_eq!(s.chain_rows(&r.id, 0, 100).await.unwrap().len(), 1);
+        let rows = s.append_entries(&[mail(None)], &keys).await.unwrap();
+        assert_eq!(rows[0].seq, Some(2));
+    }
+}
