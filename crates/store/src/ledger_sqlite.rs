@@ -205,52 +205,77 @@ mod tests {
     use slingshot_domain::{DisplayName, Handle};
     use std::collections::HashMap;
 
+    /// A person with one relationship and one thread, and the person's signing key.
+    struct Chain {
+        person: String,
+        rel: String,
+        thread: String,
+        keys: HashMap<String, slingshot_domain::ledger::SigningKey>,
+    }
+
+    impl Chain {
+        async fn new(s: &Store) -> Self {
+            let h = Handle::parse("walter").unwrap();
+            let n = DisplayName::parse("Walter").unwrap();
+            let u = s
+                .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
+                .await
+                .unwrap();
+            let rel = NewRelationship {
+                vendor_name: "V".into(),
+                ..Default::default()
+            };
+            let r = s.create_relationship(&u.id, &rel).await.unwrap();
+            let thread = NewThread {
+                subject: "s".into(),
+                stage: Stage::Other,
+                tags: vec![],
+                follow_up_on: None,
+            };
+            let t = s.create_thread(&u.id, &r.id, &thread).await.unwrap();
+            let keys = HashMap::from([(
+                format!("user:{}", u.id),
+                slingshot_credentials::generate_signing_key(),
+            )]);
+            Self {
+                person: u.id,
+                rel: r.id,
+                thread: t.id,
+                keys,
+            }
+        }
+
+        /// A customer message on the thread.
+        fn message(&self, text: &str, source_ref: Option<&str>) -> NewEntry {
+            NewEntry {
+                relationship_id: self.rel.clone(),
+                person_id: self.person.clone(),
+                org_id: None,
+                thread_id: self.thread.clone(),
+                side: Side::Customer,
+                author_id: self.person.clone(),
+                kind: EntryKind::Message,
+                body: serde_json::json!({ "text": text }),
+                search_text: text.to_owned(),
+                source_ref: source_ref.map(str::to_owned),
+                corrects: None,
+                at_us: crate::now_us(),
+                attachment: None,
+            }
+        }
+    }
+
     /// Append `groups` groups of 50 messages to one thread; the WAL's size after.
     async fn append_groups(s: &Store, groups: usize) -> u64 {
-        let h = Handle::parse("walter").unwrap();
-        let n = DisplayName::parse("Walter").unwrap();
-        let u = s
-            .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
-            .await
-            .unwrap();
-        let rel = NewRelationship {
-            vendor_name: "V".into(),
-            ..Default::default()
-        };
-        let r = s.create_relationship(&u.id, &rel).await.unwrap();
-        let thread = NewThread {
-            subject: "s".into(),
-            stage: Stage::Other,
-            tags: vec![],
-            follow_up_on: None,
-        };
-        let t = s.create_thread(&u.id, &r.id, &thread).await.unwrap();
-        let keys = HashMap::from([(
-            format!("user:{}", u.id),
-            slingshot_credentials::generate_signing_key(),
-        )]);
+        let c = Chain::new(s).await;
         for g in 0..groups {
             let items: Vec<NewEntry> = (0..50)
-                .map(|i| NewEntry {
-                    relationship_id: r.id.clone(),
-                    person_id: u.id.clone(),
-                    org_id: None,
-                    thread_id: t.id.clone(),
-                    side: Side::Customer,
-                    author_id: u.id.clone(),
-                    kind: EntryKind::Message,
-                    body: serde_json::json!({ "text": format!("group {g} message {i}") }),
-                    search_text: format!("group {g} message {i}"),
-                    source_ref: None,
-                    corrects: None,
-                    at_us: crate::now_us(),
-                    attachment: None,
-                })
+                .map(|i| c.message(&format!("group {g} message {i}"), None))
                 .collect();
-            s.append_entries(&items, &keys).await.unwrap();
+            s.append_entries(&items, &c.keys).await.unwrap();
         }
         assert_eq!(
-            s.chain_rows(&r.id, 0, 100_000).await.unwrap().len(),
+            s.chain_rows(&c.rel, 0, 100_000).await.unwrap().len(),
             groups * 50
         );
         let conn = s.ledger_conn.as_ref().unwrap().conn.lock().unwrap();
@@ -284,46 +309,12 @@ mod tests {
     async fn a_duplicate_import_fails_its_group_and_writes_nothing() {
         let db = TestDb::sqlite().await;
         let s = &db.store;
-        let h = Handle::parse("ida").unwrap();
-        let n = DisplayName::parse("Ida").unwrap();
-        let u = s
-            .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
-            .await
-            .unwrap();
-        let rel = NewRelationship {
-            vendor_name: "V".into(),
-            ..Default::default()
-        };
-        let r = s.create_relationship(&u.id, &rel).await.unwrap();
-        let thread = NewThread {
-            subject: "s".into(),
-            stage: Stage::Other,
-            tags: vec![],
-            follow_up_on: None,
-        };
-        let t = s.create_thread(&u.id, &r.id, &thread).await.unwrap();
-        let keys = HashMap::from([(
-            format!("user:{}", u.id),
-            slingshot_credentials::generate_signing_key(),
-        )]);
-        let mail = |source: Option<&str>| NewEntry {
-            relationship_id: r.id.clone(),
-            person_id: u.id.clone(),
-            org_id: None,
-            thread_id: t.id.clone(),
-            side: Side::Customer,
-            author_id: u.id.clone(),
-            kind: EntryKind::Message,
-            body: serde_json::json!({ "text": "mail" }),
-            search_text: "mail".into(),
-            source_ref: source.map(str::to_owned),
-            corrects: None,
-            at_us: crate::now_us(),
-            attachment: None,
-        };
-        s.append_entries(&[mail(Some("m1"))], &keys).await.unwrap();
+        let c = Chain::new(s).await;
+        let (keys, r) = (&c.keys, &c.rel);
+        let mail = |source: Option<&str>| c.message("mail", source);
+        s.append_entries(&[mail(Some("m1"))], keys).await.unwrap();
         let e = s
-            .append_entries(&[mail(None), mail(Some("m1"))], &keys)
+            .append_entries(&[mail(None), mail(Some("m1"))], keys)
             .await
             .unwrap_err();
         assert!(
@@ -331,8 +322,8 @@ mod tests {
             "{e:?}"
         );
         // Neither entry of the failed group, nor its head move, was kept.
-        assert_eq!(s.chain_rows(&r.id, 0, 100).await.unwrap().len(), 1);
-        let rows = s.append_entries(&[mail(None)], &keys).await.unwrap();
+        assert_eq!(s.chain_rows(r, 0, 100).await.unwrap().len(), 1);
+        let rows = s.append_entries(&[mail(None)], keys).await.unwrap();
         assert_eq!(rows[0].seq, Some(2));
     }
 }
