@@ -1,8 +1,9 @@
-//! Group commit for ledger appends, in two overlapping stages. The preparer takes every
-//! waiting append, checks the group's thread access in one go, and hashes and signs it
-//! onto the chain tips it keeps in memory; the committer stores each prepared group in
-//! one transaction (one fsync) and acknowledges each entry only after its group is
-//! durable. While one group commits, the next is being signed.
+//! Group commit for ledger appends, in three overlapping stages, each on a thread of its
+//! own. The preparer takes every waiting append, checks the group's thread access in one
+//! go, chains it (hashes only) onto the chain tips it keeps in memory and signs it on all
+//! cores; the committer stores each prepared group in one transaction (one fsync); the
+//! responder acknowledges each entry once its group is durable, and announces it. While
+//! one group commits, the next is being signed and the last one's replies go out.
 //!
 //! The database refuses a group prepared from stale tips (each relationship's head moves
 //! only from the sequence and hash the group was chained onto), so the in-memory tips
@@ -144,10 +145,12 @@ impl LedgerWriter {
                 stale.clone(),
             ),
         );
+        let (dtx, drx) = mpsc::unbounded_channel();
         on_own_thread(
             "ledger-commit",
-            commit(prx, store, events, origin, stale, idle),
+            commit(prx, store.clone(), dtx, stale, idle),
         );
+        on_own_thread("ledger-reply", respond(drx, store, events, origin));
         Self { tx }
     }
 
@@ -258,15 +261,27 @@ async fn prepare(
         let ready = check_access(jobs, &store).await;
         let ready = signing_keys(ready, &store, &keys, &mut p.signing).await;
         let ready = with_tips(ready, &store, &mut tips).await;
-        for ReadyJob { entry, reply } in ready {
-            match p.group.push(entry, &p.signing, &mut tips) {
-                Ok(()) => p.replies.push(reply),
-                Err(e) => {
-                    let _ = reply.send(Err(e.into()));
+        if let Some(p) = pending.as_mut() {
+            // Chain the batch one entry after another (hashes only), then sign it on all
+            // cores.
+            for ReadyJob { entry, reply } in ready {
+                match p.group.push_unsigned(entry, &p.signing, &mut tips) {
+                    Ok(()) => p.replies.push(reply),
+                    Err(e) => {
+                        let _ = reply.send(Err(e.into()));
+                    }
                 }
             }
+            if let Err(e) = p.group.sign_pending(&p.signing) {
+                tracing::error!(error = %e, "signing a group failed");
+                for reply in p.replies.drain(..) {
+                    let _ = reply.send(Err(ServerError::Internal("could not sign".into())));
+                }
+                p.group = PreparedGroup::default();
+                tips.clear();
+            }
         }
-        if p.group.is_empty() {
+        if pending.as_ref().is_some_and(|p| p.group.is_empty()) {
             pending = None;
         }
     }
@@ -351,12 +366,29 @@ fn log_failure(store: &Store, e: &StoreError, what: &str) {
     }
 }
 
-/// The committer: store each prepared group, then acknowledge and announce its entries.
+/// What the committer hands the responder: a stored group, or the entries of a failed
+/// group with each one's own outcome.
+enum Done {
+    Stored {
+        group: PreparedGroup,
+        replies: Vec<oneshot::Sender<Result<EntryRow>>>,
+        rows: Vec<EntryRow>,
+    },
+    OneByOne(
+        Vec<(
+            NewEntry,
+            oneshot::Sender<Result<EntryRow>>,
+            Result<EntryRow>,
+        )>,
+    ),
+}
+
+/// The committer: store each prepared group and pass it on to be acknowledged, so the
+/// next group commits while this one's replies go out.
 async fn commit(
     mut rx: mpsc::Receiver<Prepared>,
     store: Store,
-    events: broadcast::Sender<EntryEvent>,
-    origin: String,
+    done: mpsc::UnboundedSender<Done>,
     stale: Arc<AtomicBool>,
     idle: Arc<Semaphore>,
 ) {
@@ -366,20 +398,55 @@ async fn commit(
         signing,
     }) = rx.recv().await
     {
-        let mut stored = Vec::with_capacity(group.len());
-        match store.store_prepared(&group).await {
-            Ok(rows) => {
+        let finished = match store.store_prepared(&group).await {
+            Ok(rows) => Done::Stored {
+                group,
+                replies,
+                rows,
+            },
+            Err(e) => {
+                // The next group was chained onto this one's tips: read them again.
+                stale.store(true, Ordering::Release);
+                tracing::debug!(error = %e, "a group failed; storing its entries one by one");
+                let mut outcomes = Vec::with_capacity(replies.len());
+                for (entry, reply) in group.into_entries().into_iter().zip(replies) {
+                    let r = append_alone(&store, &entry, &signing).await;
+                    outcomes.push((entry, reply, r));
+                }
+                Done::OneByOne(outcomes)
+            }
+        };
+        idle.add_permits(1);
+        if done.send(finished).is_err() {
+            break;
+        }
+    }
+    idle.close();
+}
+
+/// The responder: acknowledge each durable entry and announce it, in commit order.
+async fn respond(
+    mut rx: mpsc::UnboundedReceiver<Done>,
+    store: Store,
+    events: broadcast::Sender<EntryEvent>,
+    origin: String,
+) {
+    while let Some(done) = rx.recv().await {
+        let mut stored = Vec::new();
+        match done {
+            Done::Stored {
+                group,
+                replies,
+                rows,
+            } => {
+                stored.reserve(rows.len());
                 for ((entry, reply), row) in group.entries().zip(replies).zip(rows) {
                     stored.push(announce(&events, entry, &row));
                     let _ = reply.send(Ok(row));
                 }
             }
-            Err(e) => {
-                // The next group was chained onto this one's tips: read them again.
-                stale.store(true, Ordering::Release);
-                tracing::debug!(error = %e, "a group failed; storing its entries one by one");
-                for (entry, reply) in group.into_entries().into_iter().zip(replies) {
-                    let r = append_alone(&store, &entry, &signing).await;
+            Done::OneByOne(outcomes) => {
+                for (entry, reply, r) in outcomes {
                     if let Ok(row) = &r {
                         stored.push(announce(&events, &entry, row));
                     }
@@ -387,10 +454,8 @@ async fn commit(
                 }
             }
         }
-        idle.add_permits(1);
         crate::live::publish(&store, &origin, stored).await;
     }
-    idle.close();
 }
 
 /// Store one entry on the chain as the database holds it (a few tries if another

@@ -8,8 +8,8 @@
 use crate::entries::{EntryRow, NewEntry};
 use crate::{new_id, Backend, Result, Store, StoreError, GENESIS_HASH};
 use slingshot_domain::ledger::{
-    next_header, ChainTip, EntryDraft, EntryKind, KeyId, LedgerError, LedgerTime, Side,
-    SignedEntry, SigningKey,
+    next_header, sign_digest, ChainTip, Digest, EntryDraft, EntryKind, KeyId, LedgerError,
+    LedgerTime, Side, SigningKey,
 };
 use std::collections::HashMap;
 
@@ -35,6 +35,9 @@ pub(crate) struct PreparedEntry {
     pub(crate) entry: NewEntry,
     pub(crate) chain: ChainFields,
     pub(crate) body_text: String,
+    /// The hash still to sign ([`PreparedGroup::sign_pending`]); `None` once signed, and
+    /// for private notes.
+    to_sign: Option<Digest>,
 }
 
 /// A relationship's head moving from the tip a group was chained onto to the group's last.
@@ -81,6 +84,22 @@ impl PreparedGroup {
         keys: &HashMap<String, SigningKey>,
         tips: &mut ChainTips,
     ) -> Result<()> {
+        self.push_unsigned(entry, keys, tips)?;
+        if let Some(last) = self.entries.last_mut() {
+            last.sign(keys)?;
+        }
+        Ok(())
+    }
+
+    /// Like [`PreparedGroup::push`], but leave the signature for
+    /// [`PreparedGroup::sign_pending`], which signs many entries at once on all cores:
+    /// the chain itself needs only each entry's hash.
+    pub fn push_unsigned(
+        &mut self,
+        entry: NewEntry,
+        keys: &HashMap<String, SigningKey>,
+        tips: &mut ChainTips,
+    ) -> Result<()> {
         let Some(tip) = tips.get_mut(&entry.relationship_id) else {
             return Err(StoreError::NotFound);
         };
@@ -93,13 +112,34 @@ impl PreparedGroup {
             head.1 = Some(next.clone());
             *tip = Some(next);
         }
+        let (fields, to_sign) = chain.0;
         self.entries.push(PreparedEntry {
             id: new_id(),
             body_text: entry.body.to_string(),
             entry,
-            chain: chain.0,
+            chain: fields,
+            to_sign,
         });
         Ok(())
+    }
+
+    /// Sign every entry pushed unsigned, in parallel. `keys` holds their signers' keys.
+    pub fn sign_pending(&mut self, keys: &HashMap<String, SigningKey>) -> Result<()> {
+        use rayon::prelude::*;
+        let pending: Vec<&mut PreparedEntry> = self
+            .entries
+            .iter_mut()
+            .filter(|p| p.to_sign.is_some())
+            .collect();
+        if pending.len() < 4 {
+            return pending.into_iter().try_for_each(|p| p.sign(keys));
+        }
+        pending.into_par_iter().try_for_each(|p| p.sign(keys))
+    }
+
+    /// Is every entry signed (and so ready to store)?
+    pub(crate) fn is_signed(&self) -> bool {
+        self.entries.iter().all(|p| p.to_sign.is_none())
     }
 
     /// How many entries it holds.
@@ -189,6 +229,22 @@ impl PreparedGroup {
     }
 }
 
+impl PreparedEntry {
+    /// Sign the hash left to sign, if any.
+    fn sign(&mut self, keys: &HashMap<String, SigningKey>) -> Result<()> {
+        if let Some(hash) = self.to_sign {
+            let key = keys
+                .get(&self.entry.signer())
+                .ok_or(StoreError::Unsupported("no signing key for this side"))?;
+            self.chain.signature = Some(slingshot_domain::ledger::signature_to_base64url(
+                &sign_digest(key, &hash),
+            ));
+            self.to_sign = None;
+        }
+        Ok(())
+    }
+}
+
 fn corrupt(e: LedgerError) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
@@ -223,24 +279,28 @@ pub fn prepare_entries(
     Ok(group)
 }
 
-/// The chain columns of `entry` appended after `tip`, and the tip it makes (shared
-/// entries only; private notes stay off the chain).
+/// The chain columns of `entry` appended after `tip` but for the signature, with the
+/// hash to sign, and the tip it makes (shared entries only; private notes stay off the
+/// chain).
 fn chain_fields(
     entry: &NewEntry,
     keys: &HashMap<String, SigningKey>,
     tip: Option<&ChainTip>,
-) -> Result<(ChainFields, Option<ChainTip>)> {
+) -> Result<((ChainFields, Option<Digest>), Option<ChainTip>)> {
     if !entry.kind.is_shared() {
         let digest = slingshot_domain::ledger::body_digest(&entry.body).map_err(corrupt)?;
         return Ok((
-            ChainFields {
-                seq: None,
-                hash: None,
-                key_id: None,
-                signature: None,
-                header: None,
-                digest: digest.to_hex(),
-            },
+            (
+                ChainFields {
+                    seq: None,
+                    hash: None,
+                    key_id: None,
+                    signature: None,
+                    header: None,
+                    digest: digest.to_hex(),
+                },
+                None,
+            ),
             None,
         ));
     }
@@ -258,21 +318,19 @@ fn chain_fields(
         corrects: entry.corrects,
     };
     let header = next_header(tip, draft).map_err(corrupt)?;
-    let signed = SignedEntry::sign(header, key).map_err(corrupt)?;
+    let hash = header.hash().map_err(corrupt)?;
     let fields = ChainFields {
-        seq: Some(i64::try_from(signed.header.sequence).unwrap_or(i64::MAX)),
-        hash: Some(signed.hash.to_hex()),
-        key_id: Some(signed.header.author_key_id.to_string()),
-        signature: Some(slingshot_domain::ledger::signature_to_base64url(
-            &signed.signature,
-        )),
+        seq: Some(i64::try_from(header.sequence).unwrap_or(i64::MAX)),
+        hash: Some(hash.to_hex()),
+        key_id: Some(header.author_key_id.to_string()),
+        signature: None,
         header: Some(
-            serde_json::to_string(&signed.header)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            serde_json::to_string(&header).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         ),
-        digest: signed.header.body_digest.to_hex(),
+        digest: header.body_digest.to_hex(),
     };
-    Ok((fields, Some(ChainTip::of(&signed))))
+    let next = ChainTip::after(&header, hash);
+    Ok(((fields, Some(hash)), Some(next)))
 }
 
 impl Store {
@@ -308,6 +366,9 @@ impl Store {
     /// stored or none: a relationship whose head moved since the group was prepared
     /// refuses the whole group ([`StoreError::Conflict`]).
     pub async fn store_prepared(&self, group: &PreparedGroup) -> Result<Vec<EntryRow>> {
+        if !group.is_signed() {
+            return Err(StoreError::Corrupt("a prepared entry is not signed".into()));
+        }
         match &self.ledger_conn {
             Some(conn) => crate::ledger_sqlite::blocking(|| conn.store(group))?,
             None => self.store_prepared_pooled(group).await?,

@@ -15,6 +15,9 @@ use std::time::Duration;
 #[derive(Debug)]
 pub(crate) struct LedgerConn {
     conn: Mutex<Writer>,
+    /// A read-only connection for the group writer's own reads (thread access), so
+    /// they are answered on the caller's thread instead of a round trip to the pool's.
+    reader: Mutex<Connection>,
 }
 
 /// The connection and when it last checkpointed.
@@ -49,7 +52,15 @@ impl LedgerConn {
              PRAGMA journal_size_limit=33554432;",
         )?;
         conn.set_prepared_statement_cache_capacity(16);
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(Duration::from_secs(10))?;
+        reader.execute_batch("PRAGMA query_only=ON; PRAGMA cache_size=-8192;")?;
+        reader.set_prepared_statement_cache_capacity(16);
         Ok(Self {
+            reader: Mutex::new(reader),
             conn: Mutex::new(Writer {
                 conn,
                 wal: wal_path(path),
@@ -161,6 +172,24 @@ impl LedgerConn {
             }
         }
         Ok(())
+    }
+}
+
+impl LedgerConn {
+    /// Rows of `sql`, whose parameters are `args` (text), on the reader connection.
+    pub(crate) fn read_rows<T>(
+        &self,
+        sql: &str,
+        args: &[&str],
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let conn = self
+            .reader
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the ledger reader was poisoned".into()))?;
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
     }
 }
 
@@ -325,5 +354,36 @@ mod tests {
         assert_eq!(s.chain_rows(r, 0, 100).await.unwrap().len(), 1);
         let rows = s.append_entries(&[mail(None)], keys).await.unwrap();
         assert_eq!(rows[0].seq, Some(2));
+    }
+
+    #[tokio::test]
+    async fn an_unsigned_group_is_refused_and_once_signed_it_verifies() {
+        use slingshot_domain::ledger::{signature_from_base64url, verify_digest, Digest};
+        let db = TestDb::sqlite().await;
+        let s = &db.store;
+        let c = Chain::new(s).await;
+        let mut tips = s.chain_tips(&[c.rel.as_str()]).await.unwrap();
+        let mut group = crate::PreparedGroup::default();
+        for i in 0..6 {
+            let m = c.message(&format!("message {i}"), None);
+            group.push_unsigned(m, &c.keys, &mut tips).unwrap();
+        }
+        let e = s.store_prepared(&group).await.unwrap_err();
+        assert!(matches!(e, crate::StoreError::Corrupt(_)), "{e:?}");
+        assert!(s.chain_rows(&c.rel, 0, 100).await.unwrap().is_empty());
+
+        group.sign_pending(&c.keys).unwrap();
+        s.store_prepared(&group).await.unwrap();
+        let rows = s.chain_rows(&c.rel, 0, 100).await.unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            (1..=6).collect::<Vec<_>>()
+        );
+        let key = c.keys.values().next().unwrap().verifying_key();
+        for r in &rows {
+            let hash = Digest::parse(&r.hash).unwrap();
+            let sig = signature_from_base64url(&r.signature).unwrap();
+            verify_digest(&key, &hash, &sig).unwrap();
+        }
     }
 }
