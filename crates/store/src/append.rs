@@ -279,6 +279,9 @@ pub fn prepare_entries(
     Ok(group)
 }
 
+/// An entry's chain columns, and the hash its signature is still to be made of.
+type Chained = (ChainFields, Option<Digest>);
+
 /// The chain columns of `entry` appended after `tip` but for the signature, with the
 /// hash to sign, and the tip it makes (shared entries only; private notes stay off the
 /// chain).
@@ -286,7 +289,7 @@ fn chain_fields(
     entry: &NewEntry,
     keys: &HashMap<String, SigningKey>,
     tip: Option<&ChainTip>,
-) -> Result<((ChainFields, Option<Digest>), Option<ChainTip>)> {
+) -> Result<(Chained, Option<ChainTip>)> {
     if !entry.kind.is_shared() {
         let digest = slingshot_domain::ledger::body_digest(&entry.body).map_err(corrupt)?;
         return Ok((
