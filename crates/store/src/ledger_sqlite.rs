@@ -15,9 +15,6 @@ use std::time::Duration;
 #[derive(Debug)]
 pub(crate) struct LedgerConn {
     conn: Mutex<Writer>,
-    /// A read-only connection for the group writer's own reads (thread access), so
-    /// they are answered on the caller's thread instead of a round trip to the pool's.
-    reader: Mutex<Connection>,
 }
 
 /// The connection and when it last checkpointed.
@@ -52,15 +49,7 @@ impl LedgerConn {
              PRAGMA journal_size_limit=33554432;",
         )?;
         conn.set_prepared_statement_cache_capacity(16);
-        let reader = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        reader.busy_timeout(Duration::from_secs(10))?;
-        reader.execute_batch("PRAGMA query_only=ON; PRAGMA cache_size=-8192;")?;
-        reader.set_prepared_statement_cache_capacity(16);
         Ok(Self {
-            reader: Mutex::new(reader),
             conn: Mutex::new(Writer {
                 conn,
                 wal: wal_path(path),
@@ -172,24 +161,6 @@ impl LedgerConn {
             }
         }
         Ok(())
-    }
-}
-
-impl LedgerConn {
-    /// Rows of `sql`, whose parameters are `args` (text), on the reader connection.
-    pub(crate) fn read_rows<T>(
-        &self,
-        sql: &str,
-        args: &[&str],
-        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>> {
-        let conn = self
-            .reader
-            .lock()
-            .map_err(|_| StoreError::Corrupt("the ledger reader was poisoned".into()))?;
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
     }
 }
 

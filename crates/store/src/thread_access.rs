@@ -65,27 +65,11 @@ impl Store {
                  FROM threads t JOIN relationships r ON r.id = t.relationship_id WHERE t.id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            let rows = match &self.ledger_conn {
-                Some(lc) => crate::ledger_sqlite::blocking(|| {
-                    lc.read_rows(&sql, chunk, |r| {
-                        Ok(Row {
-                            thread_id: r.get(0)?,
-                            relationship_id: r.get(1)?,
-                            person_id: r.get(2)?,
-                            org_id: r.get(3)?,
-                            shared_at: r.get(4)?,
-                        })
-                    })
-                })?,
-                None => {
-                    let mut q = sqlx::query_as::<_, Row>(&sql);
-                    for id in chunk {
-                        q = q.bind(*id);
-                    }
-                    q.fetch_all(&self.pool).await?
-                }
-            };
-            for row in rows {
+            let mut q = sqlx::query_as::<_, Row>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
                 threads.insert(row.thread_id.clone(), row);
             }
         }
@@ -107,18 +91,11 @@ impl Store {
                 "SELECT user_id, org_id FROM memberships WHERE role IN {VENDOR_ROLES} AND user_id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            match &self.ledger_conn {
-                Some(lc) => member_of.extend(crate::ledger_sqlite::blocking(|| {
-                    lc.read_rows(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?)))
-                })?),
-                None => {
-                    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-                    for id in chunk {
-                        q = q.bind(*id);
-                    }
-                    member_of.extend(q.fetch_all(&self.pool).await?);
-                }
+            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+            for id in chunk {
+                q = q.bind(*id);
             }
+            member_of.extend(q.fetch_all(&self.pool).await?);
         }
         Ok(asks
             .iter()
