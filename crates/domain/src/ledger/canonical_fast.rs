@@ -103,9 +103,11 @@ pub(crate) fn value_json(v: &Value, out: &mut Vec<u8>) -> Option<()> {
 }
 
 /// A double the way ECMAScript's `Number.prototype.toString` writes it
-/// (RFC 8785 §3.2.2.3): the shortest digits that round-trip (Rust's `{:e}`
-/// gives them), then plain notation for decimal exponents −6 < n ≤ 21 and
-/// `d.ddde±x` otherwise; −0 is `0`.
+/// (RFC 8785 §3.2.2.3), by `ryu-js`, the formatter `serde_jcs` uses: the
+/// shortest digits that round-trip, ties between two such digit strings going
+/// to the even one (Rust's `{:e}` breaks some ties the other way), plain
+/// notation for decimal exponents −6 < n ≤ 21 and `d.ddde±x` otherwise; −0 is
+/// `0`.
 fn number(f: f64, out: &mut Vec<u8>) -> Option<()> {
     if !f.is_finite() {
         return None;
@@ -114,44 +116,7 @@ fn number(f: f64, out: &mut Vec<u8>) -> Option<()> {
         out.push(b'0');
         return Some(());
     }
-    let sci = format!("{:e}", f.abs());
-    let (mantissa, exp) = sci.split_once('e')?;
-    let exp: i32 = exp.parse().ok()?;
-    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
-    let k = i32::try_from(digits.len()).ok()?;
-    let n = exp + 1;
-    let zeros = |count: i32, out: &mut Vec<u8>| {
-        out.extend(std::iter::repeat_n(
-            b'0',
-            usize::try_from(count).unwrap_or(0),
-        ));
-    };
-    if f < 0.0 {
-        out.push(b'-');
-    }
-    if k <= n && n <= 21 {
-        out.extend_from_slice(&digits);
-        zeros(n - k, out);
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(usize::try_from(n).ok()?);
-        out.extend_from_slice(int);
-        out.push(b'.');
-        out.extend_from_slice(frac);
-    } else if -6 < n && n <= 0 {
-        out.extend_from_slice(b"0.");
-        zeros(-n, out);
-        out.extend_from_slice(&digits);
-    } else {
-        let (first, rest) = digits.split_first()?;
-        out.push(*first);
-        if !rest.is_empty() {
-            out.push(b'.');
-            out.extend_from_slice(rest);
-        }
-        out.push(b'e');
-        out.push(if n > 0 { b'+' } else { b'-' });
-        out.extend_from_slice((n - 1).unsigned_abs().to_string().as_bytes());
-    }
+    out.extend_from_slice(ryu_js::Buffer::new().format_finite(f).as_bytes());
     Some(())
 }
 

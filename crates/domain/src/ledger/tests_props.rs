@@ -78,6 +78,16 @@ prop_compose! {
     }
 }
 
+/// A tie between two shortest digit strings goes to the even one, as
+/// ECMAScript's `Number.prototype.toString` (and Node) write it; found by the
+/// property test below.
+#[test]
+fn a_tie_between_shortest_digits_goes_to_the_even_one() {
+    let mut fast = Vec::new();
+    value_json(&serde_json::json!([1249904624921306.2]), &mut fast).unwrap();
+    assert_eq!(String::from_utf8(fast).unwrap(), "[1249904624921306.2]");
+}
+
 /// Doubles at the edges of ECMAScript's notation switches.
 #[test]
 fn numbers_at_the_notation_edges_match_serde_jcs() {
@@ -102,6 +112,9 @@ fn numbers_at_the_notation_edges_match_serde_jcs() {
         0.5,
         100.0,
         1e300,
+        // Two 17-digit strings round-trip to this double (…306.2 and …306.3 are
+        // equally near …306.25); ECMAScript takes the even one.
+        1249904624921306.2,
     ];
     for f in edges {
         let v = Value::from(f);
