@@ -261,27 +261,24 @@ async fn prepare(
         let ready = check_access(jobs, &store).await;
         let ready = signing_keys(ready, &store, &keys, &mut p.signing).await;
         let ready = with_tips(ready, &store, &mut tips).await;
-        if let Some(p) = pending.as_mut() {
-            // Chain the batch one entry after another (hashes only), then sign it on all
-            // cores.
-            for ReadyJob { entry, reply } in ready {
-                match p.group.push_unsigned(entry, &p.signing, &mut tips) {
-                    Ok(()) => p.replies.push(reply),
-                    Err(e) => {
-                        let _ = reply.send(Err(e.into()));
-                    }
+        // Chain the batch one entry after another (hashes only), then sign it on all cores.
+        for ReadyJob { entry, reply } in ready {
+            match p.group.push_unsigned(entry, &p.signing, &mut tips) {
+                Ok(()) => p.replies.push(reply),
+                Err(e) => {
+                    let _ = reply.send(Err(e.into()));
                 }
-            }
-            if let Err(e) = p.group.sign_pending(&p.signing) {
-                tracing::error!(error = %e, "signing a group failed");
-                for reply in p.replies.drain(..) {
-                    let _ = reply.send(Err(ServerError::Internal("could not sign".into())));
-                }
-                p.group = PreparedGroup::default();
-                tips.clear();
             }
         }
-        if pending.as_ref().is_some_and(|p| p.group.is_empty()) {
+        if let Err(e) = p.group.sign_pending(&p.signing) {
+            tracing::error!(error = %e, "signing a group failed");
+            for reply in p.replies.drain(..) {
+                let _ = reply.send(Err(ServerError::Internal("could not sign".into())));
+            }
+            p.group = PreparedGroup::default();
+            tips.clear();
+        }
+        if p.group.is_empty() {
             pending = None;
         }
     }

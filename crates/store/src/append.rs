@@ -103,16 +103,19 @@ impl PreparedGroup {
         let Some(tip) = tips.get_mut(&entry.relationship_id) else {
             return Err(StoreError::NotFound);
         };
-        let chain = chain_fields(&entry, keys, tip.as_ref())?;
+        let Chained {
+            fields,
+            to_sign,
+            next,
+        } = chain_fields(&entry, keys, tip.as_ref())?;
         let head = self
             .heads
             .entry(entry.relationship_id.clone())
             .or_insert_with(|| (tip.clone(), tip.clone()));
-        if let Some(next) = chain.1 {
+        if let Some(next) = next {
             head.1 = Some(next.clone());
             *tip = Some(next);
         }
-        let (fields, to_sign) = chain.0;
         self.entries.push(PreparedEntry {
             id: new_id(),
             body_text: entry.body.to_string(),
@@ -279,33 +282,36 @@ pub fn prepare_entries(
     Ok(group)
 }
 
-/// An entry's chain columns, and the hash its signature is still to be made of.
-type Chained = (ChainFields, Option<Digest>);
+/// An entry chained onto a tip, but not signed yet.
+struct Chained {
+    /// Its chain columns, but for the signature.
+    fields: ChainFields,
+    /// The hash its signature is to be made of (`None` for private notes).
+    to_sign: Option<Digest>,
+    /// The tip it makes (`None` for private notes, which stay off the chain).
+    next: Option<ChainTip>,
+}
 
-/// The chain columns of `entry` appended after `tip` but for the signature, with the
-/// hash to sign, and the tip it makes (shared entries only; private notes stay off the
-/// chain).
+/// `entry` chained after `tip`.
 fn chain_fields(
     entry: &NewEntry,
     keys: &HashMap<String, SigningKey>,
     tip: Option<&ChainTip>,
-) -> Result<(Chained, Option<ChainTip>)> {
+) -> Result<Chained> {
     if !entry.kind.is_shared() {
         let digest = slingshot_domain::ledger::body_digest(&entry.body).map_err(corrupt)?;
-        return Ok((
-            (
-                ChainFields {
-                    seq: None,
-                    hash: None,
-                    key_id: None,
-                    signature: None,
-                    header: None,
-                    digest: digest.to_hex(),
-                },
-                None,
-            ),
-            None,
-        ));
+        return Ok(Chained {
+            fields: ChainFields {
+                seq: None,
+                hash: None,
+                key_id: None,
+                signature: None,
+                header: None,
+                digest: digest.to_hex(),
+            },
+            to_sign: None,
+            next: None,
+        });
     }
     let key = keys
         .get(&entry.signer())
@@ -332,8 +338,11 @@ fn chain_fields(
         ),
         digest: header.body_digest.to_hex(),
     };
-    let next = ChainTip::after(&header, hash);
-    Ok(((fields, Some(hash)), Some(next)))
+    Ok(Chained {
+        fields,
+        to_sign: Some(hash),
+        next: Some(ChainTip::after(&header, hash)),
+    })
 }
 
 impl Store {
