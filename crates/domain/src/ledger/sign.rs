@@ -4,7 +4,7 @@
 //! spelling). Key storage is another crate's job: signing borrows a
 //! [`SigningKey`].
 
-use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 
 use super::{Digest, EntryHeader, KeyId, LedgerError};
 
@@ -55,9 +55,11 @@ pub fn sign_digest(key: &SigningKey, digest: &Digest) -> Signature {
 
 /// Verify a signature of the 32 bytes of a digest.
 ///
-/// Uses the same (cofactorless) equation as `ed25519_dalek::verify_batch`, so
-/// the bundle verifier's batched and single checks agree; weak (small-order)
-/// public keys are refused here and when a bundle's keys are read.
+/// The check is ZIP 215's (cofactored, as `ed25519-zebra` implements it), the
+/// same rule the bundle verifier's batches use, so a signature passes alone
+/// exactly when it passes in any batch. Every signature RFC 8032 accepts
+/// passes. Weak (small-order) public keys are refused here and when a
+/// bundle's keys are read.
 pub fn verify_digest(
     key: &VerifyingKey,
     digest: &Digest,
@@ -66,7 +68,8 @@ pub fn verify_digest(
     if key.is_weak() {
         return Err(LedgerError::BadSignature);
     }
-    key.verify(digest.as_bytes(), signature)
+    ed25519_zebra::VerificationKey::try_from(key.to_bytes())
+        .and_then(|key| key.verify(signature, digest.as_bytes()))
         .map_err(|_| LedgerError::BadSignature)
 }
 

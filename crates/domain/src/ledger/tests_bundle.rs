@@ -341,3 +341,47 @@ fn read_errors_are_errors_not_failures() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_signatures_are_named_whatever_the_batch_size() {
+    let chain = sample(12);
+    let mut lines = lines(&chain.bundle());
+    // Entries 3 and 9 (lines 4 and 10) get one flipped bit in their signature.
+    for line in [4usize, 10] {
+        let at = line - 1;
+        let mut sig = signature_from_base64url(lines[at]["signature"].as_str().unwrap())
+            .unwrap()
+            .to_bytes();
+        sig[7] ^= 0x10;
+        lines[at]["signature"] = json!(signature_to_base64url(&Signature::from_bytes(&sig)));
+    }
+    let bytes = join(&lines);
+    for batch_size in [1, 2, 5, 1024] {
+        let options = VerifyOptions {
+            batch_size,
+            ..VerifyOptions::default()
+        };
+        let report = verify_bundle_with(&bytes[..], &options).unwrap();
+        let named: Vec<_> = report
+            .failures
+            .iter()
+            .map(|f| (f.line, f.sequence, f.problem.clone()))
+            .collect();
+        let author = |i: usize| {
+            KeyId::of(
+                &chain
+                    .key(chain.entries[i].0.header.author_side)
+                    .verifying_key(),
+            )
+        };
+        assert_eq!(
+            named,
+            vec![
+                (4, Some(3), Problem::BadSignature { key_id: author(2) }),
+                (10, Some(9), Problem::BadSignature { key_id: author(8) }),
+            ],
+            "batch size {batch_size}"
+        );
+        assert_eq!(report.failure_count, 2);
+    }
+}
