@@ -198,9 +198,13 @@ impl Store {
         self.pool.is_closed()
     }
 
-    /// Close all connections (waits for checked-out ones to return).
+    /// Close all connections (waits for checked-out ones to return, and for a
+    /// ledger group being committed). Later queries fail.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(conn) = &self.ledger_conn {
+            crate::ledger_sqlite::blocking(|| conn.close());
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use std::time::Duration;
 /// The connection ledger groups commit on.
 #[derive(Debug)]
 pub(crate) struct LedgerConn {
-    conn: Mutex<Writer>,
+    /// `None` once [`LedgerConn::close`]d.
+    conn: Mutex<Option<Writer>>,
 }
 
 /// The connection and when it last checkpointed.
@@ -50,11 +51,11 @@ impl LedgerConn {
         )?;
         conn.set_prepared_statement_cache_capacity(16);
         Ok(Self {
-            conn: Mutex::new(Writer {
+            conn: Mutex::new(Some(Writer {
                 conn,
                 wal: wal_path(path),
                 wal_limit: WAL_RESTART_BYTES,
-            }),
+            })),
         })
     }
 
@@ -66,11 +67,14 @@ impl LedgerConn {
             .conn
             .lock()
             .map_err(|_| StoreError::Corrupt("the ledger connection was poisoned".into()))?;
-        let Writer {
+        let Some(Writer {
             conn,
             wal,
             wal_limit,
-        } = &mut *writer;
+        }) = writer.as_mut()
+        else {
+            return Err(StoreError::Database(sqlx::Error::PoolClosed));
+        };
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut head = tx.prepare_cached(
@@ -161,6 +165,22 @@ impl LedgerConn {
             }
         }
         Ok(())
+    }
+}
+
+impl LedgerConn {
+    /// Close the connection once the group being stored (if any) is done; later
+    /// groups fail as a closed pool's queries do.
+    pub(crate) fn close(&self) {
+        let closed = match self.conn.lock() {
+            Ok(mut writer) => writer.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(Writer { conn, .. }) = closed {
+            if let Err((_, e)) = conn.close() {
+                tracing::warn!(error = %e, "closing the ledger's connection failed");
+            }
+        }
     }
 }
 
@@ -279,7 +299,7 @@ mod tests {
             groups * 50
         );
         let conn = s.ledger_conn.as_ref().unwrap().conn.lock().unwrap();
-        std::fs::metadata(&conn.wal).map_or(0, |m| m.len())
+        std::fs::metadata(&conn.as_ref().unwrap().wal).map_or(0, |m| m.len())
     }
 
     fn set_limit(s: &Store, bytes: u64) {
@@ -288,6 +308,8 @@ mod tests {
             .unwrap()
             .conn
             .lock()
+            .unwrap()
+            .as_mut()
             .unwrap()
             .wal_limit = bytes;
     }
@@ -356,5 +378,53 @@ mod tests {
             let sig = signature_from_base64url(&r.signature).unwrap();
             verify_digest(&key, &hash, &sig).unwrap();
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn closing_the_store_closes_the_ledger_connection() {
+        let db = TestDb::sqlite().await;
+        let s = &db.store;
+        let c = Chain::new(s).await;
+        s.append_entries(&[c.message("before", None)], &c.keys)
+            .await
+            .unwrap();
+        let mut tips = s.chain_tips(&[c.rel.as_str()]).await.unwrap();
+        let mut group = crate::PreparedGroup::default();
+        group
+            .push_unsigned(c.message("after", None), &c.keys, &mut tips)
+            .unwrap();
+        group.sign_pending(&c.keys).unwrap();
+        let wal = {
+            let writer = s.ledger_conn.as_ref().unwrap().conn.lock().unwrap();
+            writer.as_ref().unwrap().wal.clone()
+        };
+        assert!(wal.exists(), "{} is missing", wal.display());
+
+        s.close().await;
+        assert!(s
+            .ledger_conn
+            .as_ref()
+            .unwrap()
+            .conn
+            .lock()
+            .unwrap()
+            .is_none());
+        // The last connection to close copies the WAL into the database and deletes
+        // it (sqlx may finish closing the pool's connections a moment later).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while wal.exists() && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(!wal.exists(), "{} is still there", wal.display());
+        let e = s.store_prepared(&group).await.unwrap_err();
+        assert!(
+            matches!(e, crate::StoreError::Database(sqlx::Error::PoolClosed)),
+            "{e:?}"
+        );
+
+        let again = Store::open(&db.url).await.unwrap();
+        let rows = again.chain_rows(&c.rel, 0, 100).await.unwrap();
+        assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![1]);
+        again.close().await;
     }
 }
