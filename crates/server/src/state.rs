@@ -77,9 +77,17 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// Checkpoint SQLite's WAL twice a second, apart from the commits, until the store closes.
+/// How often SQLite's WAL is checkpointed apart from the commits. Whatever these
+/// checkpoints leave, the ledger's committer copies itself when the WAL passes 64 MiB,
+/// and appends wait meanwhile: under full append load (about 200 MB of WAL a second),
+/// checkpointing every 500 ms left 10–30 ms stalls every third of a second and a p99 of
+/// 43 ms; every 50 ms, a p99 of 32 ms at the same throughput (BENCHMARKS.md).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Checkpoint SQLite's WAL every [`CHECKPOINT_EVERY`], apart from the commits, until
+/// the store closes.
 async fn checkpoints(store: Store) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;

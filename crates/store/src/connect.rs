@@ -62,7 +62,7 @@ impl Store {
                         // 32 MiB page cache keeps a large ledger's index pages out of
                         // read() calls (SQLite's default cache is 2 MiB). Checkpoints are
                         // run apart from commits (`checkpoint_wal`, called by the server
-                        // about twice a second); committing connections checkpoint only
+                        // every 50 ms); committing connections checkpoint only
                         // if the WAL passes 64 MiB anyway.
                         conn.execute(sqlx::raw_sql(
                             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \

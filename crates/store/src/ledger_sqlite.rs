@@ -28,9 +28,9 @@ struct Writer {
 }
 
 /// Past this size the committing connection checkpoints the WAL itself, right after a
-/// commit. Checkpoints run apart from commits (`Store::checkpoint_wal`, twice a second)
-/// copy most pages, but rarely catch up with a busy writer, and only a caught-up WAL
-/// starts over from its beginning (and is then cut back to 32 MiB,
+/// commit. Checkpoints run apart from commits (`Store::checkpoint_wal`, which the server
+/// calls every 50 ms) copy most pages, but rarely catch up with a busy writer, and only
+/// a caught-up WAL starts over from its beginning (and is then cut back to 32 MiB,
 /// `journal_size_limit`); without this the file would grow without bound.
 const WAL_RESTART_BYTES: u64 = 64 << 20;
 
