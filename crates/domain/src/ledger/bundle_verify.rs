@@ -133,8 +133,6 @@ struct KeyRow {
     id: KeyId,
     side: Side,
     key: VerifyingKey,
-    /// The same key as the batch verifier takes it.
-    bytes: VerificationKeyBytes,
 }
 
 /// A signature waiting for its batch.
@@ -243,7 +241,6 @@ impl<'o> Verifier<'o> {
                 id: key.key_id,
                 side: key.side,
                 key: key.public_key,
-                bytes: VerificationKeyBytes::from(key.public_key.to_bytes()),
             });
         }
     }
@@ -452,10 +449,15 @@ impl<'o> Verifier<'o> {
             let Some(k) = self.keys.get(p.key) else {
                 return false;
             };
-            transcript.update(k.key.as_bytes());
+            let key = k.key.to_bytes();
+            transcript.update(key);
             transcript.update(p.signature.to_bytes());
             transcript.update(p.digest.as_bytes());
-            verifier.queue((k.bytes, p.signature, &p.digest.as_bytes()[..]));
+            verifier.queue((
+                VerificationKeyBytes::from(key),
+                p.signature,
+                &p.digest.as_bytes()[..],
+            ));
         }
         let rng = StdRng::from_seed(transcript.finalize().into());
         verifier.verify(rng).is_ok()
