@@ -354,11 +354,19 @@ impl Store {
                 "SELECT id, head_seq, head_hash FROM relationships WHERE id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for (id, seq, hash) in q.fetch_all(&self.pool).await? {
+            let rows = match &self.ledger_conn {
+                Some(conn) => crate::ledger_sqlite::blocking(|| {
+                    conn.query(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                })?,
+                None => {
+                    let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(&self.pool).await?
+                }
+            };
+            for (id, seq, hash) in rows {
                 let tip = if seq == 0 {
                     None
                 } else {

@@ -2,7 +2,9 @@
 //! on the committing thread. Through the pool, each statement would be a round trip to
 //! the connection's worker thread (six per group, each a wake-up on a busy machine),
 //! and a pooled connection drops its page cache whenever another one has written, so
-//! it would read the indexes' pages back in for every group.
+//! it would read the indexes' pages back in for every group. For the same reason the
+//! writer's reads while it prepares a group (thread access, chain tips) run on a
+//! read-only connection of their own, on the preparing thread.
 
 use crate::append::{PreparedGroup, ALREADY_IMPORTED, ENTRY_COLUMNS};
 use crate::{Result, StoreError, CHAIN_MOVED};
@@ -11,11 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-/// The connection ledger groups commit on.
+/// The connection ledger groups commit on, and the one the group writer reads on.
 #[derive(Debug)]
 pub(crate) struct LedgerConn {
     /// `None` once [`LedgerConn::close`]d.
     conn: Mutex<Option<Writer>>,
+    /// Read-only; `None` once closed.
+    reader: Mutex<Option<Connection>>,
 }
 
 /// The connection and when it last checkpointed.
@@ -50,13 +54,40 @@ impl LedgerConn {
              PRAGMA journal_size_limit=33554432;",
         )?;
         conn.set_prepared_statement_cache_capacity(16);
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(Duration::from_secs(10))?;
+        reader.set_prepared_statement_cache_capacity(16);
         Ok(Self {
             conn: Mutex::new(Some(Writer {
                 conn,
                 wal: wal_path(path),
                 wal_limit: WAL_RESTART_BYTES,
             })),
+            reader: Mutex::new(Some(reader)),
         })
+    }
+
+    /// Run `sql` with `binds` on the read-only connection, mapping each row with `row`.
+    /// Each call reads the latest committed state.
+    pub(crate) fn query<T>(
+        &self,
+        sql: &str,
+        binds: &[&str],
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let reader = self
+            .reader
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the ledger's reader was poisoned".into()))?;
+        let Some(conn) = reader.as_ref() else {
+            return Err(StoreError::Database(sqlx::Error::PoolClosed));
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(binds), row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<T>>>()?)
     }
 
     /// Store `group` in one transaction: heads first (a stale group stops there,
@@ -169,16 +200,22 @@ impl LedgerConn {
 }
 
 impl LedgerConn {
-    /// Close the connection once the group being stored (if any) is done; later
-    /// groups fail as a closed pool's queries do.
+    /// Close the connections once the group being stored (if any) is done; later
+    /// groups and reads fail as a closed pool's queries do.
     pub(crate) fn close(&self) {
         let closed = match self.conn.lock() {
             Ok(mut writer) => writer.take(),
             Err(poisoned) => poisoned.into_inner().take(),
         };
-        if let Some(Writer { conn, .. }) = closed {
+        let reader = match self.reader.lock() {
+            Ok(mut reader) => reader.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        // The reader first: the last connection to close checkpoints and deletes the
+        // WAL, which a read-only one cannot do.
+        for conn in reader.into_iter().chain(closed.map(|w| w.conn)) {
             if let Err((_, e)) = conn.close() {
-                tracing::warn!(error = %e, "closing the ledger's connection failed");
+                tracing::warn!(error = %e, "closing a ledger connection failed");
             }
         }
     }
@@ -409,6 +446,19 @@ mod tests {
             .lock()
             .unwrap()
             .is_none());
+        assert!(s
+            .ledger_conn
+            .as_ref()
+            .unwrap()
+            .reader
+            .lock()
+            .unwrap()
+            .is_none());
+        let read = s.chain_tips(&[c.rel.as_str()]).await.unwrap_err();
+        assert!(
+            matches!(read, crate::StoreError::Database(sqlx::Error::PoolClosed)),
+            "{read:?}"
+        );
         // The last connection to close copies the WAL into the database and deletes
         // it (sqlx may finish closing the pool's connections a moment later).
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -1,5 +1,6 @@
 //! Who may write in a thread, checked for many appends at once: the ledger's group
-//! writer resolves a whole group with two queries instead of one per entry.
+//! writer resolves a whole group with two queries instead of one per entry (on SQLite,
+//! on the ledger's own read connection).
 
 use crate::relationships::VENDOR_ROLES;
 use crate::{Result, Store};
@@ -65,11 +66,27 @@ impl Store {
                  FROM threads t JOIN relationships r ON r.id = t.relationship_id WHERE t.id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            let mut q = sqlx::query_as::<_, Row>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for row in q.fetch_all(&self.pool).await? {
+            let rows = match &self.ledger_conn {
+                Some(conn) => crate::ledger_sqlite::blocking(|| {
+                    conn.query(&sql, chunk, |r| {
+                        Ok(Row {
+                            thread_id: r.get(0)?,
+                            relationship_id: r.get(1)?,
+                            person_id: r.get(2)?,
+                            org_id: r.get(3)?,
+                            shared_at: r.get(4)?,
+                        })
+                    })
+                })?,
+                None => {
+                    let mut q = sqlx::query_as::<_, Row>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(&self.pool).await?
+                }
+            };
+            for row in rows {
                 threads.insert(row.thread_id.clone(), row);
             }
         }
@@ -91,11 +108,18 @@ impl Store {
                 "SELECT user_id, org_id FROM memberships WHERE role IN {VENDOR_ROLES} AND user_id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            member_of.extend(q.fetch_all(&self.pool).await?);
+            member_of.extend(match &self.ledger_conn {
+                Some(conn) => crate::ledger_sqlite::blocking(|| {
+                    conn.query(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?)))
+                })?,
+                None => {
+                    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(&self.pool).await?
+                }
+            });
         }
         Ok(asks
             .iter()
