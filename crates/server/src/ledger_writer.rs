@@ -1,9 +1,10 @@
-//! Group commit for ledger appends, in three overlapping stages, each on a thread of its
-//! own. The preparer takes every waiting append, checks the group's thread access in one
-//! go, chains it (hashes only) onto the chain tips it keeps in memory and signs it on all
-//! cores; the committer stores each prepared group in one transaction (one fsync); the
-//! responder acknowledges each entry once its group is durable, and announces it. While
-//! one group commits, the next is being signed and the last one's replies go out.
+//! Group commit for ledger appends, in overlapping stages, each on a thread of its own.
+//! The preparer takes every waiting append, checks the group's thread access in one go,
+//! chains it (hashes only) onto the chain tips it keeps in memory and signs it on all
+//! cores; the committer stores each prepared group in one transaction (one fsync), then
+//! acknowledges each entry and announces it to this server's live listeners; the
+//! announcer tells other servers (over PostgreSQL). While one group commits, the next is
+//! being signed.
 //!
 //! The database refuses a group prepared from stale tips (each relationship's head moves
 //! only from the sequence and hash the group was chained onto), so the in-memory tips
@@ -148,9 +149,9 @@ impl LedgerWriter {
         let (dtx, drx) = mpsc::unbounded_channel();
         on_own_thread(
             "ledger-commit",
-            commit(prx, store.clone(), dtx, stale, idle),
+            commit(prx, store.clone(), events, dtx, stale, idle),
         );
-        on_own_thread("ledger-reply", respond(drx, store, events, origin));
+        on_own_thread("ledger-announce", publish(drx, store, origin));
         Self { tx }
     }
 
@@ -363,8 +364,8 @@ fn log_failure(store: &Store, e: &StoreError, what: &str) {
     }
 }
 
-/// What the committer hands the responder: a stored group, or the entries of a failed
-/// group with each one's own outcome.
+/// What the committer acknowledges: a stored group, or the entries of a failed group
+/// with each one's own outcome.
 enum Done {
     Stored {
         group: PreparedGroup,
@@ -380,12 +381,14 @@ enum Done {
     ),
 }
 
-/// The committer: store each prepared group and pass it on to be acknowledged, so the
-/// next group commits while this one's replies go out.
+/// The committer: store each prepared group and acknowledge its entries (a reply is a
+/// wake-up of the request's task, so acknowledging here spares each reply a hop through
+/// another thread); announcing them to other servers is left to the announcer.
 async fn commit(
     mut rx: mpsc::Receiver<Prepared>,
     store: Store,
-    done: mpsc::UnboundedSender<Done>,
+    events: broadcast::Sender<EntryEvent>,
+    done: mpsc::UnboundedSender<Vec<EntryEvent>>,
     stale: Arc<AtomicBool>,
     idle: Arc<Semaphore>,
 ) {
@@ -414,43 +417,45 @@ async fn commit(
             }
         };
         idle.add_permits(1);
-        if done.send(finished).is_err() {
+        let stored = acknowledge(finished, &events);
+        if done.send(stored).is_err() {
             break;
         }
     }
     idle.close();
 }
 
-/// The responder: acknowledge each durable entry and announce it, in commit order.
-async fn respond(
-    mut rx: mpsc::UnboundedReceiver<Done>,
-    store: Store,
-    events: broadcast::Sender<EntryEvent>,
-    origin: String,
-) {
-    while let Some(done) = rx.recv().await {
-        let mut stored = Vec::new();
-        match done {
-            Done::Stored {
-                group,
-                replies,
-                rows,
-            } => {
-                stored.reserve(rows.len());
-                for ((entry, reply), row) in group.entries().zip(replies).zip(rows) {
-                    stored.push(announce(&events, entry, &row));
-                    let _ = reply.send(Ok(row));
-                }
-            }
-            Done::OneByOne(outcomes) => {
-                for (entry, reply, r) in outcomes {
-                    if let Ok(row) = &r {
-                        stored.push(announce(&events, &entry, row));
-                    }
-                    let _ = reply.send(r);
-                }
+/// Answer each append of a committed group, in commit order, and announce each stored
+/// entry to this server's live listeners; the stored entries' events.
+fn acknowledge(done: Done, events: &broadcast::Sender<EntryEvent>) -> Vec<EntryEvent> {
+    let mut stored = Vec::new();
+    match done {
+        Done::Stored {
+            group,
+            replies,
+            rows,
+        } => {
+            stored.reserve(rows.len());
+            for ((entry, reply), row) in group.entries().zip(replies).zip(rows) {
+                stored.push(announce(events, entry, &row));
+                let _ = reply.send(Ok(row));
             }
         }
+        Done::OneByOne(outcomes) => {
+            for (entry, reply, r) in outcomes {
+                if let Ok(row) = &r {
+                    stored.push(announce(events, &entry, row));
+                }
+                let _ = reply.send(r);
+            }
+        }
+    }
+    stored
+}
+
+/// The announcer: tell the other servers (over PostgreSQL) of each stored entry.
+async fn publish(mut rx: mpsc::UnboundedReceiver<Vec<EntryEvent>>, store: Store, origin: String) {
+    while let Some(stored) = rx.recv().await {
         crate::live::publish(&store, &origin, stored).await;
     }
 }
