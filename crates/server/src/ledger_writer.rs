@@ -392,6 +392,7 @@ async fn commit(
     stale: Arc<AtomicBool>,
     idle: Arc<Semaphore>,
 ) {
+    let mut announcer_gone = false;
     while let Some(Prepared {
         group,
         replies,
@@ -418,8 +419,12 @@ async fn commit(
         };
         idle.add_permits(1);
         let stored = acknowledge(finished, &events);
-        if done.send(stored).is_err() {
-            break;
+        if done.send(stored).is_err() && !announcer_gone {
+            // Appends go on; only other servers' live listeners miss them.
+            tracing::error!(
+                "the ledger's announcer stopped: other servers are not told of new entries"
+            );
+            announcer_gone = true;
         }
     }
     idle.close();
