@@ -354,18 +354,9 @@ impl Store {
                 "SELECT id, head_seq, head_hash FROM relationships WHERE id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            let rows = match &self.ledger_conn {
-                Some(conn) => crate::ledger_sqlite::blocking(|| {
-                    conn.query(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                })?,
-                None => {
-                    let mut q = sqlx::query_as::<_, (String, i64, String)>(&sql);
-                    for id in chunk {
-                        q = q.bind(*id);
-                    }
-                    q.fetch_all(&self.pool).await?
-                }
-            };
+            let rows: Vec<(String, i64, String)> = self
+                .writer_read(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .await?;
             for (id, seq, hash) in rows {
                 let tip = if seq == 0 {
                     None

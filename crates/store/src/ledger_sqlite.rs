@@ -72,7 +72,7 @@ impl LedgerConn {
 
     /// Run `sql` with `binds` on the read-only connection, mapping each row with `row`.
     /// Each call reads the latest committed state.
-    pub(crate) fn query<T>(
+    fn query<T>(
         &self,
         sql: &str,
         binds: &[&str],
@@ -196,6 +196,30 @@ impl LedgerConn {
             }
         }
         Ok(())
+    }
+}
+
+impl crate::Store {
+    /// A read the group writer makes while it prepares a group: on SQLite on the
+    /// ledger's read-only connection (mapping rows with `sqlite_row`), elsewhere through
+    /// the pool. `sql` takes `binds` as its parameters, in order.
+    pub(crate) async fn writer_read<T>(
+        &self,
+        sql: &str,
+        binds: &[&str],
+        sqlite_row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        if let Some(conn) = &self.ledger_conn {
+            return blocking(|| conn.query(sql, binds, sqlite_row));
+        }
+        let mut q = sqlx::query_as::<_, T>(sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
     }
 }
 

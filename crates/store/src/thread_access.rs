@@ -66,26 +66,17 @@ impl Store {
                  FROM threads t JOIN relationships r ON r.id = t.relationship_id WHERE t.id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            let rows = match &self.ledger_conn {
-                Some(conn) => crate::ledger_sqlite::blocking(|| {
-                    conn.query(&sql, chunk, |r| {
-                        Ok(Row {
-                            thread_id: r.get(0)?,
-                            relationship_id: r.get(1)?,
-                            person_id: r.get(2)?,
-                            org_id: r.get(3)?,
-                            shared_at: r.get(4)?,
-                        })
+            let rows = self
+                .writer_read(&sql, chunk, |r| {
+                    Ok(Row {
+                        thread_id: r.get(0)?,
+                        relationship_id: r.get(1)?,
+                        person_id: r.get(2)?,
+                        org_id: r.get(3)?,
+                        shared_at: r.get(4)?,
                     })
-                })?,
-                None => {
-                    let mut q = sqlx::query_as::<_, Row>(&sql);
-                    for id in chunk {
-                        q = q.bind(*id);
-                    }
-                    q.fetch_all(&self.pool).await?
-                }
-            };
+                })
+                .await?;
             for row in rows {
                 threads.insert(row.thread_id.clone(), row);
             }
@@ -108,18 +99,10 @@ impl Store {
                 "SELECT user_id, org_id FROM memberships WHERE role IN {VENDOR_ROLES} AND user_id IN ({})",
                 crate::sql::list(self.backend(), chunk.len())
             );
-            member_of.extend(match &self.ledger_conn {
-                Some(conn) => crate::ledger_sqlite::blocking(|| {
-                    conn.query(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?)))
-                })?,
-                None => {
-                    let mut q = sqlx::query_as::<_, (String, String)>(&sql);
-                    for id in chunk {
-                        q = q.bind(*id);
-                    }
-                    q.fetch_all(&self.pool).await?
-                }
-            });
+            let rows: Vec<(String, String)> = self
+                .writer_read(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?)))
+                .await?;
+            member_of.extend(rows);
         }
         Ok(asks
             .iter()
