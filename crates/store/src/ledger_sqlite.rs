@@ -346,6 +346,73 @@ mod tests {
         }
     }
 
+    /// The group writer's reads (chain tips, thread access) see each commit at once and
+    /// give write access to the relationship's person only.
+    async fn writer_reads_follow_each_commit(s: &Store) {
+        let c = Chain::new(s).await;
+        let stranger = s
+            .create_user(
+                &Handle::parse("mallory").unwrap(),
+                &DisplayName::parse("Mallory").unwrap(),
+                "$argon2id$fake",
+                false,
+                true,
+                "127.0.0.1",
+            )
+            .await
+            .unwrap();
+        let rel = [c.rel.as_str()];
+        assert!(s.chain_tips(&rel).await.unwrap()[&c.rel].is_none());
+        for n in 1..=3u64 {
+            let rows = s
+                .append_entries(&[c.message(&format!("m{n}"), None)], &c.keys)
+                .await
+                .unwrap();
+            let tips = s.chain_tips(&rel).await.unwrap();
+            let tip = tips[&c.rel].as_ref().unwrap();
+            assert_eq!(tip.sequence, n);
+            assert_eq!(Some(tip.hash.to_hex()), rows[0].hash);
+        }
+        assert!(s
+            .chain_tips(&["no-such-relationship"])
+            .await
+            .unwrap()
+            .is_empty());
+
+        let access = s
+            .thread_access_many(&[
+                (c.person.as_str(), c.thread.as_str()),
+                (stranger.id.as_str(), c.thread.as_str()),
+                (c.person.as_str(), "no-such-thread"),
+            ])
+            .await
+            .unwrap();
+        let own = access[0].as_ref().unwrap();
+        assert_eq!(own.side, Side::Customer);
+        assert_eq!(own.relationship_id, c.rel);
+        assert_eq!(own.person_id, c.person);
+        assert!(access[1].is_none(), "a stranger may not write there");
+        assert!(access[2].is_none());
+    }
+
+    mod writer_reads {
+        use super::*;
+
+        #[tokio::test]
+        async fn sqlite() {
+            let db = TestDb::sqlite().await;
+            writer_reads_follow_each_commit(&db.store).await;
+        }
+
+        #[tokio::test]
+        async fn postgres() {
+            let Some(db) = TestDb::postgres().await else {
+                return;
+            };
+            writer_reads_follow_each_commit(&db.store).await;
+        }
+    }
+
     /// Append `groups` groups of 50 messages to one thread; the WAL's size after.
     async fn append_groups(s: &Store, groups: usize) -> u64 {
         let c = Chain::new(s).await;
