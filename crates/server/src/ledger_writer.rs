@@ -13,6 +13,7 @@
 //! alone.
 
 use crate::keyring::KeyRing;
+use crate::metrics::LedgerMetrics;
 use crate::{Result, ServerError};
 use serde_json::Value;
 use slingshot_domain::ledger::{Digest, EntryKind, SigningKey};
@@ -22,6 +23,7 @@ use slingshot_store::{
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{broadcast, mpsc, oneshot, Semaphore};
 
 /// A stored entry, announced to live listeners (server-sent events), on this server and,
@@ -125,6 +127,7 @@ impl LedgerWriter {
         events: broadcast::Sender<EntryEvent>,
         max_group: usize,
         origin: String,
+        metrics: LedgerMetrics,
     ) -> Self {
         let (tx, rx) = mpsc::channel(8192);
         // A group goes to the committer only once it is idle (it holds the one permit
@@ -149,7 +152,14 @@ impl LedgerWriter {
         let (dtx, drx) = mpsc::unbounded_channel();
         on_own_thread(
             "ledger-commit",
-            commit(prx, store.clone(), events, dtx, stale, idle),
+            commit(
+                prx,
+                store.clone(),
+                Acks { events, done: dtx },
+                stale,
+                idle,
+                metrics,
+            ),
         );
         on_own_thread("ledger-announce", publish(drx, store, origin));
         Self { tx }
@@ -364,6 +374,13 @@ fn log_failure(store: &Store, e: &StoreError, what: &str) {
     }
 }
 
+/// Where the committer's acknowledgements go: this server's live listeners, and the
+/// announcer (other servers).
+struct Acks {
+    events: broadcast::Sender<EntryEvent>,
+    done: mpsc::UnboundedSender<Vec<EntryEvent>>,
+}
+
 /// What the committer acknowledges: a stored group, or the entries of a failed group
 /// with each one's own outcome.
 enum Done {
@@ -387,10 +404,10 @@ enum Done {
 async fn commit(
     mut rx: mpsc::Receiver<Prepared>,
     store: Store,
-    events: broadcast::Sender<EntryEvent>,
-    done: mpsc::UnboundedSender<Vec<EntryEvent>>,
+    Acks { events, done }: Acks,
     stale: Arc<AtomicBool>,
     idle: Arc<Semaphore>,
+    metrics: LedgerMetrics,
 ) {
     let mut announcer_gone = false;
     while let Some(Prepared {
@@ -399,7 +416,15 @@ async fn commit(
         signing,
     }) = rx.recv().await
     {
-        let finished = match store.store_prepared(&group).await {
+        let started = Instant::now();
+        let stored = store.store_prepared(&group).await;
+        if stored.is_ok() {
+            metrics
+                .commit_seconds
+                .observe(started.elapsed().as_secs_f64());
+            metrics.group_entries.observe(group.len() as f64);
+        }
+        let finished = match stored {
             Ok(rows) => Done::Stored {
                 group,
                 replies,

@@ -41,12 +41,14 @@ impl AppState {
         let keys = Arc::new(KeyRing::new(master));
         let (events, _) = broadcast::channel(1024);
         let origin = slingshot_store::new_id();
+        let metrics = Metrics::new();
         let ledger = LedgerWriter::spawn(
             store.clone(),
             keys.clone(),
             events.clone(),
             config.ledger_group,
             origin.clone(),
+            metrics.ledger.clone(),
         );
         if store.backend() == slingshot_store::Backend::Postgres {
             if let Some(url) = config.database_url.clone() {
@@ -62,7 +64,7 @@ impl AppState {
             store,
             config,
             limiter: LoginLimiter::default(),
-            metrics: Metrics::new(),
+            metrics,
             keys,
             ledger,
             events,

@@ -937,3 +937,53 @@ async fn live_updates_cross_servers_on_postgres() {
         "an entry leaked to another tenant"
     );
 }
+
+app_test!(metrics_count_committed_groups_and_their_entries, |app| {
+    let alice = app.user("alice").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Metered Shop"})).await;
+    let t = thread(&app, &alice, &rel, "Counting", "support").await;
+    let before = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let before = before.text().await.unwrap();
+    // Each append waits for its own group, one after the other: three groups of one.
+    for i in 0..3 {
+        entry(
+            &app,
+            &alice,
+            &t,
+            json!({"kind": "message", "text": format!("no. {i}")}),
+        )
+        .await;
+    }
+    // A refused append (a stranger's thread) is no group at all.
+    let bob = app.user("bob").await;
+    let r = app
+        .post(
+            &format!("/api/v1/threads/{t}/entries"),
+            Some(&bob),
+            json!({"kind": "message", "text": "not mine"}),
+        )
+        .await;
+    problem(r, 404, "not_found").await;
+    let m = app.client.get(app.url("/metrics")).send().await.unwrap();
+    let m = m.text().await.unwrap();
+    let value = |text: &str, name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0.0)
+    };
+    for (name, grew) in [
+        ("slingshot_ledger_group_entries_count", 3.0),
+        ("slingshot_ledger_group_entries_sum", 3.0),
+        ("slingshot_ledger_commit_seconds_count", 3.0),
+    ] {
+        assert_eq!(value(&m, name) - value(&before, name), grew, "{name}: {m}");
+    }
+    assert!(
+        value(&m, "slingshot_ledger_commit_seconds_sum") > 0.0,
+        "{m}"
+    );
+    assert!(
+        m.contains("# HELP slingshot_ledger_group_entries Entries per committed group"),
+        "{m}"
+    );
+});
