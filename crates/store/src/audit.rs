@@ -106,11 +106,11 @@ impl Store {
         limit: i64,
     ) -> Result<Page<AuditEntry>> {
         let rows: Vec<AuditEntry> = sqlx::query_as(&format!(
-            "{AUDIT_SELECT} WHERE a.subject_user_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
+            "{AUDIT_SELECT} WHERE a.subject_user_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT {}",
+            crate::sql::limit(limit + 1)
         ))
         .bind(user_id)
         .bind(before.unwrap_or("~"))
-        .bind(limit + 1)
         .fetch_all(&self.pool)
         .await?;
         Ok(Page::from_rows(rows, limit, |e| e.id.clone()))
@@ -131,11 +131,11 @@ impl Store {
             ));
         }
         let rows: Vec<AuditEntry> = sqlx::query_as(&format!(
-            "{AUDIT_SELECT} WHERE a.org_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
+            "{AUDIT_SELECT} WHERE a.org_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT {}",
+            crate::sql::limit(limit + 1)
         ))
         .bind(org_id)
         .bind(before.unwrap_or("~"))
-        .bind(limit + 1)
         .fetch_all(&self.pool)
         .await?;
         Ok(Page::from_rows(rows, limit, |e| e.id.clone()))

@@ -536,16 +536,16 @@ impl Store {
         limit: i64,
     ) -> Result<crate::Page<AccessLogRow>> {
         let (at, id) = before.unwrap_or((i64::MAX, String::new()));
-        let rows: Vec<AccessLogRow> = sqlx::query_as(
+        let rows: Vec<AccessLogRow> = sqlx::query_as(&format!(
             "SELECT a.id, a.person_id, a.org_id, o.name AS org_name, a.reader_id, a.reader_handle, a.via, a.purpose, \
              a.fields, a.grant_ids, a.at FROM access_log a JOIN organizations o ON o.id = a.org_id \
              WHERE a.person_id = $1 AND (a.at < $2 OR (a.at = $2 AND ($3 = '' OR a.id < $3))) \
-             ORDER BY a.at DESC, a.id DESC LIMIT $4",
-        )
+             ORDER BY a.at DESC, a.id DESC LIMIT {}",
+            crate::sql::limit(limit + 1)
+        ))
         .bind(person)
         .bind(at)
         .bind(&id)
-        .bind(limit + 1)
         .fetch_all(&self.pool)
         .await?;
         Ok(crate::Page::from_rows(rows, limit, |r| {

@@ -66,6 +66,14 @@ pub(crate) fn typed_rows(backend: Backend, rows_n: usize, types: &[&str]) -> Str
         .join(", ")
 }
 
+/// A page size written into the query text rather than bound: PostgreSQL plans a
+/// prepared statement with `LIMIT $n` again on every execution (its generic plan cannot
+/// assume a small page); for a timeline page that planning cost more than running it.
+/// Clamped here, so the text is always a small plain number.
+pub(crate) fn limit(n: i64) -> i64 {
+    n.clamp(0, 1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +93,12 @@ mod tests {
             typed_rows(Backend::Sqlite, 1, &["TEXT"]),
             "(CAST(? AS TEXT))"
         );
+    }
+
+    #[test]
+    fn a_written_limit_is_a_small_plain_number() {
+        assert_eq!(limit(50), 50);
+        assert_eq!(limit(-3), 0);
+        assert_eq!(limit(i64::MAX), 1000);
     }
 }

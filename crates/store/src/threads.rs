@@ -394,13 +394,13 @@ impl Store {
              FROM threads t JOIN relationships r ON r.id = t.relationship_id \
              WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND ($2 = '' OR t.status = $2) AND ($3 = '' OR t.assignee_id = $3) \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
-             ORDER BY COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT $5"
+             ORDER BY COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT {}",
+            crate::sql::limit(limit)
         ))
         .bind(org_id)
         .bind(status.map(|s| s.as_str()).unwrap_or(""))
         .bind(assignee.unwrap_or(""))
         .bind(actor)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }

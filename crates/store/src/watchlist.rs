@@ -98,10 +98,10 @@ impl Store {
     pub async fn watch_runs(&self, actor: &str, org_id: &str, limit: i64) -> Result<Vec<WatchRun>> {
         self.role_in(actor, org_id).await?;
         Ok(sqlx::query_as(&format!(
-            "SELECT {COLS} FROM watchlist_runs WHERE org_id = $1 ORDER BY id DESC LIMIT $2"
+            "SELECT {COLS} FROM watchlist_runs WHERE org_id = $1 ORDER BY id DESC LIMIT {}",
+            crate::sql::limit(limit)
         ))
         .bind(org_id)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
