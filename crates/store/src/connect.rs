@@ -54,6 +54,8 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             // An embedded database needs no ping before each use (a round trip to the
             // connection's thread per query); a PostgreSQL connection may have dropped.
+            // (Pinging only connections idle for over a second measured no faster on a
+            // timeline page: +8 % in two pairs of runs, -3 % in four.)
             .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -230,5 +232,31 @@ mod tests {
             Backend::from_url("mysql://h/db"),
             Err(StoreError::UnsupportedUrl)
         ));
+    }
+
+    /// A connection that died while idle (a restarted server, a dropped socket) is
+    /// replaced before use instead of failing the next query.
+    #[tokio::test]
+    async fn a_dropped_idle_postgres_connection_is_replaced() {
+        let Some(db) = crate::testing::TestDb::postgres().await else {
+            return;
+        };
+        // Two connections in the pool, both idle again.
+        let (a, b) = tokio::join!(db.store.pool.acquire(), db.store.pool.acquire());
+        drop((a.unwrap(), b.unwrap()));
+        let admin = Store::connect(&db.url).await.unwrap();
+        let killed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()) k",
+        )
+        .fetch_one(&admin.pool)
+        .await
+        .unwrap();
+        assert!(killed >= 2, "terminated {killed} connections");
+        admin.close().await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        for _ in 0..3 {
+            db.store.ready().await.unwrap();
+        }
     }
 }
