@@ -139,6 +139,20 @@ enum Arg {
     I(i64),
 }
 
+/// The bound arguments of a query built at run time.
+fn any_args(args: Vec<Arg>) -> Result<sqlx::any::AnyArguments<'static>> {
+    use sqlx::Arguments;
+    let mut out = sqlx::any::AnyArguments::default();
+    for a in args {
+        match a {
+            Arg::S(s) => out.add(s),
+            Arg::I(i) => out.add(i),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(out)
+}
+
 /// A timeline cursor: `<at>:<id>` of the last row seen.
 fn parse_cursor(c: Option<&str>) -> (i64, String) {
     c.and_then(|c| c.split_once(':'))
@@ -250,25 +264,15 @@ impl Store {
                      'side', side, 'author_id', author_id, 'kind', kind, 'at', at, 'hash', hash, \
                      'body', body, 'erased_at', erased_at, 'private_side', private_side)) FROM ({sql}) p"
                 );
-                let mut q = sqlx::query_scalar::<_, String>(&sql);
-                for a in args {
-                    q = match a {
-                        Arg::S(s) => q.bind(s),
-                        Arg::I(i) => q.bind(i),
-                    };
-                }
-                let json = q.fetch_one(&self.pool).await?;
+                let json: String = sqlx::query_scalar_with(&sql, any_args(args)?)
+                    .fetch_one(&self.pool)
+                    .await?;
                 serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?
             }
             Backend::Postgres => {
-                let mut q = sqlx::query_as::<_, EntryRow>(sql);
-                for a in args {
-                    q = match a {
-                        Arg::S(s) => q.bind(s),
-                        Arg::I(i) => q.bind(i),
-                    };
-                }
-                q.fetch_all(&self.pool).await?
+                sqlx::query_as_with(sql, any_args(args)?)
+                    .fetch_all(&self.pool)
+                    .await?
             }
         };
         // Both keep the query's order; sorting again costs little and does not rely on it.
