@@ -47,6 +47,14 @@ wrk_line() { # name then wrk args; prints req/s, p50, p99 (median run by req/s)
   done | sort -n | awk -v n="$name" '{r[NR]=$1; a[NR]=$2; b[NR]=$3; e[NR]=$4} END {m=int((NR+1)/2); printf "%-48s %9.0f req/s   p50 %-8s p99 %-8s non-2xx %s  (median of %d)\n", n, r[m], a[m], b[m], e[m], NR}'
 }
 
+group_line() { # what the group commit did over this server's runs, from /metrics
+  curl -fs "$B/metrics" | awk '
+    /^slingshot_ledger_group_entries_sum/ {e=$2} /^slingshot_ledger_group_entries_count/ {g=$2}
+    /^slingshot_ledger_commit_seconds_sum/ {c=$2}
+    END {if (g > 0) printf "%-48s %9d groups, %.1f entries and %.2f ms each (all runs)\n", "  groups committed", g, e/g, 1000*c/g}' \
+    || echo "  (no group figures: /metrics did not answer)"
+}
+
 append_script() { # token file-with-thread-ids -> lua
   local ids; ids=$(sed 's/.*/"&",/' "$2" | tr -d '\n')
   cat > "$WORK/append.lua" <<LUA
@@ -77,6 +85,7 @@ appends() { # backend url
     append_script "$tok" "$WORK/threads.txt"
     local label="group commit"; [ "$group" = 1 ] && label="one commit per entry"
     wrk_line "$backend: POST entry, $label" -t2 -c"$CONNS" -d"${DUR}s" -s "$WORK/append.lua" "$B"
+    group_line
     stop
     if [ "$backend" = postgres ]; then dropdb_pg; createdb_pg; fi
   done
