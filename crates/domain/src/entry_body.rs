@@ -69,10 +69,8 @@ pub fn build_body(
         return Err(BodyError::TooLarge);
     }
     let mut body = Map::new();
-    let mut search = String::new();
     if let Some(t) = text {
         body.insert("text".into(), json!(t));
-        search.push_str(t);
     }
     match kind {
         "message" | "note" | "correction" => {
@@ -112,8 +110,6 @@ pub fn build_body(
                         ));
                     }
                     ev.insert(name.into(), json!(v));
-                    search.push(' ');
-                    search.push_str(v);
                 }
             }
             if e.kind == "purchase" && !ev.contains_key("item") {
@@ -131,12 +127,9 @@ pub fn build_body(
                 {
                     ev.insert("amount".into(), json!(a));
                     ev.insert("currency".into(), json!(c));
-                    search.push_str(&format!(" {a} {c}"));
                 }
                 _ => return Err(invalid("amount and currency (like 49.90 and EUR)", 16)),
             }
-            search.push(' ');
-            search.push_str(&e.kind);
             body.insert("event".into(), Value::Object(ev));
         }
         other => {
@@ -147,7 +140,37 @@ pub fn build_body(
             }))
         }
     }
-    Ok((Value::Object(body), search.trim().to_owned()))
+    let body = Value::Object(body);
+    let search = search_text_of(&body);
+    Ok((body, search))
+}
+
+/// A non-empty string field, trimmed.
+fn text_field(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// The text an entry is found by in search, read from its body: the text, a mail's subject
+/// and sender, an event's item, order reference, amount, currency and type. What
+/// [`build_body`] returns with a body, and what an imported bundle's bodies are indexed by.
+pub fn search_text_of(body: &Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(mail) = body.get("mail") {
+        parts.extend(
+            [text_field(mail.get("subject")), text_field(mail.get("from"))]
+                .into_iter()
+                .flatten(),
+        );
+    }
+    parts.extend(text_field(body.get("text")));
+    if let Some(event) = body.get("event") {
+        for name in ["item", "order_ref", "amount", "currency", "type"] {
+            parts.extend(text_field(event.get(name)));
+        }
+    }
+    parts.join(" ")
 }
 
 #[cfg(test)]
@@ -166,6 +189,27 @@ mod tests {
             ..Default::default()
         };
         assert!(build_body("event", None, Some(&ev)).is_err());
+    }
+
+    #[test]
+    fn search_text_is_read_back_from_any_body() {
+        let ev = EventInput {
+            kind: "purchase".into(),
+            item: Some("Trail bike".into()),
+            amount: Some("899.00".into()),
+            currency: Some("EUR".into()),
+            order_ref: Some("CB-2211".into()),
+        };
+        let (b, s) = build_body("event", Some("Paid in store"), Some(&ev)).unwrap();
+        assert_eq!(s, "Paid in store Trail bike CB-2211 899.00 EUR purchase");
+        assert_eq!(search_text_of(&b), s);
+        let mail = json!({"text": "Your order shipped", "mail": {"subject": "Order 7", "from": "shop@example.com"}});
+        assert_eq!(
+            search_text_of(&mail),
+            "Order 7 shop@example.com Your order shipped"
+        );
+        assert_eq!(search_text_of(&json!({"text": "  "})), "");
+        assert_eq!(search_text_of(&json!([1, 2])), "");
     }
 
     #[test]

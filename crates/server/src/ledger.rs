@@ -204,10 +204,8 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
                 let search_text = e
                     .body
                     .as_ref()
-                    .and_then(|b| b.get("text"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned();
+                    .map(slingshot_domain::entry_body::search_text_of)
+                    .unwrap_or_default();
                 entries.push(ImportedEntry {
                     seq: i64::try_from(h.sequence).unwrap_or(i64::MAX),
                     thread_id: h.thread.clone(),

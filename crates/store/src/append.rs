@@ -414,35 +414,52 @@ impl Store {
                 return Err(StoreError::Conflict(CHAIN_MOVED));
             }
         }
+        // On SQLite each body keeps its search row's rowid (to erase it by): the rows of
+        // this group take the next ones, as no one else writes meanwhile.
+        let mut search_rowid = match backend {
+            Backend::Sqlite => Some(
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COALESCE((SELECT rowid FROM entry_fts ORDER BY rowid DESC LIMIT 1), 0) + 1",
+                )
+                .fetch_one(&mut *tx)
+                .await?,
+            ),
+            Backend::Postgres => None,
+        };
         for chunk in group.entries.chunks(ROWS_PER_INSERT) {
             let entries_sql = format!(
                 "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
                 crate::sql::rows(backend, chunk.len(), 16)
             );
             let bodies_sql = format!(
-                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES {}",
-                crate::sql::rows(backend, chunk.len(), 3)
+                "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES {}",
+                crate::sql::rows(backend, chunk.len(), 4)
             );
             let unique = crate::error::conflict_on_unique(ALREADY_IMPORTED);
             bind_entries(sqlx::query(&entries_sql), chunk)
                 .execute(&mut *tx)
                 .await
                 .map_err(unique)?;
-            bind_bodies(sqlx::query(&bodies_sql), chunk)
+            bind_bodies(sqlx::query(&bodies_sql), chunk, search_rowid)
                 .execute(&mut *tx)
                 .await?;
-            if backend == Backend::Sqlite {
+            if let Some(first) = search_rowid {
                 let sql = format!(
-                    "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES {}",
-                    crate::sql::rows(backend, chunk.len(), 4)
+                    "INSERT INTO entry_fts (rowid, entry_id, person_id, org_id, search_text) VALUES {}",
+                    crate::sql::rows(backend, chunk.len(), 5)
                 );
-                let q = chunk.iter().fold(sqlx::query(&sql), |q, p| {
-                    q.bind(&p.id)
-                        .bind(&p.entry.person_id)
-                        .bind(p.entry.org_id.as_deref().unwrap_or(""))
-                        .bind(&p.entry.search_text)
-                });
+                let q = chunk
+                    .iter()
+                    .zip(first..)
+                    .fold(sqlx::query(&sql), |q, (p, rowid)| {
+                        q.bind(rowid)
+                            .bind(&p.id)
+                            .bind(&p.entry.person_id)
+                            .bind(p.entry.org_id.as_deref().unwrap_or(""))
+                            .bind(&p.entry.search_text)
+                    });
                 q.execute(&mut *tx).await?;
+                search_rowid = Some(first + chunk.len() as i64);
             }
         }
         for p in &group.entries {
@@ -518,8 +535,16 @@ fn bind_entries<'q>(q: AnyQuery<'q>, chunk: &'q [PreparedEntry]) -> AnyQuery<'q>
     })
 }
 
-fn bind_bodies<'q>(q: AnyQuery<'q>, chunk: &'q [PreparedEntry]) -> AnyQuery<'q> {
-    chunk.iter().fold(q, |q, p| {
-        q.bind(&p.id).bind(&p.body_text).bind(&p.entry.search_text)
+/// Bind a chunk's bodies; on SQLite their search rows take the rowids from `search_rowid` on.
+fn bind_bodies<'q>(
+    q: AnyQuery<'q>,
+    chunk: &'q [PreparedEntry],
+    search_rowid: Option<i64>,
+) -> AnyQuery<'q> {
+    chunk.iter().enumerate().fold(q, |q, (i, p)| {
+        q.bind(&p.id)
+            .bind(&p.body_text)
+            .bind(&p.entry.search_text)
+            .bind(search_rowid.map(|first| first + i as i64))
     })
 }

@@ -293,6 +293,8 @@ impl Store {
         if owner.as_deref() != Some(person) {
             return Err(StoreError::NotFound);
         }
+        // The search row first: it is found through the body.
+        unindex_entry(self.backend(), &mut tx, entry_id).await?;
         sqlx::query("DELETE FROM entry_bodies WHERE entry_id = $1")
             .bind(entry_id)
             .execute(&mut *tx)
@@ -301,7 +303,6 @@ impl Store {
             .bind(entry_id)
             .execute(&mut *tx)
             .await?;
-        unindex_entry(self.backend(), &mut tx, entry_id).await?;
         sqlx::query("UPDATE entries SET erased_at = $1 WHERE id = $2 AND erased_at IS NULL")
             .bind(crate::now_us())
             .bind(entry_id)

@@ -206,15 +206,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if let Some(body) = &e.body {
+                let search_rowid =
+                    index_entry(self.backend(), &mut tx, &id, person, None, &e.search_text).await?;
                 sqlx::query(
-                    "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES ($1, $2, $3)",
+                    "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES ($1, $2, $3, $4)",
                 )
                 .bind(&id)
                 .bind(body)
                 .bind(&e.search_text)
+                .bind(search_rowid)
                 .execute(&mut *tx)
                 .await?;
-                index_entry(self.backend(), &mut tx, &id, person, None, &e.search_text).await?;
             }
         }
         for c in checkpoints {

@@ -129,7 +129,7 @@ impl LedgerConn {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
             ))?;
             let mut body = tx.prepare_cached(
-                "INSERT INTO entry_bodies (entry_id, body, search_text) VALUES (?1, ?2, ?3)",
+                "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let mut search = tx.prepare_cached(
                 "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES (?1, ?2, ?3, ?4)",
@@ -156,13 +156,15 @@ impl LedgerConn {
                         it.person_id,
                     ])
                     .map_err(conflict_on_unique)?;
-                body.execute(params![p.id, p.body_text, it.search_text])?;
+                // The search row first: its body keeps its rowid, to erase it by.
                 search.execute(params![
                     p.id,
                     it.person_id,
                     it.org_id.as_deref().unwrap_or(""),
                     it.search_text
                 ])?;
+                let search_rowid = tx.last_insert_rowid();
+                body.execute(params![p.id, p.body_text, it.search_text, search_rowid])?;
                 if let Some(att) = &it.attachment {
                     tx.prepare_cached(
                         "INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) \
@@ -278,7 +280,7 @@ pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::testing::TestDb;
     use crate::{NewEntry, NewRelationship, NewThread, Store};
     use slingshot_domain::conversation::Stage;
@@ -287,17 +289,22 @@ mod tests {
     use std::collections::HashMap;
 
     /// A person with one relationship and one thread, and the person's signing key.
-    struct Chain {
-        person: String,
-        rel: String,
-        thread: String,
-        keys: HashMap<String, slingshot_domain::ledger::SigningKey>,
+    pub(crate) struct Chain {
+        pub(crate) person: String,
+        pub(crate) rel: String,
+        pub(crate) thread: String,
+        pub(crate) keys: HashMap<String, slingshot_domain::ledger::SigningKey>,
     }
 
     impl Chain {
-        async fn new(s: &Store) -> Self {
-            let h = Handle::parse("walter").unwrap();
-            let n = DisplayName::parse("Walter").unwrap();
+        pub(crate) async fn new(s: &Store) -> Self {
+            Self::new_named(s, "walter").await
+        }
+
+        /// The same for a person of another handle.
+        pub(crate) async fn new_named(s: &Store, handle: &str) -> Self {
+            let h = Handle::parse(handle).unwrap();
+            let n = DisplayName::parse(handle).unwrap();
             let u = s
                 .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
                 .await
@@ -327,7 +334,7 @@ mod tests {
         }
 
         /// A customer message on the thread.
-        fn message(&self, text: &str, source_ref: Option<&str>) -> NewEntry {
+        pub(crate) fn message(&self, text: &str, source_ref: Option<&str>) -> NewEntry {
             NewEntry {
                 relationship_id: self.rel.clone(),
                 person_id: self.person.clone(),

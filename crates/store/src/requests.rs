@@ -415,6 +415,13 @@ impl Store {
         at: i64,
     ) -> Result<ErasureReport> {
         const HELD: &str = "SELECT id FROM entries WHERE relationship_id = $1 AND (private_side IS NULL OR private_side = 'vendor')";
+        // The search rows first: they are found through the bodies.
+        if self.backend() == crate::Backend::Sqlite {
+            sqlx::query(&crate::search::UNINDEX_SQL.replace("{entries}", HELD))
+                .bind(&r.relationship_id)
+                .execute(&mut **tx)
+                .await?;
+        }
         let bodies = sqlx::query(&format!(
             "DELETE FROM entry_bodies WHERE entry_id IN ({HELD})"
         ))
@@ -422,12 +429,6 @@ impl Store {
         .execute(&mut **tx)
         .await?
         .rows_affected();
-        if self.backend() == crate::Backend::Sqlite {
-            sqlx::query(&format!("DELETE FROM entry_fts WHERE entry_id IN ({HELD})"))
-                .bind(&r.relationship_id)
-                .execute(&mut **tx)
-                .await?;
-        }
         sqlx::query(&format!(
             "UPDATE entries SET erased_at = $2 WHERE id IN ({HELD}) AND erased_at IS NULL"
         ))

@@ -21,6 +21,10 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
+/// The layout of SQLite's search rows this code writes (`PRAGMA user_version`): 1 = each
+/// body holds its search row's rowid (`entry_bodies.search_rowid`, migration 0008).
+const SEARCH_LAYOUT: i64 = 1;
+
 pub(crate) async fn ensure_search(store: &Store) -> Result<()> {
     let sql = match store.backend() {
         Backend::Sqlite => {
@@ -32,10 +36,40 @@ pub(crate) async fn ensure_search(store: &Store) -> Result<()> {
         }
     };
     sqlx::query(sql).execute(&store.pool).await?;
+    if store.backend() == Backend::Sqlite {
+        link_search_rows(store).await?;
+    }
     Ok(())
 }
 
-/// Index an entry's text (SQLite; PostgreSQL indexes `entry_bodies` itself).
+/// Give bodies stored before [`SEARCH_LAYOUT`] 1 their search row's rowid, in one pass
+/// over the search rows (0 where a body has none), once per database.
+async fn link_search_rows(store: &Store) -> Result<()> {
+    let layout: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&store.pool)
+        .await?;
+    if layout >= SEARCH_LAYOUT {
+        return Ok(());
+    }
+    let mut tx = store.begin_write().await?;
+    sqlx::query(
+        "UPDATE entry_bodies SET search_rowid = f.rowid FROM entry_fts f \
+         WHERE f.entry_id = entry_bodies.entry_id AND entry_bodies.search_rowid IS NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE entry_bodies SET search_rowid = 0 WHERE search_rowid IS NULL")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(&format!("PRAGMA user_version = {SEARCH_LAYOUT}"))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Index an entry's text (SQLite; PostgreSQL indexes `entry_bodies` itself): the search
+/// row's rowid, to store with the body (`entry_bodies.search_rowid`).
 pub(crate) async fn index_entry(
     backend: Backend,
     tx: &mut Transaction<'_, Any>,
@@ -43,27 +77,38 @@ pub(crate) async fn index_entry(
     person_id: &str,
     org_id: Option<&str>,
     text: &str,
-) -> Result<()> {
-    if backend == Backend::Sqlite {
-        sqlx::query("INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES ($1, $2, $3, $4)")
-            .bind(entry_id)
-            .bind(person_id)
-            .bind(org_id.unwrap_or(""))
-            .bind(text)
-            .execute(&mut **tx)
-            .await?;
+) -> Result<Option<i64>> {
+    if backend != Backend::Sqlite {
+        return Ok(None);
     }
-    Ok(())
+    sqlx::query(
+        "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(entry_id)
+    .bind(person_id)
+    .bind(org_id.unwrap_or(""))
+    .bind(text)
+    .execute(&mut **tx)
+    .await?;
+    let rowid: i64 = sqlx::query_scalar("SELECT last_insert_rowid()")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Some(rowid))
 }
 
-/// Remove an entry's text from the index (erasure).
+/// Remove from the index the search rows of the bodies whose entry ids `entries` (a
+/// subquery over `$1`) selects, found by rowid. Run it before the bodies are deleted.
+pub(crate) const UNINDEX_SQL: &str =
+    "DELETE FROM entry_fts WHERE rowid IN (SELECT search_rowid FROM entry_bodies WHERE entry_id IN ({entries}))";
+
+/// Remove an entry's text from the index (erasure), before its body is deleted.
 pub(crate) async fn unindex_entry(
     backend: Backend,
     tx: &mut Transaction<'_, Any>,
     entry_id: &str,
 ) -> Result<()> {
     if backend == Backend::Sqlite {
-        sqlx::query("DELETE FROM entry_fts WHERE entry_id = $1")
+        sqlx::query(&UNINDEX_SQL.replace("{entries}", "$1"))
             .bind(entry_id)
             .execute(&mut **tx)
             .await?;
@@ -135,7 +180,105 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::fts5_query;
+    use super::{fts5_query, UNINDEX_SQL};
+    use crate::ledger_sqlite::tests::Chain;
+    use crate::testing::TestDb;
+    use crate::Store;
+
+    /// Append one message per word; the entries' ids, in order.
+    async fn messages(s: &Store, c: &Chain, words: &[&str]) -> Vec<String> {
+        let items: Vec<_> = words.iter().map(|w| c.message(w, None)).collect();
+        let rows = s.append_entries(&items, &c.keys).await.unwrap();
+        rows.into_iter().map(|r| r.id).collect()
+    }
+
+    async fn hits(s: &Store, c: &Chain, q: &str) -> Vec<String> {
+        let found = s.search_person(&c.person, q, 20).await.unwrap();
+        found.into_iter().map(|h| h.entry_id).collect()
+    }
+
+    async fn count(s: &Store, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&s.pool).await.unwrap()
+    }
+
+    /// Erasing a body removes its search row (found by rowid, not by a scan) and no other.
+    async fn erasure_removes_only_its_search_row(s: &Store) {
+        let c = Chain::new(s).await;
+        let ids = messages(s, &c, &["alpha parcel", "bravo parcel", "charlie parcel"]).await;
+        assert_eq!(hits(s, &c, "parcel").await.len(), 3);
+        s.erase_entry(&c.person, &ids[1]).await.unwrap();
+        assert!(hits(s, &c, "bravo").await.is_empty());
+        assert_eq!(hits(s, &c, "alpha").await, vec![ids[0].clone()]);
+        assert_eq!(hits(s, &c, "charlie").await, vec![ids[2].clone()]);
+        assert_eq!(count(s, "SELECT count(*) FROM entry_fts").await, 2);
+        // Another person's erasure attempt changes nothing.
+        let other = Chain::new_named(s, "wanda").await;
+        let e = s.erase_entry(&other.person, &ids[0]).await.unwrap_err();
+        assert!(matches!(e, crate::StoreError::NotFound), "{e:?}");
+        assert_eq!(count(s, "SELECT count(*) FROM entry_fts").await, 2);
+
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            UNINDEX_SQL.replace("{entries}", "'x'")
+        ))
+        .fetch_all(&s.pool)
+        .await
+        .unwrap();
+        let plan: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
+        assert!(
+            plan.iter()
+                .any(|p| p.contains("entry_fts VIRTUAL TABLE INDEX 0:=")),
+            "the search rows are not found by rowid: {plan:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn erasure_removes_only_its_search_row_sqlite() {
+        let db = TestDb::sqlite().await;
+        erasure_removes_only_its_search_row(&db.store).await;
+    }
+
+    #[tokio::test]
+    async fn erasure_removes_only_its_search_row_sqlite_pooled() {
+        // In-memory databases append through the pool, not the ledger's own connection.
+        let name = uuid::Uuid::now_v7().simple();
+        let url = format!("sqlite:file:search{name}?mode=memory&cache=shared");
+        let s = Store::open(&url).await.unwrap();
+        assert!(s.ledger_conn.is_none());
+        erasure_removes_only_its_search_row(&s).await;
+        s.close().await;
+    }
+
+    #[tokio::test]
+    async fn bodies_stored_before_search_rowids_are_linked_once() {
+        let db = TestDb::sqlite().await;
+        let s = &db.store;
+        let c = Chain::new(s).await;
+        let ids = messages(s, &c, &["delta bike", "echo bike", "foxtrot bike"]).await;
+        // As a database migrated from before 0008 holds them: no links, layout 0.
+        sqlx::query("UPDATE entry_bodies SET search_rowid = NULL")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA user_version = 0")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        s.close().await;
+
+        let s = Store::open(&db.url).await.unwrap();
+        let linked = "SELECT count(*) FROM entry_bodies b JOIN entry_fts f \
+                      ON f.rowid = b.search_rowid AND f.entry_id = b.entry_id";
+        assert_eq!(count(&s, linked).await, 3);
+        assert_eq!(count(&s, "PRAGMA user_version").await, 1);
+        s.erase_entry(&c.person, &ids[2]).await.unwrap();
+        assert!(hits(&s, &c, "foxtrot").await.is_empty());
+        assert_eq!(hits(&s, &c, "bike").await.len(), 2);
+        // New appends are linked as they are stored.
+        messages(&s, &c, &["golf bike"]).await;
+        assert_eq!(count(&s, linked).await, 3);
+        s.close().await;
+    }
 
     #[test]
     fn user_input_cannot_inject_fts_syntax() {

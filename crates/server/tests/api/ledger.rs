@@ -186,6 +186,27 @@ app_test!(
             .await
             .unwrap();
         problem(r, 409, "conflict").await;
+        // Imported bodies are found by search there, and erased from it.
+        let found = json_of(other.get("/api/v1/search?q=commuter", &bob).await).await;
+        let hits = found["items"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{found}");
+        for h in hits {
+            let id = h["entry_id"].as_str().unwrap();
+            let r = other
+                .post(
+                    &format!("/api/v1/entries/{id}/erase"),
+                    Some(&bob),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        }
+        assert!(
+            json_of(other.get("/api/v1/search?q=commuter", &bob).await).await["items"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
         // And new entries continue the chain there.
         let threads = json_of(
             other
