@@ -159,9 +159,12 @@ pub fn search_text_of(body: &Value) -> String {
     let mut parts = Vec::new();
     if let Some(mail) = body.get("mail") {
         parts.extend(
-            [text_field(mail.get("subject")), text_field(mail.get("from"))]
-                .into_iter()
-                .flatten(),
+            [
+                text_field(mail.get("subject")),
+                text_field(mail.get("from")),
+            ]
+            .into_iter()
+            .flatten(),
         );
     }
     parts.extend(text_field(body.get("text")));
