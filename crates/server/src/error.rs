@@ -107,6 +107,7 @@ impl ServerError {
                 StoreError::Domain(d) => domain_status(d),
                 StoreError::Unsupported(_) => (S::BAD_REQUEST, "unsupported"),
                 StoreError::Refused { code, .. } => (S::FORBIDDEN, code),
+                StoreError::Busy => (S::SERVICE_UNAVAILABLE, "busy"),
                 _ => (S::INTERNAL_SERVER_ERROR, "internal"),
             },
             Self::Domain(d) => domain_status(d),

@@ -381,7 +381,10 @@ impl Store {
             return Err(StoreError::Corrupt("a prepared entry is not signed".into()));
         }
         match &self.ledger_conn {
-            Some(conn) => crate::ledger_sqlite::blocking(|| conn.store(group))?,
+            Some(conn) => {
+                let _turn = self.write_turn().await?;
+                crate::ledger_sqlite::blocking(|| conn.store(group))?
+            }
             None => self.store_prepared_pooled(group).await?,
         }
         Ok(group.rows())

@@ -1,9 +1,9 @@
 //! The security audit log: append-only, readable by the person concerned or the
 //! organization's owners.
 
+use crate::write_turn::WriteTx;
 use crate::{new_id, now_us, Page, Result, Store};
 use slingshot_domain::AuditEvent;
-use sqlx::{Any, Transaction};
 
 /// One recorded security event.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -67,7 +67,7 @@ impl<'a> NewAudit<'a> {
     }
 }
 
-pub(crate) async fn insert_audit(tx: &mut Transaction<'_, Any>, a: NewAudit<'_>) -> Result<()> {
+pub(crate) async fn insert_audit(tx: &mut WriteTx, a: NewAudit<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (id, at, event, actor_id, subject_user_id, org_id, ip, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -1,5 +1,6 @@
 //! Connecting, migrating, health and backup.
 
+use crate::write_turn::{Turn, WriteTurns, WriteTx};
 use crate::{Result, StoreError};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -38,6 +39,8 @@ pub struct Store {
     pub(crate) ledger_conn: Option<std::sync::Arc<crate::ledger_sqlite::LedgerConn>>,
     backend: Backend,
     pub(crate) creds: std::sync::Arc<crate::credential_cache::CredentialCache>,
+    /// SQLite: the queue writers wait in for their turn ([`crate::write_turn`]).
+    turns: Option<WriteTurns>,
 }
 
 impl Store {
@@ -102,6 +105,7 @@ impl Store {
             ledger_conn,
             backend,
             creds: Default::default(),
+            turns: (backend == Backend::Sqlite).then(WriteTurns::default),
         })
     }
 
@@ -184,15 +188,34 @@ impl Store {
         Ok(())
     }
 
-    /// Begin a transaction that writes. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`): a transaction that read first and then tried to write after
-    /// another connection had committed would fail with "database is locked" instead of
-    /// waiting its turn.
-    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
+    /// Begin a transaction that writes. On SQLite it first waits for its turn among this
+    /// process's writers, then takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that read first and then tried to write after another connection had
+    /// committed would fail with "database is locked" instead of waiting its turn.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
+        let turn = self.write_turn().await?;
+        let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        };
+        Ok(WriteTx::new(tx, turn))
+    }
+
+    /// On SQLite, wait for this writer's turn; hold it while writing (PostgreSQL: none).
+    pub(crate) async fn write_turn(&self) -> Result<Option<Turn>> {
+        match &self.turns {
+            Some(turns) => Ok(Some(turns.take().await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Run one write statement outside a transaction, in its writer's turn.
+    pub(crate) async fn write_one<'q>(
+        &self,
+        q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<sqlx::any::AnyQueryResult> {
+        let _turn = self.write_turn().await?;
+        Ok(q.execute(&self.pool).await?)
     }
 
     /// Has [`Store::close`] been called?

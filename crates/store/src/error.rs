@@ -39,6 +39,9 @@ pub enum StoreError {
     /// The SQLite connection ledger groups commit on failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// No turn to write came within the wait (another writer held the database).
+    #[error("the database is busy; try again")]
+    Busy,
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -54,5 +57,13 @@ pub(crate) fn conflict_on_unique(what: &'static str) -> impl Fn(sqlx::Error) -> 
             StoreError::Conflict(what)
         }
         _ => StoreError::Database(e),
+    }
+}
+
+/// [`conflict_on_unique`] for an error already a [`StoreError`].
+pub(crate) fn conflict_on_unique_store(what: &'static str) -> impl Fn(StoreError) -> StoreError {
+    move |e| match e {
+        StoreError::Database(e) => conflict_on_unique(what)(e),
+        e => e,
     }
 }

@@ -2,6 +2,7 @@
 //! and the access log every read of granted data writes.
 
 use crate::relationships::VENDOR_ROLES;
+use crate::write_turn::WriteTx;
 use crate::{new_id, Result, Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -572,7 +573,7 @@ impl Store {
 }
 
 pub(crate) async fn insert_consent(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut WriteTx,
     g: &Grant,
     action: &str,
     c: &NewConsent,

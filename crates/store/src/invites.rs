@@ -104,11 +104,11 @@ impl Store {
                 slingshot_domain::DomainError::NotAllowed,
             ));
         }
-        let n = sqlx::query("UPDATE invites SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND used_at IS NULL AND revoked_at IS NULL")
+        let n = self.write_one(sqlx::query("UPDATE invites SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND used_at IS NULL AND revoked_at IS NULL")
             .bind(now_us())
             .bind(invite_id)
             .bind(org_id)
-            .execute(&self.pool)
+            )
             .await?
             .rows_affected();
         if n == 0 {

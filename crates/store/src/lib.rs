@@ -32,6 +32,7 @@ mod threads;
 mod tokens;
 mod users;
 mod watchlist;
+mod write_turn;
 
 pub use append::{prepare_entries, ChainTips, PreparedGroup, CHAIN_MOVED};
 pub use audit::{AuditEntry, NewAudit};

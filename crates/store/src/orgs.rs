@@ -3,11 +3,11 @@
 
 use crate::audit::{insert_audit, NewAudit};
 use crate::error::conflict_on_unique;
+use crate::write_turn::WriteTx;
 use crate::{new_id, now_us, Result, Store, StoreError};
 use slingshot_domain::{
     check_member_change, AuditEvent, Handle, MemberChange, OrgKind, OrgName, Role,
 };
-use sqlx::{Any, Transaction};
 
 /// An organization.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -302,7 +302,7 @@ impl Store {
 }
 
 pub(crate) async fn insert_membership(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut WriteTx,
     org_id: &str,
     user_id: &str,
     role: Role,
@@ -324,7 +324,7 @@ pub(crate) async fn insert_membership(
 /// changes on both backends), then read the actor's role, the target's role and the
 /// number of owners.
 pub(crate) async fn lock_and_read(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut WriteTx,
     actor: &str,
     org_id: &str,
     target: &str,
@@ -353,11 +353,7 @@ pub(crate) async fn lock_and_read(
     ))
 }
 
-async fn read_role(
-    tx: &mut Transaction<'_, Any>,
-    org_id: &str,
-    user: &str,
-) -> Result<Option<Role>> {
+async fn read_role(tx: &mut WriteTx, org_id: &str, user: &str) -> Result<Option<Role>> {
     let r: Option<String> =
         sqlx::query_scalar("SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2")
             .bind(org_id)

@@ -91,7 +91,7 @@ impl Store {
         label: Option<&str>,
         value: Option<&str>,
     ) -> Result<ProfileField> {
-        let done = sqlx::query(
+        let done = self.write_one(sqlx::query(
             "UPDATE profile_fields SET label = COALESCE($1, label), value = COALESCE($2, value), updated_at = $3 \
              WHERE id = $4 AND person_id = $5",
         )
@@ -100,7 +100,7 @@ impl Store {
         .bind(now_us())
         .bind(id)
         .bind(person)
-        .execute(&self.pool)
+        )
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
@@ -122,10 +122,12 @@ impl Store {
 
     /// Delete a field; grants that named it stop returning it.
     pub async fn delete_profile_field(&self, person: &str, id: &str) -> Result<()> {
-        let done = sqlx::query("DELETE FROM profile_fields WHERE id = $1 AND person_id = $2")
-            .bind(id)
-            .bind(person)
-            .execute(&self.pool)
+        let done = self
+            .write_one(
+                sqlx::query("DELETE FROM profile_fields WHERE id = $1 AND person_id = $2")
+                    .bind(id)
+                    .bind(person),
+            )
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);

@@ -192,15 +192,15 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-        sqlx::query(
+        self.write_one(sqlx::query(
             "UPDATE relationships SET org_id = $1, shared_at = $2 WHERE id = $3 AND org_id IS NULL",
         )
         .bind(&org_id)
         .bind(now_us())
         .bind(id)
-        .execute(&self.pool)
+        )
         .await
-        .map_err(crate::error::conflict_on_unique(
+        .map_err(crate::error::conflict_on_unique_store(
             "relationship with this organization",
         ))?;
         Ok(self.relationship_for(person, id).await?.0)

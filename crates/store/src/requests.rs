@@ -2,10 +2,10 @@
 //! a due date, extended once, answered or refused; every move is an event the person sees.
 //! Moves are compare-and-set on the state, so two agents cannot both answer.
 
+use crate::write_turn::WriteTx;
 use crate::{new_id, Result, Store, StoreError};
 use slingshot_domain::ledger::Side;
 use slingshot_domain::DomainError;
-use sqlx::{Any, Transaction};
 
 /// One request.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -409,7 +409,7 @@ impl Store {
 
     async fn erase_held(
         &self,
-        tx: &mut Transaction<'_, Any>,
+        tx: &mut WriteTx,
         r: &AccessRequest,
         grants: &[(crate::Grant, crate::NewConsent)],
         at: i64,
@@ -527,7 +527,7 @@ fn prefixed(alias: &str) -> String {
 }
 
 async fn add_event(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut WriteTx,
     request_id: &str,
     at: i64,
     actor: Option<&str>,

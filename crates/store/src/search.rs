@@ -2,8 +2,8 @@
 //! `tsvector`. The two have no common syntax, so this is set up here, idempotently, after
 //! the portable migrations run; queries go through one API.
 
+use crate::write_turn::WriteTx;
 use crate::{Backend, Result, Store};
-use sqlx::{Any, Transaction};
 
 /// One search hit.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -72,7 +72,7 @@ async fn link_search_rows(store: &Store) -> Result<()> {
 /// row's rowid, to store with the body (`entry_bodies.search_rowid`).
 pub(crate) async fn index_entry(
     backend: Backend,
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut WriteTx,
     entry_id: &str,
     person_id: &str,
     org_id: Option<&str>,
@@ -104,7 +104,7 @@ pub(crate) const UNINDEX_SQL: &str =
 /// Remove an entry's text from the index (erasure), before its body is deleted.
 pub(crate) async fn unindex_entry(
     backend: Backend,
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut WriteTx,
     entry_id: &str,
 ) -> Result<()> {
     if backend == Backend::Sqlite {

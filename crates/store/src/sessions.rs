@@ -107,11 +107,12 @@ impl Store {
         .await?;
         let r = row.ok_or(StoreError::NotFound)?;
         if now - r.last_seen_at > TOUCH_EVERY_US {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(&r.id)
-                .execute(&self.pool)
-                .await?;
+            self.write_one(
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(&r.id),
+            )
+            .await?;
         }
         let user = User {
             id: r.user_id.clone(),

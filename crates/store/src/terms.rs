@@ -61,7 +61,7 @@ pub struct TermsAnswer {
 impl Store {
     /// Store a signed proffer (the caller checked the relationship and the term).
     pub async fn proffer_terms(&self, t: &TermsRow) -> Result<()> {
-        sqlx::query(&format!(
+        self.write_one(sqlx::query(&format!(
             "INSERT INTO terms_records ({TERMS_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, NULL, NULL, NULL, NULL, NULL)"
         ))
         .bind(&t.id)
@@ -73,7 +73,7 @@ impl Store {
         .bind(t.proffered_at)
         .bind(&t.person_key_id)
         .bind(&t.person_signature)
-        .execute(&self.pool)
+        )
         .await?;
         Ok(())
     }
@@ -118,7 +118,7 @@ impl Store {
     pub async fn answer_terms(&self, actor: &str, id: &str, a: &TermsAnswer) -> Result<TermsRow> {
         let t = self.terms_record(actor, id).await?;
         self.require_vendor_member(actor, &t.org_id).await?;
-        let done = sqlx::query(
+        let done = self.write_one(sqlx::query(
             "UPDATE terms_records SET response = $1, counter_term = $2, responder_id = $3, responded_at = $4, \
              org_key_id = $5, org_signature = $6 WHERE id = $7 AND response IS NULL",
         )
@@ -129,7 +129,7 @@ impl Store {
         .bind(&a.org_key_id)
         .bind(&a.org_signature)
         .bind(id)
-        .execute(&self.pool)
+        )
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict("these terms were already answered"));

@@ -79,11 +79,12 @@ impl Store {
         .ok_or(StoreError::NotFound)?;
         let now = now_us();
         if t.last_used_at.is_none_or(|u| now - u > 60_000_000) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(&t.id)
-                .execute(&self.pool)
-                .await?;
+            self.write_one(
+                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(&t.id),
+            )
+            .await?;
         }
         let user = self.user_by_id(&t.user_id).await?;
         self.creds

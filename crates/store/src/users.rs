@@ -146,9 +146,8 @@ impl Store {
 
     /// Make an existing account an instance administrator.
     pub async fn set_admin(&self, user_id: &str) -> Result<()> {
-        let n = sqlx::query("UPDATE users SET is_admin = 1 WHERE id = $1")
-            .bind(user_id)
-            .execute(&self.pool)
+        let n = self
+            .write_one(sqlx::query("UPDATE users SET is_admin = 1 WHERE id = $1").bind(user_id))
             .await?
             .rows_affected();
         if n == 0 {

@@ -58,7 +58,7 @@ impl Store {
             svg: None,
             error: None,
         };
-        sqlx::query("INSERT INTO watchlist_runs (id, org_id, created_by, created_at, status, file_name, objective, k) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        self.write_one(sqlx::query("INSERT INTO watchlist_runs (id, org_id, created_by, created_at, status, file_name, objective, k) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(&run.id)
             .bind(&run.org_id)
             .bind(&run.created_by)
@@ -67,7 +67,7 @@ impl Store {
             .bind(&run.file_name)
             .bind(&run.objective)
             .bind(run.k)
-            .execute(&self.pool)
+            )
             .await?;
         Ok(run)
     }
@@ -82,14 +82,14 @@ impl Store {
             Ok((r, s)) => ("done", Some(r), Some(s), None),
             Err(e) => ("failed", None, None, Some(e)),
         };
-        sqlx::query("UPDATE watchlist_runs SET status = $1, result = $2, svg = $3, error = $4, finished_at = $5 WHERE id = $6")
+        self.write_one(sqlx::query("UPDATE watchlist_runs SET status = $1, result = $2, svg = $3, error = $4, finished_at = $5 WHERE id = $6")
             .bind(status)
             .bind(result)
             .bind(svg)
             .bind(error)
             .bind(now_us())
             .bind(id)
-            .execute(&self.pool)
+            )
             .await?;
         Ok(())
     }
