@@ -38,7 +38,7 @@ stop() { kill -TERM "$(cat "$WORK/pid")"; wait "$(cat "$WORK/pid")" 2>/dev/null 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(sqlite3 "$DBF" 'SELECT count(*) FROM entries') entries; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start; stop; start
 tok=$(curl -fs -XPOST "$B/api/v1/sessions" -H 'content-type: application/json' -d '{"handle":"bench","password":"bench-password-2026"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-sqlite3 "$DBF" "SELECT id FROM entries WHERE erased_at IS NULL ORDER BY random() LIMIT 90" > "$WORK/ids.txt"
+sqlite3 "$DBF" "SELECT id FROM entries WHERE erased_at IS NULL ORDER BY random() LIMIT 400" > "$WORK/ids.txt"
 erase() { # ids... -> one latency in seconds per line
   for e in "$@"; do
     curl -s -o /dev/null -w "%{http_code} %{time_total}\n" -XPOST "$B/api/v1/entries/$e/erase" -H "authorization: Bearer $tok"
@@ -46,7 +46,7 @@ erase() { # ids... -> one latency in seconds per line
   done
 }
 summary() { # label < "code seconds" lines
-  sort -k2 -n | awk -v l="$1" '$1 != 204 {bad++} {a[NR]=$2} END {printf "%-44s %d: p50 %.1f ms, max %.1f ms, not 204: %d\n", l, NR, 1000*a[int((NR+1)/2)], 1000*a[NR], bad}'
+  sort -k2 -n | awk -v l="$1" '$1 != 204 {bad++} {a[NR]=$2} END {printf "%-44s %d: p50 %.1f ms, p90 %.1f ms, max %.1f ms, not 204: %d\n", l, NR, 1000*a[int((NR+1)/2)], 1000*a[int(NR*0.9+0.999)], 1000*a[NR], bad}'
 }
 erase $(sed -n 1,20p "$WORK/ids.txt") | summary "erasures one after another"
 ids=$(sqlite3 "$DBF" "SELECT id FROM threads LIMIT 64" | sed 's/.*/"&",/' | tr -d '\n')
@@ -63,10 +63,11 @@ LUA
 appends() { wrk --latency -t2 -c256 -d"${DUR}s" -s "$WORK/append.lua" "$B" | awk -v l="$1" '/Requests\/sec/{r=$2} /^ +50%/{p50=$2} /^ +99%/{p99=$2} /Non-2xx/{bad=$NF} END {printf "%-44s %8.0f req/s  p50 %-8s p99 %-8s non-2xx %s\n", l, r, p50, p99, (bad==""?0:bad)}'; }
 appends "appends, 256 conn., alone"
 appends "appends, 256 conn., erasures every 200 ms" &
+during=$!
 sleep 0.5
 n=$(( DUR * 5 - 5 ))
 GAP=0.2 erase $(sed -n "21,$(( 20 + n ))p" "$WORK/ids.txt") > "$WORK/during.txt"
-wait %1 2>/dev/null || wait
+wait "$during"
 summary "erasures meanwhile" < "$WORK/during.txt"
 stop
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
