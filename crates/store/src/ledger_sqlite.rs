@@ -288,6 +288,20 @@ pub(crate) mod tests {
     use slingshot_domain::{DisplayName, Handle};
     use std::collections::HashMap;
 
+    /// A person named after the handle, with no relationships yet.
+    pub(crate) async fn plain_user(s: &Store, handle: &str) -> crate::User {
+        s.create_user(
+            &Handle::parse(handle).unwrap(),
+            &DisplayName::parse(handle).unwrap(),
+            "$argon2id$fake",
+            false,
+            true,
+            "127.0.0.1",
+        )
+        .await
+        .unwrap()
+    }
+
     /// A person with one relationship and one thread, and the person's signing key.
     pub(crate) struct Chain {
         pub(crate) person: String,
@@ -303,12 +317,7 @@ pub(crate) mod tests {
 
         /// The same for a person of another handle.
         pub(crate) async fn new_named(s: &Store, handle: &str) -> Self {
-            let h = Handle::parse(handle).unwrap();
-            let n = DisplayName::parse(handle).unwrap();
-            let u = s
-                .create_user(&h, &n, "$argon2id$fake", false, true, "127.0.0.1")
-                .await
-                .unwrap();
+            let u = plain_user(s, handle).await;
             let rel = NewRelationship {
                 vendor_name: "V".into(),
                 ..Default::default()
@@ -357,17 +366,7 @@ pub(crate) mod tests {
     /// give write access to the relationship's person only.
     async fn writer_reads_follow_each_commit(s: &Store) {
         let c = Chain::new(s).await;
-        let stranger = s
-            .create_user(
-                &Handle::parse("mallory").unwrap(),
-                &DisplayName::parse("Mallory").unwrap(),
-                "$argon2id$fake",
-                false,
-                true,
-                "127.0.0.1",
-            )
-            .await
-            .unwrap();
+        let stranger = plain_user(s, "mallory").await;
         let rel = [c.rel.as_str()];
         assert!(s.chain_tips(&rel).await.unwrap()[&c.rel].is_none());
         for n in 1..=3u64 {

@@ -73,9 +73,8 @@ impl DerefMut for WriteTx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger_sqlite::tests::Chain;
+    use crate::ledger_sqlite::tests::{plain_user, Chain};
     use crate::testing::TestDb;
-    use slingshot_domain::{DisplayName, Handle};
     use std::sync::Mutex as StdMutex;
 
     /// Long enough for a spawned task to reach the queue (it does nothing else first).
@@ -103,16 +102,7 @@ mod tests {
         let user = {
             let (s, order) = (s.clone(), order.clone());
             async move {
-                s.create_user(
-                    &Handle::parse("queued").unwrap(),
-                    &DisplayName::parse("Queued").unwrap(),
-                    "$argon2id$fake",
-                    false,
-                    true,
-                    "127.0.0.1",
-                )
-                .await
-                .unwrap();
+                plain_user(&s, "queued").await;
                 order.lock().unwrap().push("user");
             }
         };
