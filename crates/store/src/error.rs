@@ -50,20 +50,16 @@ pub enum StoreError {
 /// Result with [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Map a unique-constraint violation to [`StoreError::Conflict`].
-pub(crate) fn conflict_on_unique(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-    move |e| match &e {
-        sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+/// Map a unique-constraint violation to [`StoreError::Conflict`]; other errors pass.
+pub(crate) fn conflict_on_unique<E: Into<StoreError>>(
+    what: &'static str,
+) -> impl Fn(E) -> StoreError {
+    move |e| match e.into() {
+        StoreError::Database(sqlx::Error::Database(db))
+            if db.kind() == sqlx::error::ErrorKind::UniqueViolation =>
+        {
             StoreError::Conflict(what)
         }
-        _ => StoreError::Database(e),
-    }
-}
-
-/// [`conflict_on_unique`] for an error already a [`StoreError`].
-pub(crate) fn conflict_on_unique_store(what: &'static str) -> impl Fn(StoreError) -> StoreError {
-    move |e| match e {
-        StoreError::Database(e) => conflict_on_unique(what)(e),
         e => e,
     }
 }

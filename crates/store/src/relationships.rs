@@ -200,7 +200,7 @@ impl Store {
         .bind(id)
         )
         .await
-        .map_err(crate::error::conflict_on_unique_store(
+        .map_err(crate::error::conflict_on_unique(
             "relationship with this organization",
         ))?;
         Ok(self.relationship_for(person, id).await?.0)
