@@ -32,6 +32,8 @@ pub struct Config {
     pub master_key: Option<String>,
     /// Largest attachment, in bytes.
     pub attachment_limit: usize,
+    /// Largest upload of mail (an mbox) or of a relationship bundle to import, in bytes.
+    pub import_limit: usize,
     /// Most ledger entries committed in one transaction (1 = a commit per entry).
     pub ledger_group: usize,
 }
@@ -55,6 +57,7 @@ impl std::fmt::Debug for Config {
                 &self.master_key.as_ref().map(|_| "<redacted>"),
             )
             .field("attachment_limit", &self.attachment_limit)
+            .field("import_limit", &self.import_limit)
             .field("ledger_group", &self.ledger_group)
             .finish()
     }
@@ -73,6 +76,7 @@ impl Default for Config {
             log: "info".into(),
             master_key: None,
             attachment_limit: 10 * 1024 * 1024,
+            import_limit: 64 * 1024 * 1024,
             ledger_group: 512,
         }
     }
@@ -90,6 +94,7 @@ const ENV_KEYS: &[&str] = &[
     "log",
     "master_key",
     "attachment_limit",
+    "import_limit",
     "ledger_group",
 ];
 

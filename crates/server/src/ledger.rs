@@ -65,6 +65,9 @@ pub async fn add_entry(
         }
         _ => None,
     };
+    if let Some(target) = &corrects {
+        check_correction_target(state, actor, thread_id, target).await?;
+    }
     // Access to the thread is checked by the writer, with the rest of its group.
     let post = crate::ledger_writer::ThreadPost {
         actor: actor.to_owned(),
@@ -77,6 +80,33 @@ pub async fn add_entry(
         at_us: slingshot_store::now_us(),
     };
     state.ledger.post(post).await
+}
+
+/// A correction names an earlier shared entry of the thread's relationship, written by
+/// the correcting side (as `slingshot verify` demands): else 422 `invalid_correction`,
+/// and nothing is appended. A thread the actor may not write to is 404.
+async fn check_correction_target(
+    state: &AppState,
+    actor: &str,
+    thread_id: &str,
+    target: &Digest,
+) -> Result<()> {
+    let (_, rel, side) = state.store.thread_for(actor, thread_id).await?;
+    match state
+        .store
+        .shared_entry_side(&rel.id, &target.to_hex())
+        .await?
+    {
+        Some(s) if s == side.as_str() => Ok(()),
+        Some(_) => Err(ServerError::Invalid(
+            "invalid_correction",
+            "a correction may only correct an entry its own side wrote".into(),
+        )),
+        None => Err(ServerError::Invalid(
+            "invalid_correction",
+            "no shared entry of this relationship has that hash".into(),
+        )),
+    }
 }
 
 fn corrupt(e: impl std::fmt::Display) -> ServerError {

@@ -285,7 +285,9 @@ impl Store {
     pub async fn erase_entry(&self, person: &str, entry_id: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let owner: Option<String> = sqlx::query_scalar(
-            "SELECT r.person_id FROM entries e JOIN relationships r ON r.id = e.relationship_id WHERE e.id = $1",
+            // The vendor side's private notes are not the customer's to see or erase.
+            "SELECT r.person_id FROM entries e JOIN relationships r ON r.id = e.relationship_id \
+             WHERE e.id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer')",
         )
         .bind(entry_id)
         .fetch_optional(&mut *tx)
@@ -314,6 +316,22 @@ impl Store {
 }
 
 impl Store {
+    /// The side that wrote the shared entry of `relationship` whose hash is `hash`, if
+    /// there is one: a correction may only correct an earlier entry of its own side.
+    pub async fn shared_entry_side(
+        &self,
+        relationship: &str,
+        hash: &str,
+    ) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT side FROM entries WHERE relationship_id = $1 AND hash = $2 AND seq IS NOT NULL",
+        )
+        .bind(relationship)
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Source references (imported e-mail digests) already stored in a person's relationships.
     pub async fn source_refs_of(&self, person: &str) -> Result<std::collections::HashSet<String>> {
         let refs: Vec<String> = sqlx::query_scalar(

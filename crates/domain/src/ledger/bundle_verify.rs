@@ -466,8 +466,15 @@ impl<'o> Verifier<'o> {
     fn finish(mut self) -> VerifyReport {
         self.flush();
         let checkpoints = std::mem::take(&mut self.checkpoints);
+        let mut countersigned = std::collections::HashSet::new();
         for (line, c) in &checkpoints {
-            self.checkpoint(*line, c);
+            let (side, sequence) = (c.checkpoint.side, c.checkpoint.sequence);
+            if countersigned.insert((side, sequence)) {
+                self.checkpoint(*line, c);
+            } else {
+                let problem = Problem::DuplicateCheckpoint { side, sequence };
+                self.fail(*line, FailedItem::Checkpoint, Some(sequence), problem);
+            }
         }
         self.flush();
         // A last entry that already failed explains a different tip.

@@ -124,6 +124,32 @@ fn a_second_header_line_is_refused() {
 }
 
 #[test]
+fn a_second_checkpoint_of_one_side_for_one_entry_is_refused() {
+    let chain = sample(30);
+    assert!(!chain.checkpoints.is_empty());
+    let bundle = chain.bundle();
+    let text = String::from_utf8(bundle.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let last = lines.len() as u64;
+    let mut twice = bundle;
+    twice.extend_from_slice(lines[lines.len() - 1].as_bytes());
+    twice.push(b'\n');
+    let found = problems(&twice);
+    let c = &chain.checkpoints[chain.checkpoints.len() - 1].checkpoint;
+    assert_eq!(
+        found,
+        [(
+            last + 1,
+            Some(c.sequence),
+            Problem::DuplicateCheckpoint {
+                side: c.side,
+                sequence: c.sequence
+            }
+        )]
+    );
+}
+
+#[test]
 fn erased_bodies_verify_but_an_erased_entry_must_not_keep_its_body() {
     let mut chain = sample(6);
     chain.erased = vec![true; 6];

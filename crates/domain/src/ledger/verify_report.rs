@@ -123,6 +123,14 @@ pub enum Problem {
     /// A second header line.
     #[error("a second bundle header line")]
     DuplicateHeader,
+    /// A second checkpoint of the same side for the same entry.
+    #[error("a second checkpoint of the {side} side for entry {sequence}")]
+    DuplicateCheckpoint {
+        /// The side that countersigned.
+        side: Side,
+        /// The entry's sequence number.
+        sequence: u64,
+    },
     /// A key in the header is unusable (id not derived from the key, weak key, repeated id).
     #[error("key {key_id}: {reason}")]
     BadKey {

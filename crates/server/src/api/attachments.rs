@@ -5,7 +5,7 @@ use crate::attachments::add_attachment;
 use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::ApiQuery;
-use crate::{AppState, Result, ServerError};
+use crate::{AppState, Result};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -37,10 +37,7 @@ pub async fn upload(
     body: Body,
 ) -> Result<(StatusCode, Json<EntryOut>)> {
     let user = p.require(Scope::LedgerWrite)?;
-    let limit = state.config.attachment_limit;
-    let data = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| ServerError::PayloadTooLarge(limit))?;
+    let data = super::read_body(body, state.config.attachment_limit).await?;
     let declared = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

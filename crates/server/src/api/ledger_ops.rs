@@ -5,7 +5,7 @@ use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::ApiQuery;
 use crate::{ledger, AppState, Result, ServerError};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -43,13 +43,15 @@ pub async fn export(
 #[utoipa::path(post, path = "/relationships/import", tag = "ledger", security(("bearer" = [])),
     request_body(content = String, content_type = "application/jsonl", description = "a bundle"),
     responses((status = 201, body = ImportOut), (status = 409, description = "already here", body = Problem),
+        (status = 413, description = "larger than `import_limit`", body = Problem),
         (status = 422, description = "does not verify; the detail names the entry", body = Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     p: Principal,
-    body: Bytes,
+    body: Body,
 ) -> Result<(StatusCode, Json<ImportOut>)> {
     let user = p.require(Scope::LedgerWrite)?;
+    let body = super::read_body(body, state.config.import_limit).await?;
     if body.is_empty() {
         return Err(ServerError::Invalid(
             "invalid_bundle",

@@ -5,7 +5,7 @@ use crate::error::Problem;
 use crate::json::ApiQuery;
 use crate::mail_import::{import_mail, MailReport};
 use crate::{AppState, Result, ServerError};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
@@ -33,7 +33,7 @@ pub async fn import(
     p: Principal,
     headers: HeaderMap,
     ApiQuery(q): ApiQuery<MailQuery>,
-    body: Bytes,
+    body: Body,
 ) -> Result<(StatusCode, Json<MailReport>)> {
     let user = p.require(Scope::LedgerWrite)?;
     let ct = headers
@@ -56,6 +56,7 @@ pub async fn import(
             .map(|s| s.trim().to_ascii_lowercase())
             .filter(|s| !s.is_empty())
             .collect();
+    let body = super::read_body(body, state.config.import_limit).await?;
     let report = import_mail(&state, &user.id, &body, mbox, &me).await?;
     Ok((StatusCode::OK, Json(report)))
 }

@@ -137,3 +137,14 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(privacy::get, privacy::set))
         .routes(routes!(privacy::public))
 }
+
+/// Read a raw request body of at most `limit` bytes (else 413 problem+json `too_large`,
+/// before anything is stored); uploads larger than the JSON body limit come through here.
+pub(crate) async fn read_body(
+    body: axum::body::Body,
+    limit: usize,
+) -> crate::Result<axum::body::Bytes> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| crate::ServerError::PayloadTooLarge(limit))
+}

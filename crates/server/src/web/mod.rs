@@ -311,7 +311,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/attachments/{id}", get(threads::download))
         .route("/search", get(relationships::search))
-        .route("/mail/import", post(relationships::mail))
+        .route(
+            "/mail/import",
+            post(relationships::mail).layer(axum::extract::DefaultBodyLimit::max(
+                state.config.import_limit.saturating_add(64 * 1024),
+            )),
+        )
         .route("/orgs/{org}/inbox", get(threads::inbox))
         .route(
             "/orgs/{org}/watchlist",

@@ -337,8 +337,13 @@ pub async fn mail(
 ) -> Result<Response, WebError> {
     let mut me = String::new();
     let mut file = Vec::new();
+    let limit = state.config.import_limit;
     let bad = |e: axum::extract::multipart::MultipartError| {
-        ServerError::Invalid("invalid_form", e.body_text())
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ServerError::PayloadTooLarge(limit)
+        } else {
+            ServerError::Invalid("invalid_form", e.body_text())
+        }
     };
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name() {

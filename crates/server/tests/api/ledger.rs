@@ -1008,3 +1008,106 @@ app_test!(metrics_count_committed_groups_and_their_entries, |app| {
         "{m}"
     );
 });
+
+app_test!(corrections_name_an_earlier_entry_of_their_own_side, |app| {
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let alice = app.user("alice").await;
+    let org = app.org(&bob, "northwind").await;
+    app.join(&bob, &org, &carol, "agent").await;
+    let rel = relationship(&app, &alice, json!({"org": "northwind"})).await;
+    let other = relationship(&app, &alice, json!({"vendor_name": "Corner Bikes"})).await;
+    let t = thread(&app, &alice, &rel, "Wrong size", "purchase").await;
+    let elsewhere = thread(&app, &alice, &other, "Bike", "purchase").await;
+    let mine = entry(
+        &app,
+        &alice,
+        &t,
+        json!({"kind": "message", "text": "I ordered M"}),
+    )
+    .await;
+    let theirs = entry(
+        &app,
+        &carol,
+        &t,
+        json!({"kind": "message", "text": "We sent M"}),
+    )
+    .await;
+    let far = entry(
+        &app,
+        &alice,
+        &elsewhere,
+        json!({"kind": "message", "text": "hi"}),
+    )
+    .await;
+    let note = entry(
+        &app,
+        &carol,
+        &t,
+        json!({"kind": "note", "text": "vendor-only"}),
+    )
+    .await;
+    let hash = |e: &Value| e["hash"].as_str().unwrap().to_owned();
+    let correct =
+        |target: String| json!({"kind": "correction", "text": "I meant L", "corrects": target});
+    let post = |token: String, body: Value| {
+        let app = &app;
+        let t = t.clone();
+        async move {
+            app.post(&format!("/api/v1/threads/{t}/entries"), Some(&token), body)
+                .await
+        }
+    };
+    // Refused, and nothing is appended: the other side's entry, an unknown hash, an
+    // entry of another relationship, a malformed hash, no target at all.
+    for (token, body, code) in [
+        (&alice, correct(hash(&theirs)), "invalid_correction"),
+        (&carol, correct(hash(&mine)), "invalid_correction"),
+        (&alice, correct("0".repeat(64)), "invalid_correction"),
+        (&alice, correct(hash(&far)), "invalid_correction"),
+        (&alice, correct("not-a-hash".into()), "invalid_value"),
+        (
+            &alice,
+            json!({"kind": "correction", "text": "x"}),
+            "invalid_value",
+        ),
+    ] {
+        problem(post(token.clone(), body).await, 422, code).await;
+    }
+    // A stranger learns nothing: 404, as for any thread of someone else.
+    let dan = app.user("dan").await;
+    problem(post(dan, correct(hash(&mine))).await, 404, "not_found").await;
+    let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(report.entries, 2, "a refused correction was appended");
+
+    // Each side corrects its own entry; the chain still verifies offline.
+    let fixed = json_of(post(alice.clone(), correct(hash(&mine))).await).await;
+    assert_eq!(fixed["seq"], 3);
+    json_of(post(carol.clone(), correct(hash(&theirs))).await).await;
+    let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(report.entries, 4);
+
+    // The customer may not erase (or learn of) the vendor side's private note.
+    let r = app
+        .post(
+            &format!("/api/v1/entries/{}/erase", note["id"].as_str().unwrap()),
+            Some(&alice),
+            json!({}),
+        )
+        .await;
+    problem(r, 404, "not_found").await;
+    let tl = json_of(
+        app.get(&format!("/api/v1/relationships/{rel}/timeline"), &carol)
+            .await,
+    )
+    .await;
+    let kept = tl["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == note["id"])
+        .expect("the vendor's note is gone");
+    assert_eq!(kept["erased"], false, "{kept}");
+});

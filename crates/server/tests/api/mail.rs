@@ -145,3 +145,54 @@ app_test!(
         problem(r, 415, "unsupported_media_type").await;
     }
 );
+
+/// Mail and bundles may be larger than a JSON body (`body_limit`), up to `import_limit`;
+/// past it the answer is a 413 problem, and nothing is imported.
+#[tokio::test]
+async fn uploads_past_the_import_limit_are_refused_whole() {
+    use crate::helpers::TestApp;
+    use slingshot_store::testing::TestDb;
+    let app = TestApp::spawn_with(TestDb::sqlite().await, |c| {
+        c.body_limit = 1024;
+        c.import_limit = 4096;
+    })
+    .await;
+    let alice = app.user("alice").await;
+    let send = |path: &str, ct: &str, body: Vec<u8>| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(&alice)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    // Over the JSON limit, under the import limit: imported.
+    assert!(MBOX.len() > 1024 && MBOX.len() < 4096);
+    let r = send("/api/v1/mail/import", "application/mbox", MBOX.into())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let before: Value = app
+        .get("/api/v1/timeline", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Over the import limit: 413 problem+json, for mail and for bundles alike.
+    let mut big = MBOX.replace("NW-1042", "NW-2042").into_bytes();
+    big.resize(5000, b'\n');
+    for (path, ct) in [
+        ("/api/v1/mail/import", "application/mbox"),
+        ("/api/v1/relationships/import", "application/jsonl"),
+    ] {
+        let r = send(path, ct, big.clone()).await.unwrap();
+        problem(r, 413, "payload_too_large").await;
+    }
+    let after: Value = app
+        .get("/api/v1/timeline", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before["items"], after["items"], "something was imported");
+}
