@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod mail;
 mod organization;
 mod scope;
+pub mod vendor;
 
 pub use account::{DisplayName, Handle, Password};
 pub use audit::AuditEvent;

@@ -108,6 +108,8 @@ impl ServerError {
                 StoreError::Unsupported(_) => (S::BAD_REQUEST, "unsupported"),
                 StoreError::Refused { code, .. } => (S::FORBIDDEN, code),
                 StoreError::Busy => (S::SERVICE_UNAVAILABLE, "busy"),
+                // PostgreSQL refuses NUL in text ("character not in repertoire").
+                e if e.is_nul_in_text() => (S::UNPROCESSABLE_ENTITY, "invalid_text"),
                 _ => (S::INTERNAL_SERVER_ERROR, "internal"),
             },
             Self::Domain(d) => domain_status(d),

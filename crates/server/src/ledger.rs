@@ -268,8 +268,15 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
         .details
         .get("vendor_name")
         .and_then(Value::as_str)
-        .unwrap_or("Imported vendor")
-        .to_owned();
+        // The bundle's own words, kept within what a vendor name may be here.
+        .map(|n| {
+            n.chars()
+                .filter(|c| !c.is_control())
+                .take(slingshot_domain::vendor::MAX_VENDOR_NAME)
+                .collect::<String>()
+        })
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "Imported vendor".to_owned());
     let keys: Vec<(String, String, String)> = header
         .keys
         .iter()

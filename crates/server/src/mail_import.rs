@@ -112,7 +112,9 @@ pub async fn import_mail(
         let Some(first) = t.messages.first().and_then(|i| batch.messages.get(*i)) else {
             continue;
         };
-        let domain = vendor_domain(first, me).unwrap_or_else(|| "unknown-sender.invalid".into());
+        let domain = vendor_domain(first, me)
+            .filter(|d| slingshot_domain::vendor::is_domain_name(d))
+            .unwrap_or_else(|| "unknown-sender.invalid".into());
         let rel = relationship_for_domain(state, person, &domain, &mut rels).await?;
         let subject = slingshot_domain::conversation::parse_subject(&t.subject)
             .unwrap_or_else(|_| "(no subject)".into());

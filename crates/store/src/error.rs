@@ -47,6 +47,14 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+impl StoreError {
+    /// PostgreSQL refused text holding a NUL character ("character not in repertoire",
+    /// SQLSTATE 22021): the caller's input, not the database, is at fault.
+    pub fn is_nul_in_text(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::Database(db)) if db.code().as_deref() == Some("22021"))
+    }
+}
+
 /// Result with [`StoreError`].
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -72,6 +72,13 @@ impl Store {
         person: &str,
         new: &NewRelationship,
     ) -> Result<Relationship> {
+        slingshot_domain::vendor::check_vendor(
+            &new.vendor_name,
+            new.org.is_some(),
+            &new.vendor_website,
+            &new.vendor_domain,
+            &new.notes,
+        )?;
         let mut tx = self.begin_write().await?;
         let org: Option<(String, String)> = match &new.org {
             Some(o) => Some(

@@ -29,7 +29,9 @@ pub fn parse_eml(raw: &[u8]) -> Result<MailMessage, MailError> {
         .from()
         .and_then(|a| a.iter().find_map(to_address))
         .ok_or(MailError::MissingFrom)?;
-    let subject = parsed.subject().unwrap_or_default().trim().to_string();
+    let subject = without_nul(parsed.subject().unwrap_or_default())
+        .trim()
+        .to_string();
     Ok(MailMessage {
         message_id: parsed
             .header_raw(HeaderName::MessageId)
@@ -108,12 +110,17 @@ fn to_address(addr: &mail_parser::Addr<'_>) -> Option<Address> {
         .trim()
         .trim_matches(['<', '>'])
         .to_lowercase();
-    if !email.contains('@') || email.chars().any(char::is_whitespace) {
+    if !email.contains('@') || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return None;
     }
     let name = addr
         .name()
-        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|n| {
+            without_nul(n)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&email));
     Some(Address { name, email })
 }
@@ -163,7 +170,13 @@ fn body_text(parsed: &Message<'_>) -> String {
     } else {
         plain.join("\n")
     };
-    text.replace("\r\n", "\n").trim().to_string()
+    without_nul(&text.replace("\r\n", "\n")).trim().to_string()
+}
+
+/// Decoded text without NUL characters (a `=00` in a quoted-printable body or an encoded
+/// word): they carry nothing readable, and PostgreSQL cannot store them.
+fn without_nul(s: &str) -> String {
+    s.replace('\0', "")
 }
 
 fn attachments(parsed: &Message<'_>) -> Vec<AttachmentMeta> {

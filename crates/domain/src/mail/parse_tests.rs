@@ -291,3 +291,18 @@ fn leading_blank_lines_and_a_preamble_line_are_tolerated() {
     ));
     assert_eq!(outlook.from.email, "jane@mail.example");
 }
+
+#[test]
+fn encoded_nul_characters_are_dropped_from_subject_name_and_text() {
+    let m = parse(
+        "From: =?utf-8?q?Nor=00thwind?= <orders@northwind.example>\n\
+         Subject: =?utf-8?q?Order=00_1042?=\n\
+         Content-Type: text/plain; charset=utf-8\n\
+         Content-Transfer-Encoding: quoted-printable\n\
+         \n\
+         Paid=00 in full\n",
+    );
+    assert_eq!(m.subject, "Order 1042");
+    assert_eq!(m.from.name.as_deref(), Some("Northwind"));
+    assert_eq!(m.text, "Paid in full");
+}

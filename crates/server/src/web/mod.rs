@@ -194,6 +194,26 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for WebForm<T> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        // Read the body once (within the body limit), refuse NUL characters (`%00`: never
+        // meant, and PostgreSQL cannot store them), then parse it as a form.
+        let (parts, body) = req.into_parts();
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+                .await
+                .map_err(|e| {
+                    WebError::Server(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        ServerError::PayloadTooLarge(0)
+                    } else {
+                        ServerError::Invalid("invalid_form", e.body_text())
+                    })
+                })?;
+        if bytes.windows(3).any(|w| w == b"%00") {
+            return Err(WebError::Server(ServerError::Invalid(
+                "invalid_text",
+                "text may not contain NUL characters".into(),
+            )));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|f| Self(f.0))

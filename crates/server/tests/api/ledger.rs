@@ -1111,3 +1111,56 @@ app_test!(corrections_name_an_earlier_entry_of_their_own_side, |app| {
         .expect("the vendor's note is gone");
     assert_eq!(kept["erased"], false, "{kept}");
 });
+
+app_test!(nul_text_and_bad_vendor_details_are_refused, |app| {
+    let alice = app.user("alice").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Kestrel"})).await;
+    let t = thread(&app, &alice, &rel, "Bill", "support").await;
+    for (path, body, code) in [
+        (
+            "/api/v1/relationships".to_owned(),
+            json!({"vendor_name": "a\u{0}b"}),
+            "invalid_text",
+        ),
+        (
+            "/api/v1/relationships".to_owned(),
+            json!({"vendor_name": "Shop", "vendor_domain": "com"}),
+            "invalid_value",
+        ),
+        (
+            "/api/v1/relationships".to_owned(),
+            json!({"vendor_name": "Shop", "vendor_website": "https://a b"}),
+            "invalid_value",
+        ),
+        (
+            "/api/v1/relationships".to_owned(),
+            json!({"vendor_name": "Shop", "notes": "n".repeat(10_001)}),
+            "invalid_value",
+        ),
+        (
+            format!("/api/v1/relationships/{rel}/threads"),
+            json!({"subject": "x\u{0}", "stage": "other"}),
+            "invalid_text",
+        ),
+        (
+            format!("/api/v1/threads/{t}/entries"),
+            json!({"kind": "message", "text": "paid\u{0}"}),
+            "invalid_text",
+        ),
+    ] {
+        problem(app.post(&path, Some(&alice), body).await, 422, code).await;
+    }
+    // A backslash before "u0000" is text, not a NUL.
+    let e = entry(
+        &app,
+        &alice,
+        &t,
+        json!({"kind": "message", "text": "C:\\u0000"}),
+    )
+    .await;
+    assert_eq!(e["body"]["text"], "C:\\u0000");
+    let rels = json_of(app.get("/api/v1/relationships", &alice).await).await;
+    assert_eq!(rels["items"].as_array().unwrap().len(), 1, "{rels}");
+    let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
+    assert_eq!(tl["items"].as_array().unwrap().len(), 1, "{tl}");
+});

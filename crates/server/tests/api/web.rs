@@ -58,6 +58,21 @@ async fn forms_without_the_csrf_token_change_nothing() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("role=\"alert\"") && html.contains("at least 10 characters"));
+    // A NUL character (%00) in any form field is refused before the form is read.
+    let r = c
+        .post(app.url("/register"))
+        .form(&[
+            ("handle", "alice"),
+            ("display_name", "Al\u{0}ice"),
+            ("password", PASSWORD),
+            ("csrf", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("NUL"));
+    assert_eq!(app.db.store.count_users().await.unwrap(), 0);
     let r = c
         .post(app.url("/register"))
         .form(&[
