@@ -6,7 +6,8 @@
 //! refused whole with [`StoreError::Conflict`] and nothing is written.
 
 use crate::entries::{EntryRow, NewEntry};
-use crate::{new_id, Backend, Result, Store, StoreError, GENESIS_HASH};
+use crate::search::{index_entry, SearchRow};
+use crate::{new_id, Result, Store, StoreError, GENESIS_HASH};
 use slingshot_domain::ledger::{
     next_header, sign_digest, ChainTip, Digest, EntryDraft, EntryKind, KeyId, LedgerError,
     LedgerTime, Side, SigningKey,
@@ -417,18 +418,6 @@ impl Store {
                 return Err(StoreError::Conflict(CHAIN_MOVED));
             }
         }
-        // On SQLite each body keeps its search row's rowid (to erase it by): the rows of
-        // this group take the next ones, as no one else writes meanwhile.
-        let mut search_rowid = match backend {
-            Backend::Sqlite => Some(
-                sqlx::query_scalar::<_, i64>(
-                    "SELECT COALESCE((SELECT rowid FROM entry_fts ORDER BY rowid DESC LIMIT 1), 0) + 1",
-                )
-                .fetch_one(&mut *tx)
-                .await?,
-            ),
-            Backend::Postgres => None,
-        };
         for chunk in group.entries.chunks(ROWS_PER_INSERT) {
             let entries_sql = format!(
                 "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
@@ -443,27 +432,31 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(unique)?;
-            bind_bodies(sqlx::query(&bodies_sql), chunk, search_rowid)
+            // On SQLite each body keeps its search row's key (to erase it by); the rows go
+            // in the order of their keys (FTS5 writes out its pending rows at a lower one).
+            let mut search_keys = vec![None; chunk.len()];
+            let mut order: Vec<usize> = (0..chunk.len()).collect();
+            order.sort_by_cached_key(|&i| {
+                chunk
+                    .get(i)
+                    .map(|p| crate::search::search_key(p.entry.at_us, &p.id))
+            });
+            for i in order {
+                let (Some(p), Some(key)) = (chunk.get(i), search_keys.get_mut(i)) else {
+                    continue;
+                };
+                let row = SearchRow {
+                    entry_id: &p.id,
+                    person_id: &p.entry.person_id,
+                    org_id: p.entry.org_id.as_deref(),
+                    text: &p.entry.search_text,
+                    at_us: p.entry.at_us,
+                };
+                *key = index_entry(backend, &mut tx, row).await?;
+            }
+            bind_bodies(sqlx::query(&bodies_sql), chunk, &search_keys)
                 .execute(&mut *tx)
                 .await?;
-            if let Some(first) = search_rowid {
-                let sql = format!(
-                    "INSERT INTO entry_fts (rowid, entry_id, person_id, org_id, search_text) VALUES {}",
-                    crate::sql::rows(backend, chunk.len(), 5)
-                );
-                let q = chunk
-                    .iter()
-                    .zip(first..)
-                    .fold(sqlx::query(&sql), |q, (p, rowid)| {
-                        q.bind(rowid)
-                            .bind(&p.id)
-                            .bind(&p.entry.person_id)
-                            .bind(p.entry.org_id.as_deref().unwrap_or(""))
-                            .bind(&p.entry.search_text)
-                    });
-                q.execute(&mut *tx).await?;
-                search_rowid = Some(first + chunk.len() as i64);
-            }
         }
         for p in &group.entries {
             if let Some(att) = &p.entry.attachment {
@@ -538,16 +531,16 @@ fn bind_entries<'q>(q: AnyQuery<'q>, chunk: &'q [PreparedEntry]) -> AnyQuery<'q>
     })
 }
 
-/// Bind a chunk's bodies; on SQLite their search rows take the rowids from `search_rowid` on.
+/// Bind a chunk's bodies with their search rows' keys (SQLite; `None` on PostgreSQL).
 fn bind_bodies<'q>(
     q: AnyQuery<'q>,
     chunk: &'q [PreparedEntry],
-    search_rowid: Option<i64>,
+    search_keys: &[Option<i64>],
 ) -> AnyQuery<'q> {
-    chunk.iter().enumerate().fold(q, |q, (i, p)| {
+    chunk.iter().zip(search_keys).fold(q, |q, (p, key)| {
         q.bind(&p.id)
             .bind(&p.body_text)
             .bind(&p.entry.search_text)
-            .bind(search_rowid.map(|first| first + i as i64))
+            .bind(*key)
     })
 }

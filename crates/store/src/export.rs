@@ -1,7 +1,7 @@
 //! Reading a relationship's chain for export, and storing a verified imported chain.
 
 use crate::relationships::GENESIS_HASH;
-use crate::search::index_entry;
+use crate::search::{index_entry, SearchRow};
 use crate::{new_id, now_us, Result, Store, StoreError};
 
 /// One chain entry as stored: header JSON, hash, signature, and body unless erased.
@@ -206,8 +206,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if let Some(body) = &e.body {
-                let search_rowid =
-                    index_entry(self.backend(), &mut tx, &id, person, None, &e.search_text).await?;
+                let row = SearchRow {
+                    entry_id: &id,
+                    person_id: person,
+                    org_id: None,
+                    text: &e.search_text,
+                    at_us: e.at,
+                };
+                let search_rowid = index_entry(self.backend(), &mut tx, row).await?;
                 sqlx::query(
                     "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES ($1, $2, $3, $4)",
                 )

@@ -7,6 +7,7 @@
 //! read-only connection of their own, on the preparing thread.
 
 use crate::append::{PreparedGroup, ALREADY_IMPORTED, ENTRY_COLUMNS};
+use crate::search::{SearchKeys, NEXT_FREE_KEY_SQL};
 use crate::{Result, StoreError, CHAIN_MOVED};
 use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -132,7 +133,7 @@ impl LedgerConn {
                 "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let mut search = tx.prepare_cached(
-                "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO entry_fts (rowid, entry_id, person_id, org_id, search_text) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for p in &group.entries {
                 let (it, r) = (&p.entry, &p.chain);
@@ -156,15 +157,6 @@ impl LedgerConn {
                         it.person_id,
                     ])
                     .map_err(conflict_on_unique)?;
-                // The search row first: its body keeps its rowid, to erase it by.
-                search.execute(params![
-                    p.id,
-                    it.person_id,
-                    it.org_id.as_deref().unwrap_or(""),
-                    it.search_text
-                ])?;
-                let search_rowid = tx.last_insert_rowid();
-                body.execute(params![p.id, p.body_text, it.search_text, search_rowid])?;
                 if let Some(att) = &it.attachment {
                     tx.prepare_cached(
                         "INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) \
@@ -180,6 +172,40 @@ impl LedgerConn {
                         att.data,
                     ])?;
                 }
+            }
+            // Then the search rows, keyed by time, in the order of their keys: FTS5
+            // writes out its pending rows whenever a key is lower than the last one.
+            let mut by_key: Vec<_> = group
+                .entries
+                .iter()
+                .map(|p| (SearchKeys::new(p.entry.at_us, &p.id), p))
+                .collect();
+            by_key.sort_by_key(|(k, _)| k.key());
+            for (mut keys, p) in by_key {
+                let it = &p.entry;
+                // Its body keeps the key, to erase it by.
+                loop {
+                    let done = search.execute(params![
+                        keys.key(),
+                        p.id,
+                        it.person_id,
+                        it.org_id.as_deref().unwrap_or(""),
+                        it.search_text
+                    ]);
+                    match done {
+                        Ok(_) => break,
+                        Err(rusqlite::Error::SqliteFailure(e, _))
+                            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                        {
+                            if let Some(from) = keys.taken()? {
+                                let sql = NEXT_FREE_KEY_SQL.replace('$', "?");
+                                keys.set(tx.query_row(&sql, [from], |r| r.get(0))?);
+                            }
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                body.execute(params![p.id, p.body_text, it.search_text, keys.key()])?;
             }
             let mut thread = tx.prepare_cached(
                 "UPDATE threads SET \

@@ -16,14 +16,91 @@ pub struct SearchHit {
     pub thread_id: String,
     /// Microseconds since the epoch.
     pub at: i64,
+    /// The thread's subject.
+    pub subject: String,
+    /// The vendor's name, as the person sees it.
+    pub vendor_name: String,
     /// An excerpt with matches between `<mark>` and `</mark>`; the rest is plain text
     /// (escape it before marking up).
     pub snippet: String,
 }
 
 /// The layout of SQLite's search rows this code writes (`PRAGMA user_version`): 1 = each
-/// body holds its search row's rowid (`entry_bodies.search_rowid`, migration 0008).
-const SEARCH_LAYOUT: i64 = 1;
+/// body holds its search row's rowid (`entry_bodies.search_rowid`, migration 0008);
+/// 2 = search rows are keyed by the entry's time ([`search_key`]).
+const SEARCH_LAYOUT: i64 = 2;
+
+/// Search rows are keyed by their entry's time, so that walking the full-text index
+/// backwards (which stops as soon as a page is full) gives the newest entries first,
+/// whenever they were stored: mail imported today from last year sorts by its date. A key
+/// is the entry's millisecond × 65,536 plus a slot: its microsecond × 64 and six bits of
+/// its id; a taken key is probed upwards ([`SearchKeys`]).
+pub(crate) fn search_key(at_us: i64, entry_id: &str) -> i64 {
+    let ms = at_us.div_euclid(1000).clamp(-(1 << 46), (1 << 46) - 1);
+    let spread = entry_id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let slot = at_us.rem_euclid(1000) * 64 + i64::try_from(spread & 63).unwrap_or(0);
+    match ms * 65_536 + slot {
+        0 => 1, // 0 means "no search row" in `entry_bodies.search_rowid`
+        key => key,
+    }
+}
+
+/// Probing for a free search key: after a few taken keys, the next one after the highest
+/// key of the same millisecond (many entries of one instant, such as mail with one `Date`).
+pub(crate) struct SearchKeys {
+    key: i64,
+    tries: u32,
+}
+
+/// The key after the highest one taken in the millisecond from `$1` on.
+pub(crate) const NEXT_FREE_KEY_SQL: &str =
+    "SELECT COALESCE(MAX(rowid), $1 - 1) + 1 FROM entry_fts WHERE rowid BETWEEN $1 AND $1 + 65535";
+
+impl SearchKeys {
+    /// Start at [`search_key`].
+    pub(crate) fn new(at_us: i64, entry_id: &str) -> Self {
+        Self {
+            key: search_key(at_us, entry_id),
+            tries: 0,
+        }
+    }
+
+    /// The key to try.
+    pub(crate) fn key(&self) -> i64 {
+        self.key
+    }
+
+    /// The key was taken: `Some(ms_start)` when the next key should be read with
+    /// [`NEXT_FREE_KEY_SQL`] from there (then [`SearchKeys::set`]); `None` when it is
+    /// simply the next one up. Gives up (`Err`) once even that was taken.
+    pub(crate) fn taken(&mut self) -> Result<Option<i64>> {
+        self.tries += 1;
+        match self.tries {
+            0..=7 => {
+                self.key += 1;
+                Ok(None)
+            }
+            8 => Ok(Some(self.key - self.key.rem_euclid(65_536))),
+            _ => Err(crate::StoreError::Corrupt(
+                "no free search key for an entry".into(),
+            )),
+        }
+    }
+
+    /// Continue at `key` (read with [`NEXT_FREE_KEY_SQL`]).
+    pub(crate) fn set(&mut self, key: i64) {
+        self.key = key;
+    }
+}
+
+/// Whether a failed insert of a search row hit a taken key (SQLite's plain constraint
+/// error: FTS5 reports no finer code).
+fn key_taken(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("19")
+        || db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
 
 pub(crate) async fn ensure_search(store: &Store) -> Result<()> {
     let sql = match store.backend() {
@@ -48,9 +125,20 @@ async fn link_search_rows(store: &Store) -> Result<()> {
     let layout: i64 = sqlx::query_scalar("PRAGMA user_version")
         .fetch_one(&store.pool)
         .await?;
-    if layout >= SEARCH_LAYOUT {
-        return Ok(());
+    if layout < 1 {
+        link_bodies(store).await?;
     }
+    if layout < 2 {
+        if let Err(e) = rekey_by_time(store).await {
+            // Search still works; rows stored before keep their order of storing.
+            tracing::warn!(error = %e, "search rows could not be keyed by time");
+        }
+    }
+    Ok(())
+}
+
+/// Layout 0 → 1: each body learns its search row's rowid.
+async fn link_bodies(store: &Store) -> Result<()> {
     let mut tx = store.begin_write().await?;
     sqlx::query(
         "UPDATE entry_bodies SET search_rowid = f.rowid FROM entry_fts f \
@@ -61,10 +149,60 @@ async fn link_search_rows(store: &Store) -> Result<()> {
     sqlx::query("UPDATE entry_bodies SET search_rowid = 0 WHERE search_rowid IS NULL")
         .execute(&mut *tx)
         .await?;
+    sqlx::query("PRAGMA user_version = 1")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Layout 1 → 2: key the search rows stored before by their entry's time (as
+/// [`search_key`] does, entries of one millisecond in order of time, then of storing), and
+/// tell their bodies. One transaction; nothing changes if it fails.
+async fn rekey_by_time(store: &Store) -> Result<()> {
+    let started = std::time::Instant::now();
+    let mut tx = store.begin_write().await?;
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS search_rekey (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM search_rekey")
+        .execute(&mut *tx)
+        .await?;
+    let moved = sqlx::query(
+        "INSERT INTO search_rekey (old, new) \
+         SELECT old, ms * 65536 + row_number() OVER (PARTITION BY ms ORDER BY at, old) - 1 FROM ( \
+           SELECT f.rowid AS old, e.at AS at, \
+             max(-70368744177664, min(70368744177663, \
+               CASE WHEN e.at >= 0 THEN e.at / 1000 ELSE -((999 - e.at) / 1000) END)) AS ms \
+           FROM entry_fts f JOIN entries e ON e.id = f.entry_id)",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "UPDATE entry_fts SET rowid = (SELECT new FROM search_rekey WHERE old = entry_fts.rowid) \
+                 WHERE rowid IN (SELECT old FROM search_rekey)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE entry_bodies SET search_rowid = (SELECT new FROM search_rekey WHERE old = entry_bodies.search_rowid) \
+                 WHERE search_rowid IN (SELECT old FROM search_rekey)")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DROP TABLE search_rekey")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(&format!("PRAGMA user_version = {SEARCH_LAYOUT}"))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    if moved > 0 {
+        tracing::info!(
+            rows = moved,
+            ms = started.elapsed().as_millis() as u64,
+            "search rows keyed by time"
+        );
+    }
     Ok(())
 }
 
@@ -73,27 +211,52 @@ async fn link_search_rows(store: &Store) -> Result<()> {
 pub(crate) async fn index_entry(
     backend: Backend,
     tx: &mut WriteTx,
-    entry_id: &str,
-    person_id: &str,
-    org_id: Option<&str>,
-    text: &str,
+    row: SearchRow<'_>,
 ) -> Result<Option<i64>> {
     if backend != Backend::Sqlite {
         return Ok(None);
     }
-    sqlx::query(
-        "INSERT INTO entry_fts (entry_id, person_id, org_id, search_text) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(entry_id)
-    .bind(person_id)
-    .bind(org_id.unwrap_or(""))
-    .bind(text)
-    .execute(&mut **tx)
-    .await?;
-    let rowid: i64 = sqlx::query_scalar("SELECT last_insert_rowid()")
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(Some(rowid))
+    let mut keys = SearchKeys::new(row.at_us, row.entry_id);
+    loop {
+        let done = sqlx::query(
+            "INSERT INTO entry_fts (rowid, entry_id, person_id, org_id, search_text) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(keys.key())
+        .bind(row.entry_id)
+        .bind(row.person_id)
+        .bind(row.org_id.unwrap_or(""))
+        .bind(row.text)
+        .execute(&mut **tx)
+        .await;
+        match done {
+            Ok(_) => return Ok(Some(keys.key())),
+            Err(e) if key_taken(&e) => {
+                if let Some(from) = keys.taken()? {
+                    let next: i64 = sqlx::query_scalar(NEXT_FREE_KEY_SQL)
+                        .bind(from)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                    keys.set(next);
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// What a search row holds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SearchRow<'a> {
+    /// The entry.
+    pub entry_id: &'a str,
+    /// Its person.
+    pub person_id: &'a str,
+    /// Its organization, if two-sided.
+    pub org_id: Option<&'a str>,
+    /// The text to find it by.
+    pub text: &'a str,
+    /// The entry's time (microseconds since the epoch): the row's key.
+    pub at_us: i64,
 }
 
 /// Remove from the index the search rows of the bodies whose entry ids `entries` (a
@@ -146,9 +309,10 @@ impl Store {
             Backend::Sqlite => {
                 let Some(q) = fts5_query(query) else { return Ok(Vec::new()) };
                 Ok(sqlx::query_as(
-                    "SELECT e.id AS entry_id, e.relationship_id, e.thread_id, e.at, \
+                    "SELECT e.id AS entry_id, e.relationship_id, e.thread_id, e.at, t.subject, r.vendor_name, \
                      snippet(entry_fts, 3, '<mark>', '</mark>', '…', 16) AS snippet \
                      FROM entry_fts f JOIN entries e ON e.id = f.entry_id \
+                     JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
                      WHERE entry_fts MATCH $1 AND f.person_id = $2 AND (e.private_side IS NULL OR e.private_side = 'customer') \
                      ORDER BY f.rowid DESC LIMIT $3",
                 )
@@ -161,13 +325,15 @@ impl Store {
             Backend::Postgres => Ok(sqlx::query_as(
                 // The page first (newest matches, walking the person's time index or the
                 // GIN index as the planner sees fit), then headlines for the page only.
-                "SELECT p.id AS entry_id, p.relationship_id, p.thread_id, p.at, \
+                "SELECT p.id AS entry_id, p.relationship_id, p.thread_id, p.at, t.subject, r.vendor_name, \
                  ts_headline('simple', p.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
                  FROM (SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
                        JOIN entry_bodies b ON b.entry_id = e.id \
                        WHERE e.person_id = $2 AND (e.private_side IS NULL OR e.private_side = 'customer') \
                        AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1) \
-                       ORDER BY e.at DESC, e.id DESC LIMIT $3) p ORDER BY p.at DESC, p.id DESC",
+                       ORDER BY e.at DESC, e.id DESC LIMIT $3) p \
+                 JOIN threads t ON t.id = p.thread_id JOIN relationships r ON r.id = p.relationship_id \
+                 ORDER BY p.at DESC, p.id DESC",
             )
             .bind(query)
             .bind(person)
@@ -270,7 +436,7 @@ mod tests {
         let linked = "SELECT count(*) FROM entry_bodies b JOIN entry_fts f \
                       ON f.rowid = b.search_rowid AND f.entry_id = b.entry_id";
         assert_eq!(count(&s, linked).await, 3);
-        assert_eq!(count(&s, "PRAGMA user_version").await, 1);
+        assert_eq!(count(&s, "PRAGMA user_version").await, 2);
         s.erase_entry(&c.person, &ids[2]).await.unwrap();
         assert!(hits(&s, &c, "foxtrot").await.is_empty());
         assert_eq!(hits(&s, &c, "bike").await.len(), 2);
@@ -278,6 +444,145 @@ mod tests {
         messages(&s, &c, &["golf bike"]).await;
         assert_eq!(count(&s, linked).await, 3);
         s.close().await;
+    }
+
+    const DAY_US: i64 = 86_400_000_000;
+
+    /// Entries at `(text, days ago)`, plus `same_instant` more at one instant (like mail
+    /// sharing one `Date`), appended in that order in one group; their ids.
+    async fn dated(s: &Store, c: &Chain, at: &[(&str, i64)], same_instant: usize) -> Vec<String> {
+        let now = crate::now_us();
+        let mut items: Vec<_> = at
+            .iter()
+            .map(|(text, days)| {
+                let mut e = c.message(text, None);
+                e.at_us = now - days * DAY_US;
+                e
+            })
+            .collect();
+        for i in 0..same_instant {
+            let mut e = c.message(&format!("parcel batch {i}"), None);
+            e.at_us = now - 30 * DAY_US;
+            items.push(e);
+        }
+        let rows = s.append_entries(&items, &c.keys).await.unwrap();
+        rows.into_iter().map(|r| r.id).collect()
+    }
+
+    /// Search gives the newest entries first by their time, not by when they were stored,
+    /// and keeps every one of many entries of one instant.
+    async fn newest_first_whenever_stored(s: &Store) {
+        let c = Chain::new(s).await;
+        let at = [
+            ("parcel today", 0),
+            ("parcel last year", 365),
+            ("parcel last week", 7),
+        ];
+        let ids = dated(s, &c, &at, 70).await;
+        let found = s.search_person(&c.person, "parcel", 200).await.unwrap();
+        assert_eq!(found.len(), 73);
+        assert!(
+            found.windows(2).all(|w| w[0].at >= w[1].at),
+            "not newest first"
+        );
+        let first: Vec<&str> = found.iter().take(2).map(|h| h.entry_id.as_str()).collect();
+        assert_eq!(first, [ids[0].as_str(), ids[2].as_str()]);
+        assert_eq!(found[72].entry_id, ids[1], "last year's entry is not last");
+        // A page of the newest stops early and still holds the newest.
+        let page = s.search_person(&c.person, "parcel", 2).await.unwrap();
+        assert_eq!(page[0].entry_id, ids[0]);
+        // Each of the same instant is erasable by its own key.
+        s.erase_entry(&c.person, &ids[40]).await.unwrap();
+        assert_eq!(hits(s, &c, "parcel").await.len(), 20);
+        let found = s.search_person(&c.person, "parcel", 200).await.unwrap();
+        assert_eq!(found.len(), 72);
+        assert!(found.iter().all(|h| h.entry_id != ids[40]));
+    }
+
+    #[tokio::test]
+    async fn newest_first_whenever_stored_sqlite() {
+        let db = TestDb::sqlite().await;
+        newest_first_whenever_stored(&db.store).await;
+    }
+
+    #[tokio::test]
+    async fn newest_first_whenever_stored_sqlite_pooled() {
+        let name = uuid::Uuid::now_v7().simple();
+        let url = format!("sqlite:file:search{name}?mode=memory&cache=shared");
+        let s = Store::open(&url).await.unwrap();
+        assert!(s.ledger_conn.is_none());
+        newest_first_whenever_stored(&s).await;
+        s.close().await;
+    }
+
+    #[tokio::test]
+    async fn newest_first_whenever_stored_postgres() {
+        if let Some(db) = TestDb::postgres().await {
+            newest_first_whenever_stored(&db.store).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn search_rows_stored_in_order_of_storing_are_keyed_by_time_once() {
+        let db = TestDb::sqlite().await;
+        let s = &db.store;
+        let c = Chain::new(s).await;
+        let at = [
+            ("parcel today", 0),
+            ("parcel last year", 365),
+            ("parcel last week", 7),
+        ];
+        let ids = dated(s, &c, &at, 3).await;
+        // As layout 1 stored them: rowids 1, 2, 3, … in order of storing.
+        for (table, col) in [("entry_fts", "rowid"), ("entry_bodies", "search_rowid")] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET {col} = (SELECT n FROM (SELECT e.id, row_number() OVER (ORDER BY e.rowid) AS n FROM entries e) o \
+                 WHERE o.id = {table}.{}) ",
+                "entry_id"
+            ))
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        }
+        sqlx::query("PRAGMA user_version = 1")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        let old = s.search_person(&c.person, "parcel", 10).await.unwrap();
+        assert_eq!(
+            old[0].entry_id, ids[5],
+            "the setup did not restore the old order"
+        );
+        s.close().await;
+
+        let s = Store::open(&db.url).await.unwrap();
+        assert_eq!(count(&s, "PRAGMA user_version").await, 2);
+        let found = s.search_person(&c.person, "parcel", 10).await.unwrap();
+        let order: Vec<&str> = found.iter().map(|h| h.entry_id.as_str()).collect();
+        assert_eq!(order[..2], [ids[0].as_str(), ids[2].as_str()]);
+        assert_eq!(order[5], ids[1]);
+        let linked = "SELECT count(*) FROM entry_bodies b JOIN entry_fts f \
+                      ON f.rowid = b.search_rowid AND f.entry_id = b.entry_id";
+        assert_eq!(count(&s, linked).await, 6);
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM entry_fts WHERE rowid < 1000").await,
+            0
+        );
+        s.erase_entry(&c.person, &ids[1]).await.unwrap();
+        assert_eq!(hits(&s, &c, "parcel").await.len(), 5);
+        s.close().await;
+    }
+
+    #[test]
+    fn search_keys_follow_time() {
+        use super::search_key;
+        let t = 1_765_000_000_123_456;
+        assert!(search_key(t, "a") < search_key(t + 1, "a"));
+        assert!(search_key(t + 999, "z") < search_key(t + 1000, "a"));
+        assert!(search_key(-5_000_000, "a") < search_key(0, "a"));
+        assert!(search_key(0, "a") >= 1);
+        assert!(search_key(i64::MAX, "a") > search_key(t, "a"));
+        assert!(search_key(i64::MIN, "a") < search_key(-5_000_000, "a"));
     }
 
     #[test]

@@ -281,6 +281,10 @@ pub struct SearchHitOut {
     pub thread_id: String,
     /// RFC 3339.
     pub at: String,
+    /// The thread's subject.
+    pub subject: String,
+    /// The vendor's name.
+    pub vendor_name: String,
     /// Excerpt; matches between `<mark>` and `</mark>`.
     pub snippet: String,
 }
@@ -292,6 +296,8 @@ impl From<&SearchHit> for SearchHitOut {
             relationship_id: h.relationship_id.clone(),
             thread_id: h.thread_id.clone(),
             at: rfc3339(h.at),
+            subject: h.subject.clone(),
+            vendor_name: h.vendor_name.clone(),
             snippet: h.snippet.clone(),
         }
     }

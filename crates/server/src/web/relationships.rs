@@ -2,7 +2,7 @@
 //! mail import, bundle download.
 
 use super::csrf::CsrfToken;
-use super::views::{safe_snippet, EntryView};
+use super::views::{safe_snippet, short_time, EntryView};
 use super::{render, see_other, Layout, WebError, WebForm};
 use crate::api::types::{RelationshipOut, ThreadOut};
 use crate::auth::WebUser;
@@ -278,7 +278,10 @@ struct SearchPage {
 struct Hit {
     entry_id: String,
     thread_id: String,
-    at: String,
+    subject: String,
+    vendor_name: String,
+    /// RFC 3339, and as pages show it.
+    at: (String, String),
     snippet: String,
 }
 
@@ -307,7 +310,13 @@ pub async fn search(
         .map(|h| Hit {
             entry_id: h.entry_id.clone(),
             thread_id: h.thread_id.clone(),
-            at: rfc3339(h.at),
+            subject: h.subject.clone(),
+            vendor_name: h.vendor_name.clone(),
+            at: {
+                let at = rfc3339(h.at);
+                let short = short_time(&at);
+                (at, short)
+            },
             snippet: safe_snippet(&h.snippet),
         })
         .collect();

@@ -78,10 +78,12 @@ async fn render_thread(
     for [from, to, kind] in &thread.links {
         let other = if from == &t.id { to } else { from };
         if let Ok((o, _, _)) = state.store.thread_for(&u.0.user.id, other).await {
-            let label = if from == &t.id {
-                kind.replace('_', " ")
-            } else {
-                format!("{} (from)", kind.replace('_', " "))
+            // Read from this thread: it follows from the other, or the other follows from it.
+            let label = match (from == &t.id, kind.as_str()) {
+                (true, k) => k.replace('_', " "),
+                (false, "follows_from") => "followed by".to_owned(),
+                (false, "duplicate_of") => "duplicated by".to_owned(),
+                (false, k) => k.replace('_', " "),
             };
             links.push((label, o.id, o.subject));
         }

@@ -20,6 +20,8 @@ pub struct EntryView {
     pub kind: String,
     /// RFC 3339.
     pub at: String,
+    /// As pages show it ([`short_time`]).
+    pub at_short: String,
     /// Chain position.
     pub seq: Option<i64>,
     /// Hash.
@@ -88,6 +90,7 @@ impl EntryView {
             },
             kind: e.kind.clone(),
             at: rfc3339(e.at),
+            at_short: short_time(&rfc3339(e.at)),
             seq: e.seq,
             hash: e.hash.clone().unwrap_or_default(),
             private: e.private_side.is_some(),

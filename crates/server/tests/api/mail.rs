@@ -196,3 +196,66 @@ async fn uploads_past_the_import_limit_are_refused_whole() {
         .unwrap();
     assert_eq!(before["items"], after["items"], "something was imported");
 }
+
+app_test!(search_puts_the_newest_first_whenever_it_was_stored, |app| {
+    let alice = app.user("alice").await;
+    let r = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            serde_json::json!({"vendor_name": "Corner Bikes"}),
+        )
+        .await;
+    let rel: Value = r.json().await.unwrap();
+    let r = app
+        .post(
+            &format!(
+                "/api/v1/relationships/{}/threads",
+                rel["id"].as_str().unwrap()
+            ),
+            Some(&alice),
+            serde_json::json!({"subject": "New jacket", "stage": "research"}),
+        )
+        .await;
+    let thread: Value = r.json().await.unwrap();
+    let t = thread["id"].as_str().unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/threads/{t}/entries"),
+            Some(&alice),
+            serde_json::json!({"kind": "note", "text": "Looking at a rain jacket"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // Mail of March 2025, imported after today's note.
+    let r = app
+        .client
+        .post(app.url("/api/v1/mail/import?me=alice@home.example"))
+        .bearer_auth(&alice)
+        .header("content-type", "application/mbox")
+        .body(MBOX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let hits: Value = app
+        .get("/api/v1/search?q=jacket", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = hits["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4, "{hits}");
+    let first = &items[0];
+    assert_eq!(
+        (first["subject"].as_str(), first["vendor_name"].as_str()),
+        (Some("New jacket"), Some("Corner Bikes")),
+        "{hits}"
+    );
+    let at: Vec<&str> = items.iter().map(|h| h["at"].as_str().unwrap()).collect();
+    assert!(
+        at.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {at:?}"
+    );
+    assert!(at[3].starts_with("2025-03-03"), "{at:?}");
+});
