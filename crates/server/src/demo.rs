@@ -359,8 +359,13 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         ..Default::default()
     };
     s.update_thread(&carol, &support, &change).await?;
+    // "Chase if no reply": the follow-up fell due yesterday, so the due list shows it.
+    let yesterday: String = slingshot_store::rfc3339(slingshot_store::now_us() - 86_400_000_000)
+        .chars()
+        .take(10)
+        .collect();
     let follow = ThreadChange {
-        follow_up_on: Some(Some("2026-01-09".into())),
+        follow_up_on: Some(Some(yesterday)),
         ..Default::default()
     };
     s.update_thread(&alice, &support, &follow).await?;

@@ -160,6 +160,12 @@ fn parse_cursor(c: Option<&str>) -> (i64, String) {
         .unwrap_or((i64::MAX, "~".into()))
 }
 
+/// Whether `c` is a timeline cursor as [`cursor_of`] writes them.
+pub fn is_cursor(c: &str) -> bool {
+    c.split_once(':')
+        .is_some_and(|(at, id)| at.parse::<i64>().is_ok() && !id.is_empty() && id.len() <= 64)
+}
+
 /// The cursor after a row.
 pub fn cursor_of(e: &EntryRow) -> String {
     format!("{}:{}", e.at, e.id)

@@ -39,7 +39,8 @@ pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
 pub use credential_cache::CREDENTIAL_TTL;
 pub use entries::{
-    cursor_of, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry, TimelineFilter,
+    cursor_of, is_cursor, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry,
+    TimelineFilter,
 };
 pub use error::{Result, StoreError};
 pub use export::{ChainRow, CheckpointRow, ImportedEntry};

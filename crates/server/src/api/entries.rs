@@ -1,6 +1,6 @@
 //! Entries: append to a conversation, read timelines, search, erase.
 
-use super::types::{EntryIn, EntryOut, List, SearchHitOut, SearchQuery, TimelineQuery};
+use super::types::{EntryIn, EntryOut, List, PageQuery, SearchHitOut, SearchQuery, TimelineQuery};
 use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
@@ -80,6 +80,18 @@ fn date_us(d: &str) -> Result<i64> {
         .ok_or_else(|| ServerError::Invalid("invalid_value", format!("{d} is not a date")))
 }
 
+/// A cursor is one a page gave as `next` (`<time>:<id>`); else 400 `invalid_cursor`,
+/// rather than the first page again (a paging client would loop).
+fn check_cursor(before: Option<&str>) -> Result<()> {
+    match before {
+        Some(c) if !slingshot_store::is_cursor(c) => Err(ServerError::BadRequest(
+            "invalid_cursor",
+            "`before` takes the `next` value of the previous page".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The caller's timeline across all their vendors, newest first.
 #[utoipa::path(get, path = "/timeline", tag = "entries", security(("bearer" = [])), params(TimelineQuery),
     responses((status = 200, body = List<EntryOut>), (status = 400, body = Problem), (status = 422, body = Problem)))]
@@ -107,6 +119,7 @@ pub async fn timeline(
         from_us: q.from.as_deref().map(date_us).transpose()?,
         to_us: q.to.as_deref().map(date_us).transpose()?,
     };
+    check_cursor(q.before.as_deref())?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state
         .store
@@ -123,15 +136,16 @@ pub async fn timeline(
 
 /// One relationship's timeline as the caller's side sees it (the vendor's per-customer view).
 #[utoipa::path(get, path = "/relationships/{id}/timeline", tag = "entries", security(("bearer" = [])),
-    params(("id" = String, Path, description = "relationship id"), TimelineQuery),
-    responses((status = 200, body = List<EntryOut>), (status = 404, body = Problem)))]
+    params(("id" = String, Path, description = "relationship id"), PageQuery),
+    responses((status = 200, body = List<EntryOut>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn relationship_timeline(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<TimelineQuery>,
+    ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<List<EntryOut>>> {
     let user = p.require(Scope::LedgerRead)?;
+    check_cursor(q.before.as_deref())?;
     let (rel, side) = state.store.relationship_for(&user.id, &id).await?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state

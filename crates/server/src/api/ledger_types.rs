@@ -260,6 +260,16 @@ pub struct TimelineQuery {
     pub limit: Option<i64>,
 }
 
+/// A page of one relationship's timeline.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Cursor from `next`.
+    pub before: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
 /// A search query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

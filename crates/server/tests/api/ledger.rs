@@ -562,6 +562,24 @@ app_test!(
             "invalid_value",
         )
         .await;
+        // A cursor no page gave is refused, not read as "from the start" (a client
+        // paging on it would loop); a relationship's timeline takes no filters.
+        for path in [
+            "/api/v1/timeline?before=garbage".to_owned(),
+            format!("/api/v1/relationships/{rel}/timeline?before=12:"),
+        ] {
+            problem(app.get(&path, &alice).await, 400, "invalid_cursor").await;
+        }
+        problem(
+            app.get(
+                &format!("/api/v1/relationships/{rel}/timeline?stage=bogus"),
+                &alice,
+            )
+            .await,
+            400,
+            "invalid_query",
+        )
+        .await;
         // Follow-ups feed the due list.
         let r = app
             .call(
