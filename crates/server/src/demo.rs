@@ -543,12 +543,17 @@ mod tests {
             report.is_valid() && report.entries == 6 && report.checkpoints == 1,
             "{report:?}"
         );
-        let due = db
-            .store
-            .due_for_person(&alice.id, "2026-01-31")
-            .await
-            .unwrap();
+        // The follow-up fell due yesterday: due today, not two days ago.
+        let day = |days_ago: i64| -> String {
+            slingshot_store::rfc3339(slingshot_store::now_us() - days_ago * 86_400_000_000)
+                .chars()
+                .take(10)
+                .collect()
+        };
+        let due = db.store.due_for_person(&alice.id, &day(0)).await.unwrap();
         assert_eq!(due.len(), 1);
+        let early = db.store.due_for_person(&alice.id, &day(2)).await.unwrap();
+        assert!(early.is_empty());
 
         // Personal data: grants (one revoked), reads, requests in every state, one overdue.
         let now = slingshot_store::now_us();
