@@ -406,13 +406,18 @@ mod tests {
         erasure_removes_only_its_search_row(&db.store).await;
     }
 
-    #[tokio::test]
-    async fn erasure_removes_only_its_search_row_sqlite_pooled() {
-        // In-memory databases append through the pool, not the ledger's own connection.
+    /// An in-memory database: it appends through the pool, not the ledger's own connection.
+    async fn pooled_sqlite() -> Store {
         let name = uuid::Uuid::now_v7().simple();
         let url = format!("sqlite:file:search{name}?mode=memory&cache=shared");
         let s = Store::open(&url).await.unwrap();
         assert!(s.ledger_conn.is_none());
+        s
+    }
+
+    #[tokio::test]
+    async fn erasure_removes_only_its_search_row_sqlite_pooled() {
+        let s = pooled_sqlite().await;
         erasure_removes_only_its_search_row(&s).await;
         s.close().await;
     }
@@ -509,10 +514,7 @@ mod tests {
 
     #[tokio::test]
     async fn newest_first_whenever_stored_sqlite_pooled() {
-        let name = uuid::Uuid::now_v7().simple();
-        let url = format!("sqlite:file:search{name}?mode=memory&cache=shared");
-        let s = Store::open(&url).await.unwrap();
-        assert!(s.ledger_conn.is_none());
+        let s = pooled_sqlite().await;
         newest_first_whenever_stored(&s).await;
         s.close().await;
     }
