@@ -41,20 +41,23 @@ From nobody Thu Mar  6 08:00:00 2025\n\
 \x01\x02\x03 garbage without headers\n\
 \n";
 
+/// Upload [`MBOX`] as alice@home.example's mail.
+async fn import_mbox(app: &crate::helpers::TestApp, token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/mail/import?me=alice@home.example"))
+        .bearer_auth(token)
+        .header("content-type", "application/mbox")
+        .body(MBOX)
+        .send()
+        .await
+        .unwrap()
+}
+
 app_test!(
     mail_imports_into_threads_and_reimport_skips_duplicates,
     |app| {
         let alice = app.user("alice").await;
-        let url = app.url("/api/v1/mail/import?me=alice@home.example");
-        let r = app
-            .client
-            .post(&url)
-            .bearer_auth(&alice)
-            .header("content-type", "application/mbox")
-            .body(MBOX)
-            .send()
-            .await
-            .unwrap();
+        let r = import_mbox(&app, &alice).await;
         assert_eq!(r.status(), StatusCode::OK);
         let report: Value = r.json().await.unwrap();
         assert_eq!(report["imported"], 3, "{report}");
@@ -93,15 +96,7 @@ app_test!(
         assert_eq!(texts, ["received", "sent", "received"], "newest first");
 
         // Re-import: everything is a duplicate, nothing new is stored.
-        let r = app
-            .client
-            .post(&url)
-            .bearer_auth(&alice)
-            .header("content-type", "application/mbox")
-            .body(MBOX)
-            .send()
-            .await
-            .unwrap();
+        let r = import_mbox(&app, &alice).await;
         let again: Value = r.json().await.unwrap();
         assert_eq!(
             (
@@ -121,6 +116,7 @@ app_test!(
         assert_eq!(rels["items"][0]["entries"], 3);
 
         // A single .eml for an existing vendor domain joins that relationship.
+        let url = app.url("/api/v1/mail/import?me=alice@home.example");
         let eml = "From: Northwind Billing <billing@northwind.example>\r\nTo: alice@home.example\r\nSubject: Invoice 77\r\nMessage-ID: <inv-77@northwind.example>\r\nDate: Thu, 6 Mar 2025 08:00:00 +0000\r\n\r\nInvoice attached.\r\n";
         let r = app
             .client
@@ -228,15 +224,7 @@ app_test!(search_puts_the_newest_first_whenever_it_was_stored, |app| {
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     // Mail of March 2025, imported after today's note.
-    let r = app
-        .client
-        .post(app.url("/api/v1/mail/import?me=alice@home.example"))
-        .bearer_auth(&alice)
-        .header("content-type", "application/mbox")
-        .body(MBOX)
-        .send()
-        .await
-        .unwrap();
+    let r = import_mbox(&app, &alice).await;
     assert_eq!(r.status(), StatusCode::OK);
     let hits: Value = app
         .get("/api/v1/search?q=jacket", &alice)
