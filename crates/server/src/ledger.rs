@@ -307,12 +307,14 @@ fn parse_time_us(s: &str) -> i64 {
     slingshot_store::parse_rfc3339_us(s).unwrap_or(0)
 }
 
-/// The acting side countersigns the other side's latest entry.
+/// The acting side countersigns the other side's latest entry. Returns the checkpoint
+/// and whether it is new (`false`: this side had already countersigned that entry, and
+/// the checkpoint returned is the one stored then).
 pub async fn countersign(
     state: &AppState,
     actor: &str,
     relationship_id: &str,
-) -> Result<CheckpointRow> {
+) -> Result<(CheckpointRow, bool)> {
     let (rel, side) = state.store.relationship_for(actor, relationship_id).await?;
     let owner = slingshot_store::signer_owner(&rel.person_id, rel.org_id.as_deref(), side);
     // The other side's latest chain entry.
@@ -344,6 +346,8 @@ pub async fn countersign(
         signature: slingshot_domain::ledger::signature_to_base64url(&signed.signature),
         at: now,
     };
-    state.store.add_checkpoint(&rel.id, &row).await?;
-    Ok(row)
+    match state.store.add_checkpoint(&rel.id, &row).await? {
+        None => Ok((row, true)),
+        Some(held) => Ok((held, false)),
+    }
 }

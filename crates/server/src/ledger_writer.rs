@@ -107,6 +107,10 @@ struct ReadyJob {
 #[derive(Clone)]
 pub struct LedgerWriter {
     tx: mpsc::Sender<Job>,
+    /// Set when the chain moved outside the writer: the preparer reads its tips again.
+    stale: Arc<AtomicBool>,
+    events: broadcast::Sender<EntryEvent>,
+    announced: mpsc::UnboundedSender<Vec<EntryEvent>>,
 }
 
 /// A prepared group on its way to the committer.
@@ -150,6 +154,12 @@ impl LedgerWriter {
             ),
         );
         let (dtx, drx) = mpsc::unbounded_channel();
+        let writer = Self {
+            tx,
+            stale: stale.clone(),
+            events: events.clone(),
+            announced: dtx.clone(),
+        };
         on_own_thread(
             "ledger-commit",
             commit(
@@ -162,7 +172,19 @@ impl LedgerWriter {
             ),
         );
         on_own_thread("ledger-announce", publish(drx, store, origin));
-        Self { tx }
+        writer
+    }
+
+    /// Entries were stored outside the writer (a mail import, in one transaction of its
+    /// own): read the chain tips again before the next group, and announce the entries
+    /// to live listeners here and on the other servers.
+    pub fn stored_elsewhere(&self, stored: &[(NewEntry, EntryRow)]) {
+        self.stale.store(true, Ordering::Release);
+        let events = stored
+            .iter()
+            .map(|(e, row)| announce(&self.events, e, row))
+            .collect();
+        let _ = self.announced.send(events);
     }
 
     /// Append one entry whose access the caller checked; resolves once it is durable.

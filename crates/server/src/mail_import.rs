@@ -1,6 +1,7 @@
 //! Importing a person's own mail: parse (.eml or mbox), group into threads, match each
 //! thread to the relationship whose vendor domain matches (or start one with an
 //! off-platform vendor), append the messages as entries, skip what was imported before.
+//! One upload is stored whole or not at all.
 
 use crate::{AppState, Result};
 use serde::Serialize;
@@ -11,7 +12,8 @@ use slingshot_domain::mail::{
     parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
     MailMessage, SkippedMessage,
 };
-use slingshot_store::{NewEntry, NewRelationship, NewThread, Relationship};
+use slingshot_store::{ImportBatch, NewEntry, NewRelationship, NewThread, Relationship};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// What an import did.
@@ -65,8 +67,7 @@ fn mail_time_us(m: &MailMessage) -> i64 {
 }
 
 async fn relationship_for_domain(
-    state: &AppState,
-    person: &str,
+    batch: &mut ImportBatch,
     domain: &str,
     rels: &mut Vec<Relationship>,
 ) -> Result<Relationship> {
@@ -84,7 +85,7 @@ async fn relationship_for_domain(
         vendor_domain: domain.to_owned(),
         notes: "Started from imported mail".into(),
     };
-    let r = state.store.create_relationship(person, &new).await?;
+    let r = batch.create_relationship(&new).await?;
     rels.push(r.clone());
     Ok(r)
 }
@@ -103,26 +104,32 @@ pub async fn import_mail(
     } else {
         vec![parse_eml(raw)]
     };
-    let stored = state.store.source_refs_of(person).await?;
-    let batch = prepare_import(results, |d| stored.contains(d));
-    let mut report = batch.report;
-    let mut rels = state.store.relationships_of(person).await?;
+    // Everything is read and written in one transaction: all or nothing, and two
+    // uploads of one person take turns.
+    let owner = slingshot_store::signer_owner(person, None, Side::Customer);
+    let key = state.keys.key_for(&state.store, &owner).await?;
+    let mut batch = state
+        .store
+        .begin_import(person, HashMap::from([(owner, key)]))
+        .await?;
+    let stored = batch.source_refs().await?;
+    let prepared = prepare_import(results, |d| stored.contains(d));
+    let mut report = prepared.report;
+    let mut rels = batch.relationships().await?;
     let mut threads_out = Vec::new();
-    for t in thread_messages(&batch.messages) {
-        let Some(first) = t.messages.first().and_then(|i| batch.messages.get(*i)) else {
+    for t in thread_messages(&prepared.messages) {
+        let Some(first) = t.messages.first().and_then(|i| prepared.messages.get(*i)) else {
             continue;
         };
         let domain = vendor_domain(first, me)
             .filter(|d| slingshot_domain::vendor::is_domain_name(d))
             .unwrap_or_else(|| "unknown-sender.invalid".into());
-        let rel = relationship_for_domain(state, person, &domain, &mut rels).await?;
+        let rel = relationship_for_domain(&mut batch, &domain, &mut rels).await?;
         let subject = slingshot_domain::conversation::parse_subject(&t.subject)
             .unwrap_or_else(|_| "(no subject)".into());
-        let thread = state
-            .store
+        let thread = batch
             .create_thread(
-                person,
-                &rel.id,
+                &rel,
                 &NewThread {
                     subject: subject.clone(),
                     stage: Stage::Other,
@@ -133,7 +140,7 @@ pub async fn import_mail(
             .await?;
         let mut count = 0;
         for &i in &t.messages {
-            let Some(m) = batch.messages.get(i) else {
+            let Some(m) = prepared.messages.get(i) else {
                 continue;
             };
             let from_me = me.iter().any(|a| a.eq_ignore_ascii_case(&m.from.email));
@@ -161,7 +168,7 @@ pub async fn import_mail(
                 at_us: mail_time_us(m),
                 attachment: None,
             };
-            state.ledger.append(entry).await?;
+            batch.push(entry).await?;
             report.record_imported();
             count += 1;
         }
@@ -172,6 +179,10 @@ pub async fn import_mail(
             subject,
             messages: count,
         });
+    }
+    if !batch.is_empty() {
+        let stored = batch.commit().await?;
+        state.ledger.stored_elsewhere(&stored);
     }
     Ok(MailReport {
         imported: report.imported,

@@ -7,7 +7,8 @@
 
 use crate::entries::{EntryRow, NewEntry};
 use crate::search::{index_entry, SearchRow};
-use crate::{new_id, Result, Store, StoreError, GENESIS_HASH};
+use crate::write_turn::WriteTx;
+use crate::{new_id, Backend, Result, Store, StoreError, GENESIS_HASH};
 use slingshot_domain::ledger::{
     next_header, sign_digest, ChainTip, Digest, EntryDraft, EntryKind, KeyId, LedgerError,
     LedgerTime, Side, SigningKey,
@@ -205,7 +206,7 @@ impl PreparedGroup {
     }
 
     /// The stored entries, as the timeline shows them.
-    fn rows(&self) -> Vec<EntryRow> {
+    pub(crate) fn rows(&self) -> Vec<EntryRow> {
         self.entries
             .iter()
             .map(|p| EntryRow {
@@ -251,6 +252,18 @@ impl PreparedEntry {
 
 fn corrupt(e: LedgerError) -> StoreError {
     StoreError::Corrupt(e.to_string())
+}
+
+/// A relationship's chain tip from its head columns (`None` before the first entry).
+pub(crate) fn tip_of(relationship: &str, seq: i64, hash: &str) -> Result<Option<ChainTip>> {
+    if seq == 0 {
+        return Ok(None);
+    }
+    Ok(Some(ChainTip {
+        relationship: relationship.to_owned(),
+        sequence: u64::try_from(seq).unwrap_or(0),
+        hash: Digest::parse(hash).map_err(corrupt)?,
+    }))
 }
 
 fn seq_of(tip: Option<&ChainTip>) -> i64 {
@@ -359,15 +372,7 @@ impl Store {
                 .writer_read(&sql, chunk, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .await?;
             for (id, seq, hash) in rows {
-                let tip = if seq == 0 {
-                    None
-                } else {
-                    Some(ChainTip {
-                        relationship: id.clone(),
-                        sequence: u64::try_from(seq).unwrap_or(0),
-                        hash: slingshot_domain::ledger::Digest::parse(&hash).map_err(corrupt)?,
-                    })
-                };
+                let tip = tip_of(&id, seq, &hash)?;
                 tips.insert(id, tip);
             }
         }
@@ -393,99 +398,8 @@ impl Store {
 
     /// [`Store::store_prepared`] through the pool (PostgreSQL; in-memory SQLite).
     async fn store_prepared_pooled(&self, group: &PreparedGroup) -> Result<()> {
-        let backend = self.backend();
         let mut tx = self.begin_write().await?;
-        // Move the heads first: a stale group stops before writing anything else.
-        let heads = group.head_moves();
-        for chunk in heads.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "WITH v(id, new_seq, new_hash, old_seq, old_hash) AS (VALUES {}) \
-                 UPDATE relationships SET head_seq = v.new_seq, head_hash = v.new_hash FROM v \
-                 WHERE relationships.id = v.id AND relationships.head_seq = v.old_seq AND relationships.head_hash = v.old_hash",
-                crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "TEXT", "BIGINT", "TEXT"])
-            );
-            let mut q = sqlx::query(&sql);
-            for h in chunk {
-                q = q
-                    .bind(h.relationship)
-                    .bind(h.new_seq)
-                    .bind(&h.new_hash)
-                    .bind(h.old_seq)
-                    .bind(&h.old_hash);
-            }
-            let moved = q.execute(&mut *tx).await?.rows_affected();
-            if moved != chunk.len() as u64 {
-                return Err(StoreError::Conflict(CHAIN_MOVED));
-            }
-        }
-        for chunk in group.entries.chunks(ROWS_PER_INSERT) {
-            let entries_sql = format!(
-                "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
-                crate::sql::rows(backend, chunk.len(), 16)
-            );
-            let bodies_sql = format!(
-                "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES {}",
-                crate::sql::rows(backend, chunk.len(), 4)
-            );
-            let unique = crate::error::conflict_on_unique(ALREADY_IMPORTED);
-            bind_entries(sqlx::query(&entries_sql), chunk)
-                .execute(&mut *tx)
-                .await
-                .map_err(unique)?;
-            // On SQLite each body keeps its search row's key (to erase it by); the rows go
-            // in the order of their keys (FTS5 writes out its pending rows at a lower one).
-            let mut search_keys = vec![None; chunk.len()];
-            let mut order: Vec<usize> = (0..chunk.len()).collect();
-            order.sort_by_cached_key(|&i| {
-                chunk
-                    .get(i)
-                    .map(|p| crate::search::search_key(p.entry.at_us, &p.id))
-            });
-            for i in order {
-                let (Some(p), Some(key)) = (chunk.get(i), search_keys.get_mut(i)) else {
-                    continue;
-                };
-                let row = SearchRow {
-                    entry_id: &p.id,
-                    person_id: &p.entry.person_id,
-                    org_id: p.entry.org_id.as_deref(),
-                    text: &p.entry.search_text,
-                    at_us: p.entry.at_us,
-                };
-                *key = index_entry(backend, &mut tx, row).await?;
-            }
-            bind_bodies(sqlx::query(&bodies_sql), chunk, &search_keys)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for p in &group.entries {
-            if let Some(att) = &p.entry.attachment {
-                sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(&att.id)
-                    .bind(&p.id)
-                    .bind(&att.filename)
-                    .bind(&att.content_type)
-                    .bind(i64::try_from(att.data.len()).unwrap_or(i64::MAX))
-                    .bind(&att.sha256)
-                    .bind(att.data.clone())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        let threads = group.thread_activity();
-        for chunk in threads.chunks(ROWS_PER_INSERT) {
-            let sql = format!(
-                "WITH v(id, last_at, customer_at) AS (VALUES {}) \
-                 UPDATE threads SET last_activity_at = CASE WHEN threads.last_activity_at > v.last_at THEN threads.last_activity_at ELSE v.last_at END, \
-                 last_customer_at = COALESCE(v.customer_at, threads.last_customer_at) FROM v WHERE threads.id = v.id",
-                crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT"])
-            );
-            let mut q = sqlx::query(&sql);
-            for t in chunk {
-                q = q.bind(t.thread).bind(t.last_at).bind(t.customer_at);
-            }
-            q.execute(&mut *tx).await?;
-        }
+        write_group(self.backend(), &mut tx, group).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -505,6 +419,107 @@ impl Store {
         let group = prepare_entries(items.to_vec(), keys, &mut tips)?;
         self.store_prepared(&group).await
     }
+}
+
+/// Write a prepared group inside `tx` (through the pool). The heads move first, so a
+/// group prepared from stale tips stops before writing anything else.
+pub(crate) async fn write_group(
+    backend: Backend,
+    tx: &mut WriteTx,
+    group: &PreparedGroup,
+) -> Result<()> {
+    // Move the heads first: a stale group stops before writing anything else.
+    let heads = group.head_moves();
+    for chunk in heads.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "WITH v(id, new_seq, new_hash, old_seq, old_hash) AS (VALUES {}) \
+             UPDATE relationships SET head_seq = v.new_seq, head_hash = v.new_hash FROM v \
+             WHERE relationships.id = v.id AND relationships.head_seq = v.old_seq AND relationships.head_hash = v.old_hash",
+            crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "TEXT", "BIGINT", "TEXT"])
+        );
+        let mut q = sqlx::query(&sql);
+        for h in chunk {
+            q = q
+                .bind(h.relationship)
+                .bind(h.new_seq)
+                .bind(&h.new_hash)
+                .bind(h.old_seq)
+                .bind(&h.old_hash);
+        }
+        let moved = q.execute(&mut **tx).await?.rows_affected();
+        if moved != chunk.len() as u64 {
+            return Err(StoreError::Conflict(CHAIN_MOVED));
+        }
+    }
+    for chunk in group.entries.chunks(ROWS_PER_INSERT) {
+        let entries_sql = format!(
+            "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
+            crate::sql::rows(backend, chunk.len(), 16)
+        );
+        let bodies_sql = format!(
+            "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES {}",
+            crate::sql::rows(backend, chunk.len(), 4)
+        );
+        let unique = crate::error::conflict_on_unique(ALREADY_IMPORTED);
+        bind_entries(sqlx::query(&entries_sql), chunk)
+            .execute(&mut **tx)
+            .await
+            .map_err(unique)?;
+        // On SQLite each body keeps its search row's key (to erase it by); the rows go
+        // in the order of their keys (FTS5 writes out its pending rows at a lower one).
+        let mut search_keys = vec![None; chunk.len()];
+        let mut order: Vec<usize> = (0..chunk.len()).collect();
+        order.sort_by_cached_key(|&i| {
+            chunk
+                .get(i)
+                .map(|p| crate::search::search_key(p.entry.at_us, &p.id))
+        });
+        for i in order {
+            let (Some(p), Some(key)) = (chunk.get(i), search_keys.get_mut(i)) else {
+                continue;
+            };
+            let row = SearchRow {
+                entry_id: &p.id,
+                person_id: &p.entry.person_id,
+                org_id: p.entry.org_id.as_deref(),
+                text: &p.entry.search_text,
+                at_us: p.entry.at_us,
+            };
+            *key = index_entry(backend, tx, row).await?;
+        }
+        bind_bodies(sqlx::query(&bodies_sql), chunk, &search_keys)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for p in &group.entries {
+        if let Some(att) = &p.entry.attachment {
+            sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&att.id)
+                .bind(&p.id)
+                .bind(&att.filename)
+                .bind(&att.content_type)
+                .bind(i64::try_from(att.data.len()).unwrap_or(i64::MAX))
+                .bind(&att.sha256)
+                .bind(att.data.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    let threads = group.thread_activity();
+    for chunk in threads.chunks(ROWS_PER_INSERT) {
+        let sql = format!(
+            "WITH v(id, last_at, customer_at) AS (VALUES {}) \
+             UPDATE threads SET last_activity_at = CASE WHEN threads.last_activity_at > v.last_at THEN threads.last_activity_at ELSE v.last_at END, \
+             last_customer_at = COALESCE(v.customer_at, threads.last_customer_at) FROM v WHERE threads.id = v.id",
+            crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT"])
+        );
+        let mut q = sqlx::query(&sql);
+        for t in chunk {
+            q = q.bind(t.thread).bind(t.last_at).bind(t.customer_at);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;

@@ -108,9 +108,14 @@ impl Store {
             .await?)
     }
 
-    /// Store a countersigned checkpoint.
-    pub async fn add_checkpoint(&self, relationship_id: &str, c: &CheckpointRow) -> Result<()> {
-        sqlx::query("INSERT INTO checkpoints (relationship_id, seq, hash, side, key_id, signature, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
+    /// Store a countersigned checkpoint. When that side already countersigned that
+    /// sequence, nothing is stored and the checkpoint already held is returned.
+    pub async fn add_checkpoint(
+        &self,
+        relationship_id: &str,
+        c: &CheckpointRow,
+    ) -> Result<Option<CheckpointRow>> {
+        let done = sqlx::query("INSERT INTO checkpoints (relationship_id, seq, hash, side, key_id, signature, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
             .bind(relationship_id)
             .bind(c.seq)
             .bind(&c.hash)
@@ -120,7 +125,17 @@ impl Store {
             .bind(c.at)
             .execute(&self.pool)
             .await?;
-        Ok(())
+        if done.rows_affected() == 1 {
+            return Ok(None);
+        }
+        Ok(Some(
+            sqlx::query_as("SELECT seq, hash, side, key_id, signature, at FROM checkpoints WHERE relationship_id = $1 AND side = $2 AND seq = $3")
+                .bind(relationship_id)
+                .bind(&c.side)
+                .bind(c.seq)
+                .fetch_one(&self.pool)
+                .await?,
+        ))
     }
 
     /// Store a verified bundle as one of `person`'s relationships (an off-platform

@@ -12,6 +12,7 @@ mod entries;
 mod error;
 mod export;
 mod grants;
+mod import_batch;
 mod invites;
 mod keys;
 mod ledger_sqlite;
@@ -47,6 +48,7 @@ pub use export::{ChainRow, CheckpointRow, ImportedEntry};
 pub use grants::{
     AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
 };
+pub use import_batch::ImportBatch;
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
 pub use notify::{listen, MAX_NOTICE_BYTES};

@@ -1,6 +1,7 @@
 //! Relationships between a person and a vendor (an organization here, or an off-platform
 //! vendor the person tracks alone), and who may act in them.
 
+use crate::write_turn::WriteTx;
 use crate::{new_id, now_us, Result, Store, StoreError};
 use slingshot_domain::ledger::Side;
 
@@ -90,44 +91,8 @@ impl Store {
             ),
             None => None,
         };
-        let now = now_us();
-        let name = match (&org, new.vendor_name.trim()) {
-            (Some((_, org_name)), "") => org_name.clone(),
-            (_, n) => n.to_owned(),
-        };
-        let r = Relationship {
-            id: new_id(),
-            person_id: person.to_owned(),
-            org_id: org.as_ref().map(|o| o.0.clone()),
-            vendor_name: name,
-            vendor_website: new.vendor_website.trim().to_owned(),
-            vendor_domain: new.vendor_domain.trim().to_ascii_lowercase(),
-            notes: new.notes.clone(),
-            pseudonym: format!("c-{}", uuid::Uuid::new_v4().simple()),
-            shared_at: org.as_ref().map(|_| now),
-            head_seq: 0,
-            head_hash: GENESIS_HASH.to_owned(),
-            created_at: now,
-        };
-        sqlx::query(
-            "INSERT INTO relationships (id, person_id, org_id, vendor_name, vendor_website, vendor_domain, notes, pseudonym, shared_at, head_seq, head_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&r.id)
-        .bind(&r.person_id)
-        .bind(&r.org_id)
-        .bind(&r.vendor_name)
-        .bind(&r.vendor_website)
-        .bind(&r.vendor_domain)
-        .bind(&r.notes)
-        .bind(&r.pseudonym)
-        .bind(r.shared_at)
-        .bind(r.head_seq)
-        .bind(&r.head_hash)
-        .bind(r.created_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(crate::error::conflict_on_unique("relationship with this organization"))?;
+        let r = new_relationship(person, new, org);
+        insert_relationship(&mut tx, &r).await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -237,4 +202,55 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound)
     }
+}
+
+/// A new relationship of `person` (two-sided at once with `org`: its id and name).
+pub(crate) fn new_relationship(
+    person: &str,
+    new: &NewRelationship,
+    org: Option<(String, String)>,
+) -> Relationship {
+    let now = now_us();
+    let name = match (&org, new.vendor_name.trim()) {
+        (Some((_, org_name)), "") => org_name.clone(),
+        (_, n) => n.to_owned(),
+    };
+    Relationship {
+        id: new_id(),
+        person_id: person.to_owned(),
+        org_id: org.as_ref().map(|o| o.0.clone()),
+        vendor_name: name,
+        vendor_website: new.vendor_website.trim().to_owned(),
+        vendor_domain: new.vendor_domain.trim().to_ascii_lowercase(),
+        notes: new.notes.clone(),
+        pseudonym: format!("c-{}", uuid::Uuid::new_v4().simple()),
+        shared_at: org.as_ref().map(|_| now),
+        head_seq: 0,
+        head_hash: GENESIS_HASH.to_owned(),
+        created_at: now,
+    }
+}
+
+/// Insert `r` inside `tx`.
+pub(crate) async fn insert_relationship(tx: &mut WriteTx, r: &Relationship) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO relationships (id, person_id, org_id, vendor_name, vendor_website, vendor_domain, notes, pseudonym, shared_at, head_seq, head_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&r.id)
+    .bind(&r.person_id)
+    .bind(&r.org_id)
+    .bind(&r.vendor_name)
+    .bind(&r.vendor_website)
+    .bind(&r.vendor_domain)
+    .bind(&r.notes)
+    .bind(&r.pseudonym)
+    .bind(r.shared_at)
+    .bind(r.head_seq)
+    .bind(&r.head_hash)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await
+    .map_err(crate::error::conflict_on_unique("relationship with this organization"))?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! person's due list and the organization's inbox.
 
 use crate::relationships::{Relationship, VENDOR_ROLES};
+use crate::write_turn::WriteTx;
 use crate::{new_id, now_us, Result, Store, StoreError};
 use slingshot_domain::conversation::{link_makes_cycle, LinkKind, Stage, Status};
 use slingshot_domain::ledger::Side;
@@ -113,47 +114,9 @@ impl Store {
         new: &NewThread,
     ) -> Result<Thread> {
         let (rel, side) = self.relationship_for(actor, relationship_id).await?;
-        let now = now_us();
-        let t = Thread {
-            id: new_id(),
-            relationship_id: rel.id.clone(),
-            subject: new.subject.clone(),
-            stage: new.stage.as_str().to_owned(),
-            status: Status::Open.as_str().to_owned(),
-            opened_by: side.as_str().to_owned(),
-            assignee_id: None,
-            follow_up_on: new.follow_up_on.clone(),
-            follow_up_side: new.follow_up_on.as_ref().map(|_| side.as_str().to_owned()),
-            last_customer_at: None,
-            last_activity_at: now,
-            created_at: now,
-        };
+        let t = new_thread(&rel.id, side, new);
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, follow_up_on, follow_up_side, last_activity_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&t.id)
-        .bind(&t.relationship_id)
-        .bind(&t.subject)
-        .bind(&t.stage)
-        .bind(&t.status)
-        .bind(&t.opened_by)
-        .bind(&t.follow_up_on)
-        .bind(&t.follow_up_side)
-        .bind(t.last_activity_at)
-        .bind(t.created_at)
-        .execute(&mut *tx)
-        .await?;
-        for tag in &new.tags {
-            sqlx::query(
-                "INSERT INTO thread_tags (thread_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(&t.id)
-            .bind(tag)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_thread(&mut tx, &t, &new.tags).await?;
         tx.commit().await?;
         Ok(t)
     }
@@ -439,4 +402,53 @@ struct ThreadAccessRow {
     head_hash: String,
     r_created_at: i64,
     vendor_member: i64,
+}
+
+/// A new thread of a relationship, opened by `side`.
+pub(crate) fn new_thread(relationship_id: &str, side: Side, new: &NewThread) -> Thread {
+    let now = now_us();
+    Thread {
+        id: new_id(),
+        relationship_id: relationship_id.to_owned(),
+        subject: new.subject.clone(),
+        stage: new.stage.as_str().to_owned(),
+        status: Status::Open.as_str().to_owned(),
+        opened_by: side.as_str().to_owned(),
+        assignee_id: None,
+        follow_up_on: new.follow_up_on.clone(),
+        follow_up_side: new.follow_up_on.as_ref().map(|_| side.as_str().to_owned()),
+        last_customer_at: None,
+        last_activity_at: now,
+        created_at: now,
+    }
+}
+
+/// Insert `t` and its tags inside `tx`.
+pub(crate) async fn insert_thread(tx: &mut WriteTx, t: &Thread, tags: &[String]) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, follow_up_on, follow_up_side, last_activity_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&t.id)
+    .bind(&t.relationship_id)
+    .bind(&t.subject)
+    .bind(&t.stage)
+    .bind(&t.status)
+    .bind(&t.opened_by)
+    .bind(&t.follow_up_on)
+    .bind(&t.follow_up_side)
+    .bind(t.last_activity_at)
+    .bind(t.created_at)
+    .execute(&mut **tx)
+    .await?;
+    for tag in tags {
+        sqlx::query(
+            "INSERT INTO thread_tags (thread_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(&t.id)
+        .bind(tag)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -14,12 +14,14 @@ use slingshot_store::{cursor_of, StoreError, TimelineFilter};
 
 /// Append a message, private note, event or correction. Acknowledged once durable. With an
 /// `Idempotency-Key` header, a retry with the same key returns the entry already stored
-/// (200) instead of appending it twice.
+/// (200) instead of appending it twice; the same key with a different entry is 422
+/// `idempotency_key_reused` (as the IETF Idempotency-Key draft asks).
 #[utoipa::path(post, path = "/threads/{id}/entries", tag = "entries", security(("bearer" = [])), request_body = EntryIn,
     params(("id" = String, Path, description = "thread id"),
         ("Idempotency-Key" = Option<String>, Header, description = "1–100 characters; the same key returns the same entry")),
     responses((status = 201, body = EntryOut), (status = 200, description = "already stored under this Idempotency-Key", body = EntryOut),
-        (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+        (status = 404, body = Problem), (status = 413, body = Problem),
+        (status = 422, description = "invalid entry, or an Idempotency-Key already used for a different entry", body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     p: Principal,
@@ -66,11 +68,35 @@ pub async fn create(
                 )
                 .await
             {
-                Ok(row) => Ok((StatusCode::OK, Json(EntryOut::from(&row)))),
+                Ok(row) if replays(&row, &id, &b) => {
+                    Ok((StatusCode::OK, Json(EntryOut::from(&row))))
+                }
+                Ok(_) => Err(ServerError::Invalid(
+                    "idempotency_key_reused",
+                    "this Idempotency-Key was used for a different entry; use a new key".into(),
+                )),
                 Err(_) => Err(ServerError::Store(StoreError::Conflict(what))),
             }
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Whether a stored entry is the one this request asks for (same thread, kind and body),
+/// so a retry under its Idempotency-Key may be answered with it. An erased body is
+/// compared on thread and kind only.
+fn replays(row: &slingshot_store::EntryRow, thread_id: &str, b: &EntryIn) -> bool {
+    if row.thread_id != thread_id || row.kind != b.kind {
+        return false;
+    }
+    let Some(stored) = row.body.as_deref() else {
+        return true;
+    };
+    let asked =
+        slingshot_domain::entry_body::build_body(&b.kind, b.text.as_deref(), b.event.as_ref());
+    match (asked, serde_json::from_str::<serde_json::Value>(stored)) {
+        (Ok((asked, _)), Ok(stored)) => asked == stored,
+        _ => false,
     }
 }
 

@@ -67,19 +67,24 @@ pub async fn import(
     ))
 }
 
-/// Countersign the other side's latest entry (a checkpoint both sides can show).
+/// Countersign the other side's latest entry (a checkpoint both sides can show). When
+/// your side already countersigned that entry, the checkpoint stored then is returned (200).
 #[utoipa::path(post, path = "/relationships/{id}/checkpoints", tag = "ledger", security(("bearer" = [])),
     params(("id" = String, Path, description = "relationship id")),
-    responses((status = 201, body = CheckpointOut), (status = 404, body = Problem), (status = 409, description = "nothing to countersign", body = Problem)))]
+    responses((status = 201, body = CheckpointOut), (status = 200, description = "already countersigned", body = CheckpointOut), (status = 404, body = Problem), (status = 409, description = "nothing to countersign", body = Problem)))]
 pub async fn checkpoint(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<CheckpointOut>)> {
     let user = p.require(Scope::LedgerWrite)?;
-    let c = ledger::countersign(&state, &user.id, &id).await?;
+    let (c, new) = ledger::countersign(&state, &user.id, &id).await?;
     Ok((
-        StatusCode::CREATED,
+        if new {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
         Json(CheckpointOut {
             seq: c.seq,
             hash: c.hash,

@@ -43,7 +43,7 @@ async fn entry(app: &TestApp, token: &str, thread: &str, body: Value) -> Value {
     .await
 }
 
-async fn export(app: &TestApp, token: &str, rel: &str) -> Vec<u8> {
+pub async fn export(app: &TestApp, token: &str, rel: &str) -> Vec<u8> {
     let r = app
         .get(&format!("/api/v1/relationships/{rel}/export"), token)
         .await;
@@ -349,6 +349,17 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
         (cp["seq"].as_i64(), cp["side"].as_str()),
         (Some(2), Some("customer"))
     );
+    // Countersigning the same entry again stores nothing new: 200 and the checkpoint held.
+    let again = app
+        .post(
+            &format!("/api/v1/relationships/{rel}/checkpoints"),
+            Some(&alice),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again, cp, "the checkpoint already stored");
     let bundle = export(&app, &carol, &rel).await;
     let report = verify_bundle(&bundle[..]).unwrap();
     assert!(report.is_valid(), "{report:?}");
@@ -659,10 +670,15 @@ app_test!(mixed_groups_answer_each_append_for_itself, |app| {
             app.url(&format!("/api/v1/threads/{t}/entries")),
         );
         calls.push(tokio::spawn(async move {
+            // A retry under one key sends the same entry again.
+            let text = match key {
+                Some(_) => "the retried message".to_owned(),
+                None => format!("message {i}"),
+            };
             let mut req = client
                 .post(url)
                 .bearer_auth(token)
-                .json(&json!({"kind": "message", "text": format!("message {i}")}));
+                .json(&json!({"kind": "message", "text": text}));
             if let Some(k) = key {
                 req = req.header("idempotency-key", k);
             }
@@ -773,6 +789,23 @@ app_test!(idempotency_keys_make_retries_safe, |app| {
         send("k-2", "Still waiting").await.unwrap().status(),
         StatusCode::CREATED
     );
+    // The same key for a different entry is refused, and appends nothing.
+    problem(
+        send("k-1", "Something else entirely").await.unwrap(),
+        422,
+        "idempotency_key_reused",
+    )
+    .await;
+    let note = app
+        .client
+        .post(app.url(&format!("/api/v1/threads/{t}/entries")))
+        .bearer_auth(&alice)
+        .header("Idempotency-Key", "k-1")
+        .json(&json!({"kind": "note", "text": "Where is my parcel?"}))
+        .send()
+        .await
+        .unwrap();
+    problem(note, 422, "idempotency_key_reused").await;
     let r = app
         .client
         .post(app.url(&format!("/api/v1/threads/{t}/entries")))

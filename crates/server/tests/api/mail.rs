@@ -247,3 +247,36 @@ app_test!(search_puts_the_newest_first_whenever_it_was_stored, |app| {
     );
     assert!(at[3].starts_with("2025-03-03"), "{at:?}");
 });
+
+// Uploads of one person take turns: the same mailbox sent four times at once is stored
+// once, under one new vendor, on one chain that verifies.
+app_test!(concurrent_uploads_store_each_message_once, |app| {
+    let alice = app.user("alice").await;
+    let (a, b, c, d) = tokio::join!(
+        import_mbox(&app, &alice),
+        import_mbox(&app, &alice),
+        import_mbox(&app, &alice),
+        import_mbox(&app, &alice)
+    );
+    let mut imported = 0;
+    for r in [a, b, c, d] {
+        assert_eq!(r.status(), StatusCode::OK);
+        let report: Value = r.json().await.unwrap();
+        imported += report["imported"].as_u64().unwrap();
+    }
+    assert_eq!(imported, 3, "each message once over all four uploads");
+    let rels: Value = app
+        .get("/api/v1/relationships", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = rels["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "one new vendor: {rels}");
+    assert_eq!(items[0]["entries"], 3);
+    let rel = items[0]["id"].as_str().unwrap();
+    let bundle = crate::ledger::export(&app, &alice, rel).await;
+    let report = slingshot_domain::ledger::verify_bundle(&bundle[..]).unwrap();
+    assert!(report.is_valid(), "{report:?}");
+    assert_eq!(report.entries, 3);
+});
