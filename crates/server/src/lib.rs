@@ -19,6 +19,7 @@ pub mod mail_import;
 pub mod metrics;
 mod ops;
 pub mod personal;
+mod plain_errors;
 pub mod ratelimit;
 pub mod secrets;
 mod state;
@@ -51,6 +52,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn app(state: AppState) -> Router {
     let limit = state.config.body_limit;
     let (api_routes, spec) = api::router().split_for_parts();
+    let api_routes = api_routes.layer(axum::middleware::from_fn(
+        plain_errors::plain_errors_as_problems,
+    ));
     let spec_json: Arc<str> = spec.to_pretty_json().unwrap_or_default().into();
     Router::new()
         .merge(api_routes)

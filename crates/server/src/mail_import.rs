@@ -99,6 +99,7 @@ pub async fn import_mail(
     mbox: bool,
     me: &[String],
 ) -> Result<MailReport> {
+    let started = std::time::Instant::now();
     let results = if mbox {
         parse_mbox(raw)
     } else {
@@ -108,10 +109,12 @@ pub async fn import_mail(
     // uploads of one person take turns.
     let owner = slingshot_store::signer_owner(person, None, Side::Customer);
     let key = state.keys.key_for(&state.store, &owner).await?;
+    let parsed = started.elapsed();
     let mut batch = state
         .store
         .begin_import(person, HashMap::from([(owner, key)]))
         .await?;
+    let locked = started.elapsed();
     let stored = batch.source_refs().await?;
     let prepared = prepare_import(results, |d| stored.contains(d));
     let mut report = prepared.report;
@@ -180,10 +183,20 @@ pub async fn import_mail(
             messages: count,
         });
     }
+    let planned = started.elapsed();
     if !batch.is_empty() {
         let stored = batch.commit().await?;
         state.ledger.stored_elsewhere(&stored);
     }
+    tracing::info!(
+        imported = report.imported,
+        threads = threads_out.len(),
+        parse_ms = parsed.as_millis(),
+        wait_ms = (locked - parsed).as_millis(),
+        plan_ms = (planned - locked).as_millis(),
+        store_ms = (started.elapsed() - planned).as_millis(),
+        "mail imported"
+    );
     Ok(MailReport {
         imported: report.imported,
         summary: report.summary(),

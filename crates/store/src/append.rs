@@ -6,7 +6,7 @@
 //! refused whole with [`StoreError::Conflict`] and nothing is written.
 
 use crate::entries::{EntryRow, NewEntry};
-use crate::search::{index_entry, SearchRow};
+use crate::search::{index_entries, SearchRow};
 use crate::write_turn::WriteTx;
 use crate::{new_id, Backend, Result, Store, StoreError, GENESIS_HASH};
 use slingshot_domain::ledger::{
@@ -451,6 +451,7 @@ pub(crate) async fn write_group(
             return Err(StoreError::Conflict(CHAIN_MOVED));
         }
     }
+    let mut search_keys_used = std::collections::HashSet::new();
     for chunk in group.entries.chunks(ROWS_PER_INSERT) {
         let entries_sql = format!(
             "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
@@ -465,28 +466,18 @@ pub(crate) async fn write_group(
             .execute(&mut **tx)
             .await
             .map_err(unique)?;
-        // On SQLite each body keeps its search row's key (to erase it by); the rows go
-        // in the order of their keys (FTS5 writes out its pending rows at a lower one).
-        let mut search_keys = vec![None; chunk.len()];
-        let mut order: Vec<usize> = (0..chunk.len()).collect();
-        order.sort_by_cached_key(|&i| {
-            chunk
-                .get(i)
-                .map(|p| crate::search::search_key(p.entry.at_us, &p.id))
-        });
-        for i in order {
-            let (Some(p), Some(key)) = (chunk.get(i), search_keys.get_mut(i)) else {
-                continue;
-            };
-            let row = SearchRow {
+        // On SQLite each body keeps its search row's key (to erase it by).
+        let rows: Vec<SearchRow<'_>> = chunk
+            .iter()
+            .map(|p| SearchRow {
                 entry_id: &p.id,
                 person_id: &p.entry.person_id,
                 org_id: p.entry.org_id.as_deref(),
                 text: &p.entry.search_text,
                 at_us: p.entry.at_us,
-            };
-            *key = index_entry(backend, tx, row).await?;
-        }
+            })
+            .collect();
+        let search_keys = index_entries(backend, tx, &rows, &mut search_keys_used).await?;
         bind_bodies(sqlx::query(&bodies_sql), chunk, &search_keys)
             .execute(&mut **tx)
             .await?;

@@ -7,7 +7,7 @@
 use crate::append::{tip_of, write_group, ChainTips, PreparedGroup};
 use crate::entries::{EntryRow, NewEntry};
 use crate::relationships::{insert_relationship, new_relationship, REL_COLS};
-use crate::threads::{insert_thread, new_thread};
+use crate::threads::{insert_customer_threads, new_thread};
 use crate::write_turn::WriteTx;
 use crate::{Backend, NewRelationship, NewThread, Relationship, Result, Store, StoreError, Thread};
 use slingshot_domain::ledger::{Side, SigningKey};
@@ -22,6 +22,8 @@ pub struct ImportBatch {
     keys: HashMap<String, SigningKey>,
     tips: ChainTips,
     group: PreparedGroup,
+    /// New threads and their tags, stored at commit, before the entries.
+    threads: Vec<(Thread, Vec<String>)>,
 }
 
 impl Store {
@@ -50,6 +52,7 @@ impl Store {
             keys,
             tips: ChainTips::new(),
             group: PreparedGroup::default(),
+            threads: Vec::new(),
         })
     }
 }
@@ -103,7 +106,7 @@ impl ImportBatch {
             return Err(StoreError::NotFound);
         }
         let t = new_thread(&rel.id, Side::Customer, new);
-        insert_thread(&mut self.tx, &t, &new.tags).await?;
+        self.threads.push((t.clone(), new.tags.clone()));
         Ok(t)
     }
 
@@ -142,6 +145,7 @@ impl ImportBatch {
     /// The stored entries, in the order pushed, with the entries themselves.
     pub async fn commit(mut self) -> Result<Vec<(NewEntry, EntryRow)>> {
         self.group.sign_pending(&self.keys)?;
+        insert_customer_threads(self.backend, &mut self.tx, &self.threads).await?;
         write_group(self.backend, &mut self.tx, &self.group).await?;
         self.tx.commit().await?;
         let rows = self.group.rows();
@@ -283,6 +287,39 @@ mod tests {
             );
             first.commit().await.unwrap();
             assert_eq!(second.await.unwrap(), 1, "and then sees its new vendor");
+        }
+    );
+}
+
+#[cfg(test)]
+mod search_tests {
+    use crate::ledger_sqlite::tests::Chain;
+
+    // Mail often shares one `Date`: 250 messages of one instant in each of two imports
+    // (the second's keys collide with the first's rows, so it probes row by row) are all
+    // found, each under its own search row.
+    crate::dual_test!(
+        messages_of_one_instant_are_all_found,
+        |db: crate::testing::TestDb| async move {
+            let s = &db.store;
+            let c = Chain::new(s).await;
+            let at = crate::parse_rfc3339_us("2025-03-03T09:15:00Z").unwrap();
+            for round in 0..2 {
+                let mut batch = s.begin_import(&c.person, c.keys.clone()).await.unwrap();
+                for i in 0..250 {
+                    let mut e = c.message(
+                        &format!("parcel r{round}n{i}z"),
+                        Some(&format!("m{round}-{i}")),
+                    );
+                    e.at_us = at;
+                    batch.push(e).await.unwrap();
+                }
+                batch.commit().await.unwrap();
+            }
+            let hits = s.search_person(&c.person, "parcel", 1000).await.unwrap();
+            assert_eq!(hits.len(), 500);
+            let one = s.search_person(&c.person, "r1n7z", 10).await.unwrap();
+            assert_eq!(one.len(), 1);
         }
     );
 }

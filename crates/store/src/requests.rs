@@ -470,7 +470,7 @@ impl Store {
         let relationship = self.relationship_by_id(relationship_id).await?;
         let threads: Vec<crate::Thread> = sqlx::query_as(&format!(
             "SELECT {} FROM threads t WHERE t.relationship_id = $1 ORDER BY t.id",
-            crate::threads::THREAD_COLS
+            crate::threads::thread_cols(slingshot_domain::ledger::Side::Vendor)
         ))
         .bind(relationship_id)
         .fetch_all(&self.pool)

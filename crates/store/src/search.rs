@@ -246,6 +246,100 @@ pub(crate) async fn index_entry(
     }
 }
 
+/// Index the texts of many entries at once (SQLite; `None` each on PostgreSQL): their
+/// search rows' rowids, in the order of `rows`. Keys are [`search_key`]'s, made distinct
+/// from each other and from `used` (the keys given out before in this transaction) by
+/// taking the next one up, as probing would: mail often shares one `Date`. They are
+/// stored with one statement, in key order (FTS5 writes out its pending rows at a lower
+/// one). If a key is taken by a row stored earlier, each millisecond's rows go after the
+/// highest key of that millisecond; should that fail too, row by row.
+pub(crate) async fn index_entries(
+    backend: Backend,
+    tx: &mut WriteTx,
+    rows: &[SearchRow<'_>],
+    used: &mut std::collections::HashSet<i64>,
+) -> Result<Vec<Option<i64>>> {
+    if backend != Backend::Sqlite || rows.is_empty() {
+        return Ok(vec![None; rows.len()]);
+    }
+    let mut keyed: Vec<(i64, usize)> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let mut key = search_key(r.at_us, r.entry_id);
+        while key == 0 || used.contains(&key) {
+            key += 1;
+        }
+        used.insert(key);
+        keyed.push((key, i));
+    }
+    keyed.sort_unstable();
+    match insert_search_rows(tx, rows, &keyed).await {
+        Err(e) if key_taken(&e) => {}
+        done => return Ok(done.map(|()| keys_in_row_order(&keyed, rows.len()))?),
+    }
+    // After the highest key of each millisecond (the failed statement wrote nothing).
+    let mut next_free: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for (key, _) in &mut keyed {
+        let ms_start = *key - key.rem_euclid(65_536);
+        let next = match next_free.get(&ms_start) {
+            Some(n) => *n,
+            None => {
+                sqlx::query_scalar(NEXT_FREE_KEY_SQL)
+                    .bind(ms_start)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+        };
+        *key = next.max(1);
+        used.insert(*key);
+        next_free.insert(ms_start, *key + 1);
+    }
+    keyed.sort_unstable();
+    match insert_search_rows(tx, rows, &keyed).await {
+        Err(e) if key_taken(&e) => {}
+        done => return Ok(done.map(|()| keys_in_row_order(&keyed, rows.len()))?),
+    }
+    let mut out = vec![None; rows.len()];
+    for (_, i) in keyed {
+        if let (Some(r), Some(slot)) = (rows.get(i), out.get_mut(i)) {
+            *slot = index_entry(backend, tx, *r).await?;
+        }
+    }
+    Ok(out)
+}
+
+/// One multi-row insert of search rows: `keyed` holds (key, index into `rows`).
+async fn insert_search_rows(
+    tx: &mut WriteTx,
+    rows: &[SearchRow<'_>],
+    keyed: &[(i64, usize)],
+) -> std::result::Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO entry_fts (rowid, entry_id, person_id, org_id, search_text) VALUES {}",
+        crate::sql::rows(Backend::Sqlite, keyed.len(), 5)
+    );
+    let mut q = sqlx::query(&sql);
+    for &(key, i) in keyed {
+        let Some(r) = rows.get(i) else { continue };
+        q = q
+            .bind(key)
+            .bind(r.entry_id)
+            .bind(r.person_id)
+            .bind(r.org_id.unwrap_or(""))
+            .bind(r.text);
+    }
+    q.execute(&mut **tx).await.map(|_| ())
+}
+
+fn keys_in_row_order(keyed: &[(i64, usize)], n: usize) -> Vec<Option<i64>> {
+    let mut out = vec![None; n];
+    for &(key, i) in keyed {
+        if let Some(slot) = out.get_mut(i) {
+            *slot = Some(key);
+        }
+    }
+    out
+}
+
 /// What a search row holds.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SearchRow<'a> {

@@ -25,10 +25,8 @@ pub struct Thread {
     pub opened_by: String,
     /// The organization's member handling it.
     pub assignee_id: Option<String>,
-    /// Follow-up date, YYYY-MM-DD.
+    /// The viewing side's own follow-up date, YYYY-MM-DD (each side keeps its own).
     pub follow_up_on: Option<String>,
-    /// Whose follow-up it is (`customer` or `vendor`).
-    pub follow_up_side: Option<String>,
     /// When the customer last wrote.
     pub last_customer_at: Option<i64>,
     /// Last entry or change.
@@ -46,7 +44,7 @@ pub struct NewThread {
     pub stage: Stage,
     /// Tags (normalised by the domain).
     pub tags: Vec<String>,
-    /// Follow-up date.
+    /// The opening side's follow-up date.
     pub follow_up_on: Option<String>,
 }
 
@@ -61,7 +59,7 @@ pub struct ThreadChange {
     pub subject: Option<String>,
     /// Replace the tags.
     pub tags: Option<Vec<String>>,
-    /// Set (`Some(Some(d))`) or clear (`Some(None)`) the follow-up date.
+    /// Set (`Some(Some(d))`) or clear (`Some(None)`) the acting side's follow-up date.
     pub follow_up_on: Option<Option<String>>,
     /// Assign (`Some(Some(user))`) or unassign; vendor side only.
     pub assignee: Option<Option<String>>,
@@ -101,9 +99,14 @@ pub struct InboxRow {
     pub last_activity_at: i64,
 }
 
-pub(crate) const THREAD_COLS: &str =
-    "t.id, t.relationship_id, t.subject, t.stage, t.status, t.opened_by, t.assignee_id, \
-     t.follow_up_on, t.follow_up_side, t.last_customer_at, t.last_activity_at, t.created_at";
+/// The columns of a [`Thread`] as `side` sees it (its own follow-up date).
+pub(crate) fn thread_cols(side: Side) -> String {
+    format!(
+        "t.id, t.relationship_id, t.subject, t.stage, t.status, t.opened_by, t.assignee_id, \
+         t.{side}_follow_up_on AS follow_up_on, t.last_customer_at, t.last_activity_at, t.created_at",
+        side = side.as_str()
+    )
+}
 
 impl Store {
     /// Open a conversation in a relationship the actor is party to.
@@ -150,8 +153,10 @@ impl Store {
             status: a.status,
             opened_by: a.opened_by,
             assignee_id: a.assignee_id,
-            follow_up_on: a.follow_up_on,
-            follow_up_side: a.follow_up_side,
+            follow_up_on: match side {
+                Side::Customer => a.customer_follow_up_on,
+                Side::Vendor => a.vendor_follow_up_on,
+            },
             last_customer_at: a.last_customer_at,
             last_activity_at: a.last_activity_at,
             created_at: a.t_created_at,
@@ -175,9 +180,10 @@ impl Store {
 
     /// Threads of a relationship, most recently active first.
     pub async fn threads_in(&self, actor: &str, relationship_id: &str) -> Result<Vec<Thread>> {
-        self.relationship_for(actor, relationship_id).await?;
+        let (_, side) = self.relationship_for(actor, relationship_id).await?;
         Ok(sqlx::query_as(&format!(
-            "SELECT {THREAD_COLS} FROM threads t WHERE t.relationship_id = $1 ORDER BY t.last_activity_at DESC, t.id DESC"
+            "SELECT {} FROM threads t WHERE t.relationship_id = $1 ORDER BY t.last_activity_at DESC, t.id DESC",
+            thread_cols(side)
         ))
         .bind(relationship_id)
         .fetch_all(&self.pool)
@@ -242,12 +248,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if let Some(f) = &c.follow_up_on {
-            sqlx::query("UPDATE threads SET follow_up_on = $1, follow_up_side = $2 WHERE id = $3")
-                .bind(f.as_deref())
-                .bind(f.as_ref().map(|_| side.as_str()))
-                .bind(&t.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(&format!(
+                "UPDATE threads SET {}_follow_up_on = $1 WHERE id = $2",
+                side.as_str()
+            ))
+            .bind(f.as_deref())
+            .bind(&t.id)
+            .execute(&mut *tx)
+            .await?;
         }
         if let Some(a) = &c.assignee {
             if side != Side::Vendor {
@@ -332,9 +340,10 @@ impl Store {
     /// The person's follow-ups due on or before `date` (YYYY-MM-DD), soonest first.
     pub async fn due_for_person(&self, person: &str, date: &str) -> Result<Vec<Thread>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {THREAD_COLS} FROM threads t JOIN relationships r ON r.id = t.relationship_id \
-             WHERE r.person_id = $1 AND t.follow_up_side = 'customer' AND t.follow_up_on <= $2 \
-             AND t.status NOT IN ('resolved', 'closed') ORDER BY t.follow_up_on, t.id"
+            "SELECT {} FROM threads t JOIN relationships r ON r.id = t.relationship_id \
+             WHERE r.person_id = $1 AND t.customer_follow_up_on <= $2 \
+             AND t.status NOT IN ('resolved', 'closed') ORDER BY t.customer_follow_up_on, t.id",
+            thread_cols(Side::Customer)
         ))
         .bind(person)
         .bind(date)
@@ -371,7 +380,7 @@ impl Store {
 
 /// The thread, relationship and membership columns of [`Store::thread_for`]'s one query.
 const ACCESS_THREAD_COLS: &str = "t.id AS t_id, t.relationship_id, t.subject, t.stage, t.status, t.opened_by, t.assignee_id, \
-     t.follow_up_on, t.follow_up_side, t.last_customer_at, t.last_activity_at, t.created_at AS t_created_at";
+     t.customer_follow_up_on, t.vendor_follow_up_on, t.last_customer_at, t.last_activity_at, t.created_at AS t_created_at";
 const ACCESS_REL_COLS: &str = "r.id AS r_id, r.person_id, r.org_id, r.vendor_name, r.vendor_website, r.vendor_domain, r.notes, \
      r.pseudonym, r.shared_at, r.head_seq, r.head_hash, r.created_at AS r_created_at";
 
@@ -384,8 +393,8 @@ struct ThreadAccessRow {
     status: String,
     opened_by: String,
     assignee_id: Option<String>,
-    follow_up_on: Option<String>,
-    follow_up_side: Option<String>,
+    customer_follow_up_on: Option<String>,
+    vendor_follow_up_on: Option<String>,
     last_customer_at: Option<i64>,
     last_activity_at: i64,
     t_created_at: i64,
@@ -416,7 +425,6 @@ pub(crate) fn new_thread(relationship_id: &str, side: Side, new: &NewThread) -> 
         opened_by: side.as_str().to_owned(),
         assignee_id: None,
         follow_up_on: new.follow_up_on.clone(),
-        follow_up_side: new.follow_up_on.as_ref().map(|_| side.as_str().to_owned()),
         last_customer_at: None,
         last_activity_at: now,
         created_at: now,
@@ -425,10 +433,16 @@ pub(crate) fn new_thread(relationship_id: &str, side: Side, new: &NewThread) -> 
 
 /// Insert `t` and its tags inside `tx`.
 pub(crate) async fn insert_thread(tx: &mut WriteTx, t: &Thread, tags: &[String]) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, follow_up_on, follow_up_side, last_activity_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
+    // The follow-up date is the opening side's own.
+    let follow_up = if t.opened_by == Side::Vendor.as_str() {
+        "vendor_follow_up_on"
+    } else {
+        "customer_follow_up_on"
+    };
+    sqlx::query(&format!(
+        "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, {follow_up}, last_activity_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    ))
     .bind(&t.id)
     .bind(&t.relationship_id)
     .bind(&t.subject)
@@ -436,7 +450,6 @@ pub(crate) async fn insert_thread(tx: &mut WriteTx, t: &Thread, tags: &[String])
     .bind(&t.status)
     .bind(&t.opened_by)
     .bind(&t.follow_up_on)
-    .bind(&t.follow_up_side)
     .bind(t.last_activity_at)
     .bind(t.created_at)
     .execute(&mut **tx)
@@ -449,6 +462,51 @@ pub(crate) async fn insert_thread(tx: &mut WriteTx, t: &Thread, tags: &[String])
         .bind(tag)
         .execute(&mut **tx)
         .await?;
+    }
+    Ok(())
+}
+
+/// Insert many new threads (each opened by the customer, as imports open them) and
+/// their tags inside `tx`, a few hundred rows to a statement.
+pub(crate) async fn insert_customer_threads(
+    backend: crate::Backend,
+    tx: &mut WriteTx,
+    threads: &[(Thread, Vec<String>)],
+) -> Result<()> {
+    for chunk in threads.chunks(200) {
+        let sql = format!(
+            "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, customer_follow_up_on, last_activity_at, created_at) VALUES {}",
+            crate::sql::rows(backend, chunk.len(), 9)
+        );
+        let mut q = sqlx::query(&sql);
+        for (t, _) in chunk {
+            q = q
+                .bind(&t.id)
+                .bind(&t.relationship_id)
+                .bind(&t.subject)
+                .bind(&t.stage)
+                .bind(&t.status)
+                .bind(Side::Customer.as_str())
+                .bind(&t.follow_up_on)
+                .bind(t.last_activity_at)
+                .bind(t.created_at);
+        }
+        q.execute(&mut **tx).await?;
+        let tags: Vec<(&str, &str)> = chunk
+            .iter()
+            .flat_map(|(t, tags)| tags.iter().map(|g| (t.id.as_str(), g.as_str())))
+            .collect();
+        for tags in tags.chunks(400) {
+            let sql = format!(
+                "INSERT INTO thread_tags (thread_id, tag) VALUES {} ON CONFLICT DO NOTHING",
+                crate::sql::rows(backend, tags.len(), 2)
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, tag) in tags {
+                q = q.bind(*id).bind(*tag);
+            }
+            q.execute(&mut **tx).await?;
+        }
     }
     Ok(())
 }

@@ -90,7 +90,7 @@ pub struct ThreadIn {
     /// Tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Follow-up date, YYYY-MM-DD.
+    /// Your side's follow-up date, YYYY-MM-DD.
     pub follow_up_on: Option<String>,
 }
 
@@ -106,7 +106,7 @@ pub struct ThreadPatch {
     pub status: Option<String>,
     /// Replace the tags.
     pub tags: Option<Vec<String>>,
-    /// Follow-up date (YYYY-MM-DD), or "" to clear.
+    /// Your side's follow-up date (YYYY-MM-DD), or "" to clear it; each side keeps its own.
     pub follow_up_on: Option<String>,
     /// Assignee account id (vendor side), or "" to unassign.
     pub assignee: Option<String>,
@@ -139,7 +139,7 @@ pub struct ThreadOut {
     pub opened_by: String,
     /// Assignee (vendor member).
     pub assignee_id: Option<String>,
-    /// Follow-up date.
+    /// Your side's follow-up date (the other side's is not shown).
     pub follow_up_on: Option<String>,
     /// Tags.
     pub tags: Vec<String>,

@@ -112,4 +112,22 @@ async fn malformed_bodies_get_problems_and_write_nothing() {
         .await
         .unwrap();
     assert!(r.status() == StatusCode::BAD_REQUEST || r.status() == StatusCode::UNAUTHORIZED);
+    // A path segment that is not UTF-8 is refused before any handler runs: a problem too,
+    // and nothing is appended.
+    let user = app.user("pat").await;
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/threads/%FF%FE/entries"),
+        (reqwest::Method::GET, "/api/v1/relationships/%C3%28"),
+    ] {
+        let r = app
+            .client
+            .request(method, app.url(path))
+            .bearer_auth(&user)
+            .json(&serde_json::json!({"kind": "message", "text": "x"}))
+            .send()
+            .await
+            .unwrap();
+        let body = problem(r, 400, "bad_request").await;
+        assert!(body["detail"].as_str().unwrap().contains("UTF-8"), "{body}");
+    }
 }

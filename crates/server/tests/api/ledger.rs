@@ -295,6 +295,31 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
         )
         .await;
     assert_eq!(json_of(r).await["status"], "waiting_on_customer");
+
+    // Each side keeps its own follow-up date and sees only its own.
+    let path = format!("/api/v1/threads/{t}");
+    for (token, date) in [(&alice, "2026-01-05"), (&carol, "2026-01-03")] {
+        let body = json!({ "follow_up_on": date });
+        let r = app
+            .call(Method::PATCH, &path, Some(token), Some(body))
+            .await;
+        assert_eq!(json_of(r).await["follow_up_on"], date);
+    }
+    assert_eq!(
+        json_of(app.get(&path, &alice).await).await["follow_up_on"],
+        "2026-01-05"
+    );
+    assert_eq!(
+        json_of(app.get(&path, &bob).await).await["follow_up_on"],
+        "2026-01-03"
+    );
+    // The agent clearing theirs leaves the customer's reminder on the due list.
+    let clear = Some(json!({ "follow_up_on": "" }));
+    let cleared = json_of(app.call(Method::PATCH, &path, Some(&carol), clear).await).await;
+    assert!(cleared["follow_up_on"].is_null(), "{cleared}");
+    let due = json_of(app.get("/api/v1/due?date=2026-01-05", &alice).await).await;
+    assert_eq!(due["items"][0]["id"], t.as_str());
+    assert_eq!(due["items"][0]["follow_up_on"], "2026-01-05");
     // A moderator does not act in relationships.
     problem(
         app.get(&format!("/api/v1/relationships/{rel}"), &mo).await,
