@@ -340,13 +340,10 @@ impl Store {
 
     /// Source references (imported e-mail digests) already stored in a person's relationships.
     pub async fn source_refs_of(&self, person: &str) -> Result<std::collections::HashSet<String>> {
-        let refs: Vec<String> = sqlx::query_scalar(
-            "SELECT e.source_ref FROM entries e JOIN relationships r ON r.id = e.relationship_id \
-             WHERE r.person_id = $1 AND e.source_ref IS NOT NULL",
-        )
-        .bind(person)
-        .fetch_all(&self.pool)
-        .await?;
+        let refs: Vec<String> = sqlx::query_scalar(PERSON_SOURCE_REFS_SQL)
+            .bind(person)
+            .fetch_all(&self.pool)
+            .await?;
         Ok(refs.into_iter().collect())
     }
 }
@@ -423,3 +420,8 @@ impl Store {
         .await?)
     }
 }
+
+/// The source references of the person's (`$1`) entries.
+pub(crate) const PERSON_SOURCE_REFS_SQL: &str =
+    "SELECT e.source_ref FROM entries e JOIN relationships r ON r.id = e.relationship_id \
+     WHERE r.person_id = $1 AND e.source_ref IS NOT NULL";

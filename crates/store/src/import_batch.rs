@@ -5,8 +5,8 @@
 //! stores a message twice).
 
 use crate::append::{tip_of, write_group, ChainTips, PreparedGroup};
-use crate::entries::{EntryRow, NewEntry};
-use crate::relationships::{insert_relationship, new_relationship, REL_COLS};
+use crate::entries::{EntryRow, NewEntry, PERSON_SOURCE_REFS_SQL};
+use crate::relationships::{insert_relationship, new_relationship, person_relationships_sql};
 use crate::threads::{insert_customer_threads, new_thread};
 use crate::write_turn::WriteTx;
 use crate::{Backend, NewRelationship, NewThread, Relationship, Result, Store, StoreError, Thread};
@@ -60,23 +60,18 @@ impl Store {
 impl ImportBatch {
     /// The person's relationships, as this import sees them.
     pub async fn relationships(&mut self) -> Result<Vec<Relationship>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {REL_COLS} FROM relationships r WHERE r.person_id = $1 ORDER BY LOWER(r.vendor_name), r.id"
-        ))
-        .bind(&self.person)
-        .fetch_all(&mut *self.tx)
-        .await?)
+        Ok(sqlx::query_as(&person_relationships_sql())
+            .bind(&self.person)
+            .fetch_all(&mut *self.tx)
+            .await?)
     }
 
     /// The source references (imported mail digests) of the person's entries.
     pub async fn source_refs(&mut self) -> Result<HashSet<String>> {
-        let refs: Vec<String> = sqlx::query_scalar(
-            "SELECT e.source_ref FROM entries e JOIN relationships r ON r.id = e.relationship_id \
-             WHERE r.person_id = $1 AND e.source_ref IS NOT NULL",
-        )
-        .bind(&self.person)
-        .fetch_all(&mut *self.tx)
-        .await?;
+        let refs: Vec<String> = sqlx::query_scalar(PERSON_SOURCE_REFS_SQL)
+            .bind(&self.person)
+            .fetch_all(&mut *self.tx)
+            .await?;
         Ok(refs.into_iter().collect())
     }
 

@@ -128,7 +128,7 @@ impl Store {
 
     /// The person's relationships, by vendor name.
     pub async fn relationships_of(&self, person: &str) -> Result<Vec<Relationship>> {
-        Ok(sqlx::query_as(&format!("SELECT {REL_COLS} FROM relationships r WHERE r.person_id = $1 ORDER BY LOWER(r.vendor_name), r.id"))
+        Ok(sqlx::query_as(&person_relationships_sql())
             .bind(person)
             .fetch_all(&self.pool)
             .await?)
@@ -253,4 +253,9 @@ pub(crate) async fn insert_relationship(tx: &mut WriteTx, r: &Relationship) -> R
     .await
     .map_err(crate::error::conflict_on_unique("relationship with this organization"))?;
     Ok(())
+}
+
+/// The person's (`$1`) relationships, by vendor name.
+pub(crate) fn person_relationships_sql() -> String {
+    format!("SELECT {REL_COLS} FROM relationships r WHERE r.person_id = $1 ORDER BY LOWER(r.vendor_name), r.id")
 }
