@@ -369,6 +369,16 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         ..Default::default()
     };
     s.update_thread(&alice, &support, &follow).await?;
+    // Carol keeps her own reminder, due today, on Northwind's due list.
+    let today: String = slingshot_store::rfc3339(slingshot_store::now_us())
+        .chars()
+        .take(10)
+        .collect();
+    let chase = ThreadChange {
+        follow_up_on: Some(Some(today)),
+        ..Default::default()
+    };
+    s.update_thread(&carol, &support, &chase).await?;
     ledger::countersign(state, &alice, &nw.id).await?;
 
     // Alice and a bike shop that is not on Slingshot: she keeps her side alone.
@@ -554,6 +564,22 @@ mod tests {
         assert_eq!(due.len(), 1);
         let early = db.store.due_for_person(&alice.id, &day(2)).await.unwrap();
         assert!(early.is_empty());
+        // Carol's own reminder is on Northwind's due list today, not yesterday.
+        let carol = db.store.user_by_handle("carol").await.unwrap();
+        let org = nw.org_id.clone().unwrap();
+        let vendor_due = |date: String| {
+            let (store, carol, org) = (db.store.clone(), carol.id.clone(), org.clone());
+            async move {
+                store
+                    .due_for_org(&carol, &org, &date, None, 50)
+                    .await
+                    .unwrap()
+            }
+        };
+        let today = vendor_due(day(0)).await;
+        assert_eq!(today.len(), 1);
+        assert_eq!(today[0].follow_up_on.as_deref(), Some(day(0).as_str()));
+        assert!(vendor_due(day(1)).await.is_empty());
 
         // Personal data: grants (one revoked), reads, requests in every state, one overdue.
         let now = slingshot_store::now_us();

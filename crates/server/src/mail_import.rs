@@ -12,7 +12,9 @@ use slingshot_domain::mail::{
     parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
     MailMessage, SkippedMessage,
 };
-use slingshot_store::{ImportBatch, NewEntry, NewRelationship, NewThread, Relationship};
+use slingshot_store::{
+    ImportBatch, NewEntry, NewRelationship, NewThread, Relationship, StoreError, IMPORT_MOVED,
+};
 use std::collections::HashMap;
 use utoipa::ToSchema;
 
@@ -66,7 +68,7 @@ fn mail_time_us(m: &MailMessage) -> i64 {
         .unwrap_or_else(slingshot_store::now_us)
 }
 
-async fn relationship_for_domain(
+fn relationship_for_domain(
     batch: &mut ImportBatch,
     domain: &str,
     rels: &mut Vec<Relationship>,
@@ -85,7 +87,7 @@ async fn relationship_for_domain(
         vendor_domain: domain.to_owned(),
         notes: "Started from imported mail".into(),
     };
-    let r = batch.create_relationship(&new).await?;
+    let r = batch.create_relationship(&new)?;
     rels.push(r.clone());
     Ok(r)
 }
@@ -99,26 +101,41 @@ pub async fn import_mail(
     mbox: bool,
     me: &[String],
 ) -> Result<MailReport> {
+    let owner = slingshot_store::signer_owner(person, None, Side::Customer);
+    let key = state.keys.key_for(&state.store, &owner).await?;
+    let keys = HashMap::from([(owner, key)]);
+    // Planned and signed outside the writer's turn; if the person's relationships moved
+    // meanwhile, planned again holding the turn from the start (all or nothing either way).
+    let planned = state.store.plan_import(person, keys.clone()).await?;
+    match import_with(state, planned, person, raw, mbox, me).await {
+        Err(crate::ServerError::Store(StoreError::Conflict(IMPORT_MOVED))) => {
+            tracing::info!("mail import moved under its plan; planning again in the writer's turn");
+            let locked = state.store.begin_import(person, keys).await?;
+            import_with(state, locked, person, raw, mbox, me).await
+        }
+        done => done,
+    }
+}
+
+async fn import_with(
+    state: &AppState,
+    mut batch: ImportBatch,
+    person: &str,
+    raw: &[u8],
+    mbox: bool,
+    me: &[String],
+) -> Result<MailReport> {
     let started = std::time::Instant::now();
     let results = if mbox {
         parse_mbox(raw)
     } else {
         vec![parse_eml(raw)]
     };
-    // Everything is read and written in one transaction: all or nothing, and two
-    // uploads of one person take turns.
-    let owner = slingshot_store::signer_owner(person, None, Side::Customer);
-    let key = state.keys.key_for(&state.store, &owner).await?;
     let parsed = started.elapsed();
-    let mut batch = state
-        .store
-        .begin_import(person, HashMap::from([(owner, key)]))
-        .await?;
-    let locked = started.elapsed();
     let stored = batch.source_refs().await?;
     let prepared = prepare_import(results, |d| stored.contains(d));
     let mut report = prepared.report;
-    let mut rels = batch.relationships().await?;
+    let mut rels = batch.relationships();
     let mut threads_out = Vec::new();
     for t in thread_messages(&prepared.messages) {
         let Some(first) = t.messages.first().and_then(|i| prepared.messages.get(*i)) else {
@@ -127,20 +144,18 @@ pub async fn import_mail(
         let domain = vendor_domain(first, me)
             .filter(|d| slingshot_domain::vendor::is_domain_name(d))
             .unwrap_or_else(|| "unknown-sender.invalid".into());
-        let rel = relationship_for_domain(&mut batch, &domain, &mut rels).await?;
+        let rel = relationship_for_domain(&mut batch, &domain, &mut rels)?;
         let subject = slingshot_domain::conversation::parse_subject(&t.subject)
             .unwrap_or_else(|_| "(no subject)".into());
-        let thread = batch
-            .create_thread(
-                &rel,
-                &NewThread {
-                    subject: subject.clone(),
-                    stage: Stage::Other,
-                    tags: vec!["email".into()],
-                    follow_up_on: None,
-                },
-            )
-            .await?;
+        let thread = batch.create_thread(
+            &rel,
+            &NewThread {
+                subject: subject.clone(),
+                stage: Stage::Other,
+                tags: vec!["email".into()],
+                follow_up_on: None,
+            },
+        )?;
         let mut count = 0;
         for &i in &t.messages {
             let Some(m) = prepared.messages.get(i) else {
@@ -171,7 +186,7 @@ pub async fn import_mail(
                 at_us: mail_time_us(m),
                 attachment: None,
             };
-            batch.push(entry).await?;
+            batch.push(entry)?;
             report.record_imported();
             count += 1;
         }
@@ -192,8 +207,7 @@ pub async fn import_mail(
         imported = report.imported,
         threads = threads_out.len(),
         parse_ms = parsed.as_millis(),
-        wait_ms = (locked - parsed).as_millis(),
-        plan_ms = (planned - locked).as_millis(),
+        plan_ms = (planned - parsed).as_millis(),
         store_ms = (started.elapsed() - planned).as_millis(),
         "mail imported"
     );

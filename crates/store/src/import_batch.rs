@@ -1,8 +1,15 @@
 //! One upload of a person's mail, written whole or not at all: the relationships and
 //! threads it starts and every message, chained and signed, in one transaction. A
-//! failure part-way leaves nothing behind, and two uploads of one person take turns
-//! (the second sees what the first stored, so it neither duplicates a new vendor nor
-//! stores a message twice).
+//! failure part-way leaves nothing behind, and two uploads of one person never store a
+//! message twice or duplicate a new vendor.
+//!
+//! An import is planned and signed outside the writer's turn ([`Store::plan_import`]),
+//! from a snapshot of the person's relationships; in its turn it checks that none of
+//! them moved meanwhile and only then writes. If one did (the person appended, or
+//! another upload landed first), [`ImportBatch::commit`] refuses with
+//! [`IMPORT_MOVED`] and writes nothing; the caller plans again, and may then hold the
+//! turn from the start ([`Store::begin_import`]), so the retry cannot be refused the
+//! same way.
 
 use crate::append::{tip_of, write_group, ChainTips, PreparedGroup};
 use crate::entries::{EntryRow, NewEntry, PERSON_SOURCE_REFS_SQL};
@@ -13,70 +20,140 @@ use crate::{Backend, NewRelationship, NewThread, Relationship, Result, Store, St
 use slingshot_domain::ledger::{Side, SigningKey};
 use std::collections::{HashMap, HashSet};
 
+/// The message of the [`StoreError::Conflict`] refusing an import planned from
+/// relationships that moved before it could be stored.
+pub const IMPORT_MOVED: &str = "the person's relationships moved during the import; retry";
+
 /// An import in progress (see the module docs); dropped without [`ImportBatch::commit`],
-/// it is rolled back.
+/// it writes nothing.
 pub struct ImportBatch {
-    backend: Backend,
-    tx: WriteTx,
+    store: Store,
+    /// Held from the start ([`Store::begin_import`]); `None` while planning outside the
+    /// writer's turn ([`Store::plan_import`]).
+    tx: Option<WriteTx>,
     person: String,
     keys: HashMap<String, SigningKey>,
+    /// The person's relationships when the import began.
+    seen: Vec<Relationship>,
     tips: ChainTips,
     group: PreparedGroup,
+    /// New relationships, stored at commit.
+    relationships: Vec<Relationship>,
     /// New threads and their tags, stored at commit, before the entries.
     threads: Vec<(Thread, Vec<String>)>,
 }
 
+/// What must not have moved between planning an import and storing it: every column a
+/// plan depends on (vendor matching, two-sidedness, chain heads).
+fn same_state(a: &[Relationship], b: &[Relationship]) -> bool {
+    let key = |r: &Relationship| {
+        (
+            r.id.clone(),
+            r.vendor_domain.clone(),
+            r.org_id.clone(),
+            r.shared_at,
+            r.head_seq,
+            r.head_hash.clone(),
+        )
+    };
+    let mut a: Vec<_> = a.iter().map(key).collect();
+    let mut b: Vec<_> = b.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    a == b
+}
+
 impl Store {
-    /// Begin an import for `person`, whose entries are signed with `keys` (by
-    /// [`NewEntry::signer`]). On PostgreSQL the person's row is locked until the end,
-    /// so imports of one person take turns; on SQLite every writer does.
+    /// Plan an import for `person`, whose entries are signed with `keys` (by
+    /// [`NewEntry::signer`]), without holding the writer's turn: reads see the database as
+    /// it is, and [`ImportBatch::commit`] checks in its turn that the person's
+    /// relationships did not move.
+    pub async fn plan_import(
+        &self,
+        person: &str,
+        keys: HashMap<String, SigningKey>,
+    ) -> Result<ImportBatch> {
+        let seen: Vec<Relationship> = sqlx::query_as(&person_relationships_sql())
+            .bind(person)
+            .fetch_all(&self.pool)
+            .await?;
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+            .bind(person)
+            .fetch_optional(&self.pool)
+            .await?;
+        found.ok_or(StoreError::NotFound)?;
+        Ok(self.import_batch(None, person, keys, seen))
+    }
+
+    /// Begin an import for `person` holding the writer's turn (on PostgreSQL, the
+    /// person's row) from the start, so nothing can move under it.
     pub async fn begin_import(
         &self,
         person: &str,
         keys: HashMap<String, SigningKey>,
     ) -> Result<ImportBatch> {
         let mut tx = self.begin_write().await?;
-        let lock = match self.backend() {
-            Backend::Postgres => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
-            Backend::Sqlite => "SELECT id FROM users WHERE id = $1",
-        };
-        let found: Option<String> = sqlx::query_scalar(lock)
+        lock_person(self.backend(), &mut tx, person).await?;
+        let seen: Vec<Relationship> = sqlx::query_as(&person_relationships_sql())
             .bind(person)
-            .fetch_optional(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
-        found.ok_or(StoreError::NotFound)?;
-        Ok(ImportBatch {
-            backend: self.backend(),
+        Ok(self.import_batch(Some(tx), person, keys, seen))
+    }
+
+    fn import_batch(
+        &self,
+        tx: Option<WriteTx>,
+        person: &str,
+        keys: HashMap<String, SigningKey>,
+        seen: Vec<Relationship>,
+    ) -> ImportBatch {
+        ImportBatch {
+            store: self.clone(),
             tx,
             person: person.to_owned(),
             keys,
+            seen,
             tips: ChainTips::new(),
             group: PreparedGroup::default(),
+            relationships: Vec::new(),
             threads: Vec::new(),
-        })
+        }
     }
+}
+
+/// Check that `person` exists, and on PostgreSQL lock their row until the end, so that
+/// imports of one person take turns (on SQLite every writer does).
+async fn lock_person(backend: Backend, tx: &mut WriteTx, person: &str) -> Result<()> {
+    let lock = match backend {
+        Backend::Postgres => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        Backend::Sqlite => "SELECT id FROM users WHERE id = $1",
+    };
+    let found: Option<String> = sqlx::query_scalar(lock)
+        .bind(person)
+        .fetch_optional(&mut **tx)
+        .await?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
 impl ImportBatch {
     /// The person's relationships, as this import sees them.
-    pub async fn relationships(&mut self) -> Result<Vec<Relationship>> {
-        Ok(sqlx::query_as(&person_relationships_sql())
-            .bind(&self.person)
-            .fetch_all(&mut *self.tx)
-            .await?)
+    pub fn relationships(&self) -> Vec<Relationship> {
+        self.seen.clone()
     }
 
     /// The source references (imported mail digests) of the person's entries.
     pub async fn source_refs(&mut self) -> Result<HashSet<String>> {
-        let refs: Vec<String> = sqlx::query_scalar(PERSON_SOURCE_REFS_SQL)
-            .bind(&self.person)
-            .fetch_all(&mut *self.tx)
-            .await?;
+        let q = sqlx::query_scalar(PERSON_SOURCE_REFS_SQL).bind(&self.person);
+        let refs: Vec<String> = match &mut self.tx {
+            Some(tx) => q.fetch_all(&mut **tx).await?,
+            None => q.fetch_all(&self.store.pool).await?,
+        };
         Ok(refs.into_iter().collect())
     }
 
-    /// Start a relationship with an off-platform vendor.
-    pub async fn create_relationship(&mut self, new: &NewRelationship) -> Result<Relationship> {
+    /// Start a relationship with an off-platform vendor (stored at commit).
+    pub fn create_relationship(&mut self, new: &NewRelationship) -> Result<Relationship> {
         if new.org.is_some() {
             return Err(StoreError::Unsupported(
                 "an import starts only off-platform relationships",
@@ -90,13 +167,14 @@ impl ImportBatch {
             &new.notes,
         )?;
         let r = new_relationship(&self.person, new, None);
-        insert_relationship(&mut self.tx, &r).await?;
         self.tips.insert(r.id.clone(), None);
+        self.relationships.push(r.clone());
         Ok(r)
     }
 
-    /// Open a thread, on the customer's side, in one of the person's relationships.
-    pub async fn create_thread(&mut self, rel: &Relationship, new: &NewThread) -> Result<Thread> {
+    /// Open a thread, on the customer's side, in one of the person's relationships
+    /// (stored at commit).
+    pub fn create_thread(&mut self, rel: &Relationship, new: &NewThread) -> Result<Thread> {
         if rel.person_id != self.person {
             return Err(StoreError::NotFound);
         }
@@ -107,21 +185,18 @@ impl ImportBatch {
 
     /// Chain `entry` onto its relationship (one of the person's) after what came before;
     /// it is signed when the import commits.
-    pub async fn push(&mut self, entry: NewEntry) -> Result<()> {
+    pub fn push(&mut self, entry: NewEntry) -> Result<()> {
         if entry.person_id != self.person {
             return Err(StoreError::NotFound);
         }
         if !self.tips.contains_key(&entry.relationship_id) {
-            let head: Option<(i64, String)> = sqlx::query_as(
-                "SELECT head_seq, head_hash FROM relationships WHERE id = $1 AND person_id = $2",
-            )
-            .bind(&entry.relationship_id)
-            .bind(&self.person)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-            let (seq, hash) = head.ok_or(StoreError::NotFound)?;
-            let tip = tip_of(&entry.relationship_id, seq, &hash)?;
-            self.tips.insert(entry.relationship_id.clone(), tip);
+            let r = self
+                .seen
+                .iter()
+                .find(|r| r.id == entry.relationship_id)
+                .ok_or(StoreError::NotFound)?;
+            let tip = tip_of(&r.id, r.head_seq, &r.head_hash)?;
+            self.tips.insert(r.id.clone(), tip);
         }
         self.group.push_unsigned(entry, &self.keys, &mut self.tips)
     }
@@ -136,13 +211,33 @@ impl ImportBatch {
         self.group.is_empty()
     }
 
-    /// Sign every entry (on all cores), store them and commit the import: all or nothing.
+    /// Sign every entry (on all cores, before taking the writer's turn), then in one
+    /// transaction check that nothing moved, store everything and commit: all or nothing.
     /// The stored entries, in the order pushed, with the entries themselves.
     pub async fn commit(mut self) -> Result<Vec<(NewEntry, EntryRow)>> {
         self.group.sign_pending(&self.keys)?;
-        insert_customer_threads(self.backend, &mut self.tx, &self.threads).await?;
-        write_group(self.backend, &mut self.tx, &self.group).await?;
-        self.tx.commit().await?;
+        let backend = self.store.backend();
+        let mut tx = match self.tx.take() {
+            Some(tx) => tx,
+            None => {
+                let mut tx = self.store.begin_write().await?;
+                lock_person(backend, &mut tx, &self.person).await?;
+                let now: Vec<Relationship> = sqlx::query_as(&person_relationships_sql())
+                    .bind(&self.person)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if !same_state(&self.seen, &now) {
+                    return Err(StoreError::Conflict(IMPORT_MOVED));
+                }
+                tx
+            }
+        };
+        for r in &self.relationships {
+            insert_relationship(&mut tx, r).await?;
+        }
+        insert_customer_threads(backend, &mut tx, &self.threads).await?;
+        write_group(backend, &mut tx, &self.group).await?;
+        tx.commit().await?;
         let rows = self.group.rows();
         Ok(self.group.into_entries().into_iter().zip(rows).collect())
     }
@@ -193,17 +288,14 @@ mod tests {
                 .await
                 .unwrap();
             let mut batch = s.begin_import(&c.person, c.keys.clone()).await.unwrap();
-            assert_eq!(batch.relationships().await.unwrap().len(), 1);
-            let rel = batch.create_relationship(&shop()).await.unwrap();
-            let t = batch.create_thread(&rel, &mail_thread()).await.unwrap();
+            assert_eq!(batch.relationships().len(), 1);
+            let rel = batch.create_relationship(&shop()).unwrap();
+            let t = batch.create_thread(&rel, &mail_thread()).unwrap();
             for (i, text) in ["shipped", "delivered", "refund"].into_iter().enumerate() {
                 let e = c.message(text, Some(&format!("mail-{i}")));
-                batch.push(moved(e, &rel.id, &t.id)).await.unwrap();
+                batch.push(moved(e, &rel.id, &t.id)).unwrap();
             }
-            batch
-                .push(c.message("old vendor", Some("mail-9")))
-                .await
-                .unwrap();
+            batch.push(c.message("old vendor", Some("mail-9"))).unwrap();
             assert_eq!(batch.len(), 4);
             let stored = batch.commit().await.unwrap();
             let seqs: Vec<_> = stored.iter().map(|(_, r)| r.seq).collect();
@@ -233,21 +325,15 @@ mod tests {
             let mut batch = s.begin_import(&c.person, c.keys.clone()).await.unwrap();
             let mut theirs = other.message("x", None);
             theirs.person_id = c.person.clone();
-            assert!(matches!(
-                batch.push(theirs).await,
-                Err(StoreError::NotFound)
-            ));
+            assert!(matches!(batch.push(theirs), Err(StoreError::NotFound)));
             drop(batch);
             // A message already stored fails the whole import, new vendor and all.
             let mut batch = s.begin_import(&c.person, c.keys.clone()).await.unwrap();
-            let rel = batch.create_relationship(&shop()).await.unwrap();
-            let t = batch.create_thread(&rel, &mail_thread()).await.unwrap();
+            let rel = batch.create_relationship(&shop()).unwrap();
+            let t = batch.create_thread(&rel, &mail_thread()).unwrap();
             let fresh = c.message("new", Some("mail-1"));
-            batch.push(moved(fresh, &rel.id, &t.id)).await.unwrap();
-            batch
-                .push(c.message("again", Some("mail-0")))
-                .await
-                .unwrap();
+            batch.push(moved(fresh, &rel.id, &t.id)).unwrap();
+            batch.push(c.message("again", Some("mail-0"))).unwrap();
             assert!(matches!(batch.commit().await, Err(StoreError::Conflict(_))));
             let rels = s.relationships_of(&c.person).await.unwrap();
             assert_eq!(rels.len(), 1, "the new vendor is gone with the rest");
@@ -263,17 +349,74 @@ mod tests {
     );
 
     crate::dual_test!(
+        a_planned_import_is_refused_when_anything_moved,
+        |db: crate::testing::TestDb| async move {
+            let s = &db.store;
+            let c = Chain::new(s).await;
+            // Planning holds no writer's turn: another person's append goes through.
+            let other = Chain::new_named(s, "olga").await;
+            let mut batch = s.plan_import(&c.person, c.keys.clone()).await.unwrap();
+            batch.push(c.message("from mail", Some("mail-0"))).unwrap();
+            let appended = tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                s.append_entries(&[other.message("meanwhile", None)], &other.keys),
+            )
+            .await;
+            assert!(matches!(appended, Ok(Ok(_))), "{appended:?}");
+            // The person's own append moves the chain the plan was made on: refused.
+            s.append_entries(&[c.message("typed by hand", None)], &c.keys)
+                .await
+                .unwrap();
+            let refused = batch.commit().await;
+            assert!(
+                matches!(refused, Err(StoreError::Conflict(crate::IMPORT_MOVED))),
+                "{refused:?}"
+            );
+            assert_eq!(seq_of(s, &c.rel).await, 1);
+            assert!(s.source_refs_of(&c.person).await.unwrap().is_empty());
+
+            // Two plans that start the same new vendor: the first to commit wins, the
+            // other is refused rather than making a second one.
+            let mut a = s.plan_import(&c.person, c.keys.clone()).await.unwrap();
+            let mut b = s.plan_import(&c.person, c.keys.clone()).await.unwrap();
+            for (batch, text) in [(&mut a, "a"), (&mut b, "b")] {
+                let rel = batch.create_relationship(&shop()).unwrap();
+                let t = batch.create_thread(&rel, &mail_thread()).unwrap();
+                let e = c.message(text, Some("mail-1"));
+                batch.push(moved(e, &rel.id, &t.id)).unwrap();
+            }
+            b.commit().await.unwrap();
+            assert!(matches!(
+                a.commit().await,
+                Err(StoreError::Conflict(crate::IMPORT_MOVED))
+            ));
+            let rels = s.relationships_of(&c.person).await.unwrap();
+            assert_eq!(rels.len(), 2, "one new vendor");
+            assert_eq!(s.source_refs_of(&c.person).await.unwrap().len(), 1);
+            // A plan nothing moved under is stored, after what came before.
+            let mut batch = s.plan_import(&c.person, c.keys.clone()).await.unwrap();
+            batch.push(c.message("later mail", Some("mail-2"))).unwrap();
+            let stored = batch.commit().await.unwrap();
+            assert_eq!(stored[0].1.seq, Some(2));
+            assert!(matches!(
+                s.plan_import("no-such-person", c.keys.clone()).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+    );
+
+    crate::dual_test!(
         imports_of_one_person_take_turns,
         |db: crate::testing::TestDb| async move {
             let s = db.store.clone();
             let u = plain_user(&s, "walter").await;
             let keys = std::collections::HashMap::new();
             let mut first = s.begin_import(&u.id, keys.clone()).await.unwrap();
-            first.create_relationship(&shop()).await.unwrap();
+            first.create_relationship(&shop()).unwrap();
             let (s2, person, k2) = (s.clone(), u.id.clone(), keys.clone());
             let second = tokio::spawn(async move {
-                let mut batch = s2.begin_import(&person, k2).await.unwrap();
-                batch.relationships().await.unwrap().len()
+                let batch = s2.begin_import(&person, k2).await.unwrap();
+                batch.relationships().len()
             });
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             assert!(
@@ -307,7 +450,7 @@ mod search_tests {
                         Some(&format!("m{round}-{i}")),
                     );
                     e.at_us = at;
-                    batch.push(e).await.unwrap();
+                    batch.push(e).unwrap();
                 }
                 batch.commit().await.unwrap();
             }

@@ -48,7 +48,7 @@ pub use export::{ChainRow, CheckpointRow, ImportedEntry};
 pub use grants::{
     AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
 };
-pub use import_batch::ImportBatch;
+pub use import_batch::{ImportBatch, IMPORT_MOVED};
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
 pub use notify::{listen, MAX_NOTICE_BYTES};

@@ -93,11 +93,17 @@ pub struct InboxRow {
     pub status: String,
     /// Assignee id.
     pub assignee_id: Option<String>,
+    /// The vendor side's follow-up date, YYYY-MM-DD.
+    pub follow_up_on: Option<String>,
     /// When the customer last wrote.
     pub last_customer_at: Option<i64>,
     /// Last activity.
     pub last_activity_at: i64,
 }
+
+/// The columns of an [`InboxRow`].
+const INBOX_COLS: &str = "t.id, t.relationship_id, r.pseudonym, t.subject, t.stage, t.status, \
+    t.assignee_id, t.vendor_follow_up_on AS follow_up_on, t.last_customer_at, t.last_activity_at";
 
 /// The columns of a [`Thread`] as `side` sees it (its own follow-up date).
 pub(crate) fn thread_cols(side: Side) -> String {
@@ -362,7 +368,7 @@ impl Store {
     ) -> Result<Vec<InboxRow>> {
         self.require_vendor_member(actor, org_id).await?;
         Ok(sqlx::query_as(&format!(
-            "SELECT t.id, t.relationship_id, r.pseudonym, t.subject, t.stage, t.status, t.assignee_id, t.last_customer_at, t.last_activity_at \
+            "SELECT {INBOX_COLS} \
              FROM threads t JOIN relationships r ON r.id = t.relationship_id \
              WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND ($2 = '' OR t.status = $2) AND ($3 = '' OR t.assignee_id = $3) \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
@@ -371,6 +377,35 @@ impl Store {
         ))
         .bind(org_id)
         .bind(status.map(|s| s.as_str()).unwrap_or(""))
+        .bind(assignee.unwrap_or(""))
+        .bind(actor)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The organization's follow-ups due on or before `date` (YYYY-MM-DD), earliest first:
+    /// open threads of shared relationships whose vendor-side follow-up date has come,
+    /// optionally only those assigned to `assignee`. Owners, admins and agents only.
+    pub async fn due_for_org(
+        &self,
+        actor: &str,
+        org_id: &str,
+        date: &str,
+        assignee: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>> {
+        self.require_vendor_member(actor, org_id).await?;
+        Ok(sqlx::query_as(&format!(
+            "SELECT {INBOX_COLS} \
+             FROM threads t JOIN relationships r ON r.id = t.relationship_id \
+             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND t.vendor_follow_up_on <= $2 \
+             AND t.status NOT IN ('resolved', 'closed') AND ($3 = '' OR t.assignee_id = $3) \
+             AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
+             ORDER BY t.vendor_follow_up_on, t.id LIMIT {}",
+            crate::sql::limit(limit)
+        ))
+        .bind(org_id)
+        .bind(date)
         .bind(assignee.unwrap_or(""))
         .bind(actor)
         .fetch_all(&self.pool)

@@ -1,6 +1,6 @@
 //! Export and import bundles, countersign, the due list and the organization's inbox.
 
-use super::types::{CheckpointOut, ImportOut, InboxOut, InboxQuery, List, ThreadOut};
+use super::types::{CheckpointOut, ImportOut, InboxOut, InboxQuery, List, OrgDueQuery, ThreadOut};
 use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::ApiQuery;
@@ -102,6 +102,17 @@ pub struct DueQuery {
     pub date: Option<String>,
 }
 
+/// `date` checked, or today (UTC).
+fn due_date(date: Option<&str>) -> Result<String> {
+    Ok(match date {
+        Some(d) => parse_date(d)?,
+        None => slingshot_store::rfc3339(slingshot_store::now_us())
+            .chars()
+            .take(10)
+            .collect(),
+    })
+}
+
 /// Your follow-ups due by a date ("chase if no reply by Friday").
 #[utoipa::path(get, path = "/due", tag = "threads", security(("bearer" = [])), params(DueQuery),
     responses((status = 200, body = List<ThreadOut>), (status = 422, body = Problem)))]
@@ -111,13 +122,7 @@ pub async fn due(
     ApiQuery(q): ApiQuery<DueQuery>,
 ) -> Result<Json<List<ThreadOut>>> {
     let user = p.require(Scope::LedgerRead)?;
-    let date = match q.date {
-        Some(d) => parse_date(&d)?,
-        None => slingshot_store::rfc3339(slingshot_store::now_us())
-            .chars()
-            .take(10)
-            .collect(),
-    };
+    let date = due_date(q.date.as_deref())?;
     let mut out = Vec::new();
     for t in state.store.due_for_person(&user.id, &date).await? {
         out.push(super::threads::thread_out(&state, &t).await?);
@@ -141,6 +146,29 @@ pub async fn inbox(
     let rows = state
         .store
         .org_inbox(&user.id, &o.org.id, status, q.assignee.as_deref(), 200)
+        .await?;
+    let now = slingshot_store::now_us();
+    Ok(Json(List::all(
+        rows.iter().map(|r| InboxOut::from(r, now)).collect(),
+    )))
+}
+
+/// The organization's follow-ups due by a date, earliest first (its agents' "chase by Friday").
+#[utoipa::path(get, path = "/orgs/{org}/due", tag = "threads", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organization id or handle"), OrgDueQuery),
+    responses((status = 200, body = List<InboxOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn org_due(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<String>,
+    ApiQuery(q): ApiQuery<OrgDueQuery>,
+) -> Result<Json<List<InboxOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    let date = due_date(q.date.as_deref())?;
+    let o = state.store.org_for_member(&user.id, &org).await?;
+    let rows = state
+        .store
+        .due_for_org(&user.id, &o.org.id, &date, q.assignee.as_deref(), 200)
         .await?;
     let now = slingshot_store::now_us();
     Ok(Json(List::all(

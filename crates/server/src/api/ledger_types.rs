@@ -323,6 +323,16 @@ pub struct InboxQuery {
     pub assignee: Option<String>,
 }
 
+/// The organization's due list: `?date=YYYY-MM-DD` (default today, UTC) and an assignee.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OrgDueQuery {
+    /// Due on or before this date.
+    pub date: Option<String>,
+    /// Only threads assigned to this account.
+    pub assignee: Option<String>,
+}
+
 /// An inbox row.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InboxOut {
@@ -340,6 +350,8 @@ pub struct InboxOut {
     pub status: String,
     /// Assignee.
     pub assignee_id: Option<String>,
+    /// The vendor side's follow-up date, YYYY-MM-DD.
+    pub follow_up_on: Option<String>,
     /// Seconds since the customer's last message.
     pub waiting_seconds: Option<i64>,
 }
@@ -355,6 +367,7 @@ impl InboxOut {
             stage: r.stage.clone(),
             status: r.status.clone(),
             assignee_id: r.assignee_id.clone(),
+            follow_up_on: r.follow_up_on.clone(),
             waiting_seconds: r.last_customer_at.map(|t| (now_us - t) / 1_000_000),
         }
     }

@@ -108,6 +108,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ledger_ops::checkpoint))
         .routes(routes!(ledger_ops::due))
         .routes(routes!(ledger_ops::inbox))
+        .routes(routes!(ledger_ops::org_due))
         .routes(routes!(events::events))
         .routes(routes!(mail::import))
         .routes(routes!(attachments::upload))

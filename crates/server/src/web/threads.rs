@@ -300,6 +300,7 @@ struct InboxPage {
     l: Layout,
     org_name: String,
     rows: Vec<InboxView>,
+    due: Vec<InboxView>,
 }
 
 struct InboxView {
@@ -309,6 +310,21 @@ struct InboxView {
     stage: String,
     status: String,
     waiting: String,
+    follow_up_on: String,
+}
+
+impl InboxView {
+    fn from(r: &slingshot_store::InboxRow, now_us: i64) -> Self {
+        Self {
+            customer: r.pseudonym.clone(),
+            thread_id: r.id.clone(),
+            subject: r.subject.clone(),
+            stage: r.stage.clone(),
+            status: r.status.clone(),
+            waiting: waiting(r.last_customer_at.map(|t| (now_us - t) / 1_000_000)),
+            follow_up_on: r.follow_up_on.clone().unwrap_or_default(),
+        }
+    }
 }
 
 fn waiting(secs: Option<i64>) -> String {
@@ -333,23 +349,18 @@ pub async fn inbox(
         .org_inbox(&u.0.user.id, &o.org.id, None, None, 200)
         .await?;
     let now = slingshot_store::now_us();
-    let rows = rows
-        .iter()
-        .map(|r| InboxView {
-            customer: r.pseudonym.clone(),
-            thread_id: r.id.clone(),
-            subject: r.subject.clone(),
-            stage: r.stage.clone(),
-            status: r.status.clone(),
-            waiting: waiting(r.last_customer_at.map(|t| (now - t) / 1_000_000)),
-        })
-        .collect();
+    let today: String = slingshot_store::rfc3339(now).chars().take(10).collect();
+    let due = state
+        .store
+        .due_for_org(&u.0.user.id, &o.org.id, &today, None, 200)
+        .await?;
     render(
         StatusCode::OK,
         &InboxPage {
             l: Layout::new(format!("Inbox — {}", o.org.name), Some(&u), &csrf),
             org_name: o.org.name,
-            rows,
+            rows: rows.iter().map(|r| InboxView::from(r, now)).collect(),
+            due: due.iter().map(|r| InboxView::from(r, now)).collect(),
         },
     )
 }

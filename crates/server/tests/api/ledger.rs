@@ -313,6 +313,34 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
         json_of(app.get(&path, &bob).await).await["follow_up_on"],
         "2026-01-03"
     );
+    // The agent's reminder is on the organization's due list (not the customer's).
+    let org_due = |q: &str| format!("/api/v1/orgs/northwind/due{q}");
+    let due = json_of(app.get(&org_due("?date=2026-01-03"), &carol).await).await;
+    assert_eq!(due["items"][0]["thread_id"], t.as_str(), "{due}");
+    assert_eq!(due["items"][0]["follow_up_on"], "2026-01-03");
+    let mine = format!("?date=2026-01-03&assignee={carol_id}");
+    let due = json_of(app.get(&org_due(&mine), &carol).await).await;
+    assert_eq!(due["items"].as_array().unwrap().len(), 1);
+    for q in ["?date=2026-01-02", "?date=2026-01-03&assignee=someone-else"] {
+        let due = json_of(app.get(&org_due(q), &carol).await).await;
+        assert!(due["items"].as_array().unwrap().is_empty(), "{q}: {due}");
+    }
+    let inbox = json_of(app.get("/api/v1/orgs/northwind/inbox", &carol).await).await;
+    assert_eq!(inbox["items"][0]["follow_up_on"], "2026-01-03");
+    problem(
+        app.get(&org_due("?date=2026-13-01"), &carol).await,
+        422,
+        "invalid_value",
+    )
+    .await;
+    problem(
+        app.get(&org_due("?when=today"), &carol).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    problem(app.get(&org_due(""), &alice).await, 404, "not_found").await;
+    problem(app.get(&org_due(""), &mo).await, 404, "not_found").await;
     // The agent clearing theirs leaves the customer's reminder on the due list.
     let clear = Some(json!({ "follow_up_on": "" }));
     let cleared = json_of(app.call(Method::PATCH, &path, Some(&carol), clear).await).await;
@@ -320,6 +348,8 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
     let due = json_of(app.get("/api/v1/due?date=2026-01-05", &alice).await).await;
     assert_eq!(due["items"][0]["id"], t.as_str());
     assert_eq!(due["items"][0]["follow_up_on"], "2026-01-05");
+    let due = json_of(app.get(&org_due("?date=2026-12-31"), &carol).await).await;
+    assert!(due["items"].as_array().unwrap().is_empty(), "{due}");
     // A moderator does not act in relationships.
     problem(
         app.get(&format!("/api/v1/relationships/{rel}"), &mo).await,

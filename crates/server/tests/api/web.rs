@@ -289,3 +289,87 @@ async fn files_are_attached_from_the_thread_page_and_downloaded_by_either_side_o
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_inbox_page_lists_the_agents_follow_ups_due() {
+    use serde_json::{json, Value};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let alice = app.user("alice").await;
+    let org = app.org(&bob, "northwind").await;
+    app.join(&bob, &org, &carol, "agent").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"org": "northwind"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let day = |days: i64| -> String {
+        slingshot_store::rfc3339(slingshot_store::now_us() + days * 86_400_000_000)
+            .chars()
+            .take(10)
+            .collect()
+    };
+    // Two conversations: the agent chases one today, the other next week.
+    for (subject, follow_up) in [("Zip broke", day(0)), ("Wrong size", day(7))] {
+        let path = format!(
+            "/api/v1/relationships/{}/threads",
+            rel["id"].as_str().unwrap()
+        );
+        let body = json!({"subject": subject, "stage": "support"});
+        let t: Value = app
+            .post(&path, Some(&alice), body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let path = format!("/api/v1/threads/{}", t["id"].as_str().unwrap());
+        let change = Some(json!({ "follow_up_on": follow_up }));
+        let r = app
+            .call(reqwest::Method::PATCH, &path, Some(&carol), change)
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let c = browser();
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = [
+        ("handle", "carol"),
+        ("password", PASSWORD),
+        ("csrf", &csrf_from(&html)),
+    ];
+    let r = c.post(app.url("/login")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(app.url("/orgs/northwind/inbox"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (due, rest) = page.split_once("Follow-ups due").expect("a due section");
+    let section = rest.split("</section>").next().unwrap();
+    assert!(
+        section.contains("Zip broke") && section.contains(&day(0)),
+        "{section}"
+    );
+    assert!(!section.contains("Wrong size"), "{section}");
+    // Both stay in the inbox table, each with the agent's date.
+    assert!(rest.contains("Wrong size") && rest.contains(&day(7)));
+    assert!(!due.contains("Zip broke"));
+    // The customer has no inbox at all.
+    let r = app.get("/api/v1/orgs/northwind/due", &alice).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
