@@ -13,7 +13,8 @@ use slingshot_domain::mail::{
     MailMessage, SkippedMessage,
 };
 use slingshot_store::{
-    ImportBatch, NewEntry, NewRelationship, NewThread, Relationship, StoreError, IMPORT_MOVED,
+    ImportBatch, NewEntry, NewRelationship, NewThread, Relationship, StoreError, CHAIN_MOVED,
+    IMPORT_MOVED,
 };
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -104,11 +105,14 @@ pub async fn import_mail(
     let owner = slingshot_store::signer_owner(person, None, Side::Customer);
     let key = state.keys.key_for(&state.store, &owner).await?;
     let keys = HashMap::from([(owner, key)]);
-    // Planned and signed outside the writer's turn; if the person's relationships moved
-    // meanwhile, planned again holding the turn from the start (all or nothing either way).
+    // Planned and signed outside the writer's turn; if the person's relationships or
+    // chains moved meanwhile, planned again holding the turn from the start (all or
+    // nothing either way).
     let planned = state.store.plan_import(person, keys.clone()).await?;
     match import_with(state, planned, person, raw, mbox, me).await {
-        Err(crate::ServerError::Store(StoreError::Conflict(IMPORT_MOVED))) => {
+        Err(crate::ServerError::Store(StoreError::Conflict(m)))
+            if m == IMPORT_MOVED || m == CHAIN_MOVED =>
+        {
             tracing::info!("mail import moved under its plan; planning again in the writer's turn");
             let locked = state.store.begin_import(person, keys).await?;
             import_with(state, locked, person, raw, mbox, me).await
