@@ -11,6 +11,7 @@ MESSAGES=${MESSAGES:-80000}; GAP=${GAP:-0.02}
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p slingshot
 BIN=${BIN:-$CARGO_TARGET_DIR/release/slingshot}
+[ -x "$BIN" ] || { echo "no server binary at $BIN"; exit 1; }
 WORK=$(mktemp -d --tmpdir="${TMPDIR:-/var/tmp}")
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 PORT=18188; B="http://127.0.0.1:$PORT"; DBF="$WORK/slingshot.db"
@@ -30,7 +31,8 @@ with open(path, "w") as f:
                 + "Tracking and returns details follow in this paragraph of ordinary text.\n" * 6 + "\n")
 PY
 "$BIN" serve --data-dir "$WORK" --database-url "sqlite://$DBF?mode=rwc" --listen 127.0.0.1:$PORT >"$WORK/serve.log" 2>&1 &
-until curl -fs "$B/readyz" >/dev/null 2>&1; do sleep 0.05; done
+server=$!
+for _ in $(seq 600); do curl -fs "$B/readyz" >/dev/null 2>&1 && break; kill -0 $server || { cat "$WORK/serve.log"; exit 1; }; sleep 0.05; done
 token() {
   curl -fs -XPOST "$B/api/v1/accounts" -H 'content-type: application/json' -d "{\"handle\":\"$1\",\"password\":\"bench-password-2026\"}" >/dev/null
   curl -fs -XPOST "$B/api/v1/sessions" -H 'content-type: application/json' -d "{\"handle\":\"$1\",\"password\":\"bench-password-2026\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
@@ -50,5 +52,5 @@ curl -s -o "$WORK/report.json" -w "upload: HTTP %{http_code} in %{time_total} s\
   -H "authorization: Bearer $up" -H 'content-type: application/mbox' --data-binary @"$WORK/mail.mbox"
 rm "$WORK/uploading"; wait "$probe"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("report:", r.get("summary", r))' "$WORK/report.json"
-grep 'mail imported' "$WORK/serve.log" | sed 's/\x1b\[[0-9;]*m//g' | tail -n1
+grep -E 'import stored|mail imported' "$WORK/serve.log" | sed 's/\x1b\[[0-9;]*m//g; s/^.*INFO //' | tail -n2
 sort -k2 -n "$WORK/probe.txt" | awk '$1 != 201 {bad++} {a[NR]=$2} END {printf "the other person'"'"'s appends meanwhile: %d, p50 %.1f ms, p99 %.1f ms, max %.1f ms, not 201: %d\n", NR, 1000*a[int((NR+1)/2)], 1000*a[int(NR*0.99+0.999)], 1000*a[NR], bad}'

@@ -215,7 +215,9 @@ impl ImportBatch {
     /// transaction check that nothing moved, store everything and commit: all or nothing.
     /// The stored entries, in the order pushed, with the entries themselves.
     pub async fn commit(mut self) -> Result<Vec<(NewEntry, EntryRow)>> {
+        let started = std::time::Instant::now();
         self.group.sign_pending(&self.keys)?;
+        let signed = started.elapsed();
         let backend = self.store.backend();
         let mut tx = match self.tx.take() {
             Some(tx) => tx,
@@ -232,12 +234,22 @@ impl ImportBatch {
                 tx
             }
         };
+        let turn = started.elapsed();
         for r in &self.relationships {
             insert_relationship(&mut tx, r).await?;
         }
         insert_customer_threads(backend, &mut tx, &self.threads).await?;
         write_group(backend, &mut tx, &self.group).await?;
+        let written = started.elapsed();
         tx.commit().await?;
+        tracing::info!(
+            entries = self.group.len(),
+            sign_ms = signed.as_millis(),
+            turn_wait_ms = (turn - signed).as_millis(),
+            write_ms = (written - turn).as_millis(),
+            commit_ms = (started.elapsed() - written).as_millis(),
+            "import stored"
+        );
         let rows = self.group.rows();
         Ok(self.group.into_entries().into_iter().zip(rows).collect())
     }
