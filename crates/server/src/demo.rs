@@ -571,7 +571,7 @@ mod tests {
             let (store, carol, org) = (db.store.clone(), carol.id.clone(), org.clone());
             async move {
                 store
-                    .due_for_org(&carol, &org, &date, None, 50)
+                    .due_for_org(&carol, &org, &date, slingshot_store::Assigned::Anyone, 50)
                     .await
                     .unwrap()
             }

@@ -63,7 +63,7 @@ pub use search::{fts5_query, SearchHit};
 pub use sessions::Session;
 pub use terms::{TermsAnswer, TermsRow};
 pub use thread_access::ThreadAccess;
-pub use threads::{InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
+pub use threads::{Assigned, InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
 pub use tokens::ApiToken;
 pub use users::User;
 pub use watchlist::WatchRun;

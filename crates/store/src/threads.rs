@@ -93,6 +93,8 @@ pub struct InboxRow {
     pub status: String,
     /// Assignee id.
     pub assignee_id: Option<String>,
+    /// Assignee's handle.
+    pub assignee_handle: Option<String>,
     /// The vendor side's follow-up date, YYYY-MM-DD.
     pub follow_up_on: Option<String>,
     /// When the customer last wrote.
@@ -103,7 +105,38 @@ pub struct InboxRow {
 
 /// The columns of an [`InboxRow`].
 const INBOX_COLS: &str = "t.id, t.relationship_id, r.pseudonym, t.subject, t.stage, t.status, \
-    t.assignee_id, t.vendor_follow_up_on AS follow_up_on, t.last_customer_at, t.last_activity_at";
+    t.assignee_id, a.handle AS assignee_handle, t.vendor_follow_up_on AS follow_up_on, \
+    t.last_customer_at, t.last_activity_at";
+
+/// The tables of an [`InboxRow`].
+const INBOX_FROM: &str = "threads t JOIN relationships r ON r.id = t.relationship_id \
+    LEFT JOIN users a ON a.id = t.assignee_id";
+
+/// Whose conversations an inbox lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assigned<'a> {
+    /// Everyone's and no one's.
+    Anyone,
+    /// Only those assigned to no one.
+    Nobody,
+    /// Only those assigned to this account.
+    To(&'a str),
+}
+
+impl Assigned<'_> {
+    /// The value bound for `$n` in [`ASSIGNED_SQL`].
+    fn bind_value(self) -> String {
+        match self {
+            Self::Anyone => "*".into(),
+            Self::Nobody => String::new(),
+            Self::To(id) => id.to_owned(),
+        }
+    }
+}
+
+/// The assignee condition on `$3` ([`Assigned::bind_value`]; ids are never `*` or empty).
+const ASSIGNED_SQL: &str =
+    "($3 = '*' OR ($3 = '' AND t.assignee_id IS NULL) OR t.assignee_id = $3)";
 
 /// The columns of a [`Thread`] as `side` sees it (its own follow-up date).
 pub(crate) fn thread_cols(side: Side) -> String {
@@ -357,27 +390,28 @@ impl Store {
         .await?)
     }
 
-    /// The organization's inbox: open threads across customers, longest-waiting customer first.
+    /// The organization's inbox: threads across customers, longest-waiting customer first;
+    /// those of `status`, or (without one) every thread not resolved or closed.
     pub async fn org_inbox(
         &self,
         actor: &str,
         org_id: &str,
         status: Option<Status>,
-        assignee: Option<&str>,
+        assigned: Assigned<'_>,
         limit: i64,
     ) -> Result<Vec<InboxRow>> {
         self.require_vendor_member(actor, org_id).await?;
         Ok(sqlx::query_as(&format!(
-            "SELECT {INBOX_COLS} \
-             FROM threads t JOIN relationships r ON r.id = t.relationship_id \
-             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND ($2 = '' OR t.status = $2) AND ($3 = '' OR t.assignee_id = $3) \
+            "SELECT {INBOX_COLS} FROM {INBOX_FROM} \
+             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL \
+             AND (($2 = '' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $2) AND {ASSIGNED_SQL} \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
              ORDER BY COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT {}",
             crate::sql::limit(limit)
         ))
         .bind(org_id)
         .bind(status.map(|s| s.as_str()).unwrap_or(""))
-        .bind(assignee.unwrap_or(""))
+        .bind(assigned.bind_value())
         .bind(actor)
         .fetch_all(&self.pool)
         .await?)
@@ -385,28 +419,27 @@ impl Store {
 
     /// The organization's follow-ups due on or before `date` (YYYY-MM-DD), earliest first:
     /// open threads of shared relationships whose vendor-side follow-up date has come,
-    /// optionally only those assigned to `assignee`. Owners, admins and agents only.
+    /// those `assigned`. Owners, admins and agents only.
     pub async fn due_for_org(
         &self,
         actor: &str,
         org_id: &str,
         date: &str,
-        assignee: Option<&str>,
+        assigned: Assigned<'_>,
         limit: i64,
     ) -> Result<Vec<InboxRow>> {
         self.require_vendor_member(actor, org_id).await?;
         Ok(sqlx::query_as(&format!(
-            "SELECT {INBOX_COLS} \
-             FROM threads t JOIN relationships r ON r.id = t.relationship_id \
+            "SELECT {INBOX_COLS} FROM {INBOX_FROM} \
              WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND t.vendor_follow_up_on <= $2 \
-             AND t.status NOT IN ('resolved', 'closed') AND ($3 = '' OR t.assignee_id = $3) \
+             AND t.status NOT IN ('resolved', 'closed') AND {ASSIGNED_SQL} \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
              ORDER BY t.vendor_follow_up_on, t.id LIMIT {}",
             crate::sql::limit(limit)
         ))
         .bind(org_id)
         .bind(date)
-        .bind(assignee.unwrap_or(""))
+        .bind(assigned.bind_value())
         .bind(actor)
         .fetch_all(&self.pool)
         .await?)

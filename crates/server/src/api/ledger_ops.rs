@@ -13,6 +13,7 @@ use axum::Json;
 use serde::Deserialize;
 use slingshot_domain::conversation::{parse_date, Status};
 use slingshot_domain::Scope;
+use slingshot_store::Assigned;
 
 /// Download the relationship's bundle (JSON Lines): entries, bodies, checkpoints, public keys.
 /// `slingshot verify FILE` checks it offline.
@@ -102,6 +103,16 @@ pub struct DueQuery {
     pub date: Option<String>,
 }
 
+/// An inbox's `assignee` filter: an account id, `me` (the caller) or `none`.
+pub(crate) fn assigned<'a>(raw: Option<&'a str>, me: &'a str) -> Assigned<'a> {
+    match raw.map(str::trim) {
+        None | Some("") => Assigned::Anyone,
+        Some("none") => Assigned::Nobody,
+        Some("me") => Assigned::To(me),
+        Some(id) => Assigned::To(id),
+    }
+}
+
 /// `date` checked, or today (UTC).
 fn due_date(date: Option<&str>) -> Result<String> {
     Ok(match date {
@@ -145,7 +156,13 @@ pub async fn inbox(
     let status = q.status.as_deref().map(Status::parse).transpose()?;
     let rows = state
         .store
-        .org_inbox(&user.id, &o.org.id, status, q.assignee.as_deref(), 200)
+        .org_inbox(
+            &user.id,
+            &o.org.id,
+            status,
+            assigned(q.assignee.as_deref(), &user.id),
+            200,
+        )
         .await?;
     let now = slingshot_store::now_us();
     Ok(Json(List::all(
@@ -168,7 +185,13 @@ pub async fn org_due(
     let o = state.store.org_for_member(&user.id, &org).await?;
     let rows = state
         .store
-        .due_for_org(&user.id, &o.org.id, &date, q.assignee.as_deref(), 200)
+        .due_for_org(
+            &user.id,
+            &o.org.id,
+            &date,
+            assigned(q.assignee.as_deref(), &user.id),
+            200,
+        )
         .await?;
     let now = slingshot_store::now_us();
     Ok(Json(List::all(

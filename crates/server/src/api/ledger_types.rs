@@ -317,9 +317,9 @@ impl From<&SearchHit> for SearchHitOut {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
-    /// Only this status.
+    /// Only this status (without it: every thread not resolved or closed).
     pub status: Option<String>,
-    /// Only threads assigned to this account.
+    /// Only threads assigned to this account id, to `me`, or to `none` (unassigned).
     pub assignee: Option<String>,
 }
 
@@ -329,7 +329,7 @@ pub struct InboxQuery {
 pub struct OrgDueQuery {
     /// Due on or before this date.
     pub date: Option<String>,
-    /// Only threads assigned to this account.
+    /// Only threads assigned to this account id, to `me`, or to `none` (unassigned).
     pub assignee: Option<String>,
 }
 
@@ -350,6 +350,8 @@ pub struct InboxOut {
     pub status: String,
     /// Assignee.
     pub assignee_id: Option<String>,
+    /// Assignee's handle.
+    pub assignee: Option<String>,
     /// The vendor side's follow-up date, YYYY-MM-DD.
     pub follow_up_on: Option<String>,
     /// Seconds since the customer's last message.
@@ -367,6 +369,7 @@ impl InboxOut {
             stage: r.stage.clone(),
             status: r.status.clone(),
             assignee_id: r.assignee_id.clone(),
+            assignee: r.assignee_handle.clone(),
             follow_up_on: r.follow_up_on.clone(),
             waiting_seconds: r.last_customer_at.map(|t| (now_us - t) / 1_000_000),
         }

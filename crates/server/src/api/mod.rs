@@ -28,6 +28,7 @@ mod tokens;
 pub mod types;
 mod vault;
 
+pub(crate) use ledger_ops::assigned;
 pub(crate) use privacy::{
     check as check_privacy, public_figures, settings_out as privacy_settings_out,
 };

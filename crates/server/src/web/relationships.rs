@@ -43,6 +43,17 @@ struct ListPage {
     due: Vec<Thread>,
 }
 
+/// The query string of the next (older) page: `filters` that are set, then `before`.
+pub(crate) fn next_page(filters: &[(&str, &Option<String>)], before: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in filters {
+        if let Some(v) = nonempty(value) {
+            q.append_pair(name, &v);
+        }
+    }
+    q.append_pair("before", before).finish()
+}
+
 fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|v| v.trim().to_owned())
@@ -85,8 +96,16 @@ async fn render_list(
         .store
         .timeline_person(me, &tf, f.before.as_deref(), 50)
         .await?;
+    let filters = [
+        ("relationship", &f.relationship),
+        ("stage", &f.stage),
+        ("status", &f.status),
+        ("tag", &f.tag),
+        ("from", &f.from),
+        ("to", &f.to),
+    ];
     let next = (rows.len() == 50)
-        .then(|| rows.last().map(cursor_of))
+        .then(|| rows.last().map(|r| next_page(&filters, &cursor_of(r))))
         .flatten();
     let today: String = rfc3339(slingshot_store::now_us())
         .chars()
@@ -210,7 +229,7 @@ pub async fn page(
         .timeline_relationship(&rel.id, side, None, f.before.as_deref(), 50)
         .await?;
     let next = (rows.len() == 50)
-        .then(|| rows.last().map(cursor_of))
+        .then(|| rows.last().map(|r| next_page(&[], &cursor_of(r))))
         .flatten();
     let page = RelPage {
         l: Layout::new(rel.vendor_name.clone(), Some(&u), &csrf),

@@ -8,7 +8,7 @@ use crate::api::types::ThreadOut;
 use crate::auth::WebUser;
 use crate::{ledger, AppState, ServerError};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::sse::{KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -62,6 +62,25 @@ struct ThreadPage {
     show_vendor: bool,
     stages: Vec<&'static str>,
     statuses: Vec<&'static str>,
+    /// Vendor side: who may be assigned (account id, handle).
+    assignees: Vec<(String, String)>,
+}
+
+/// The organization's owners, admins and agents (account id, handle): who a
+/// conversation can be assigned to.
+async fn assignees(
+    state: &AppState,
+    actor: &str,
+    org_id: &str,
+) -> crate::Result<Vec<(String, String)>> {
+    Ok(state
+        .store
+        .members(actor, org_id)
+        .await?
+        .into_iter()
+        .filter(|m| matches!(m.role.as_str(), "owner" | "admin" | "agent"))
+        .map(|m| (m.user_id, m.handle))
+        .collect())
 }
 
 async fn render_thread(
@@ -71,6 +90,7 @@ async fn render_thread(
     id: &str,
     status: StatusCode,
     error: Option<String>,
+    before: Option<&str>,
 ) -> Result<Response, WebError> {
     let (t, rel, side) = state.store.thread_for(&u.0.user.id, id).await?;
     let thread = crate::api::threads_view(state, &t).await?;
@@ -90,9 +110,19 @@ async fn render_thread(
     }
     let mut rows = state
         .store
-        .timeline_relationship(&rel.id, side, Some(&t.id), None, 200)
+        .timeline_relationship(&rel.id, side, Some(&t.id), before, THREAD_PAGE)
         .await?;
+    let next = (rows.len() == usize::try_from(THREAD_PAGE).unwrap_or(usize::MAX))
+        .then(|| {
+            rows.last()
+                .map(|r| super::relationships::next_page(&[], &slingshot_store::cursor_of(r)))
+        })
+        .flatten();
     rows.reverse();
+    let assignees = match (side.as_str(), rel.org_id.as_deref()) {
+        ("vendor", Some(org)) => assignees(state, &u.0.user.id, org).await?,
+        _ => Vec::new(),
+    };
     let page = ThreadPage {
         l: Layout::new(t.subject.clone(), Some(u), csrf).with_error(error),
         thread,
@@ -107,12 +137,22 @@ async fn render_thread(
             .iter()
             .map(|e| EntryView::from(e, side.as_str()))
             .collect(),
-        next: None,
+        next,
         show_vendor: false,
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
+        assignees,
     };
     render(status, &page)
+}
+
+/// Entries on one thread page (the newest first; older ones a link away).
+const THREAD_PAGE: i64 = 200;
+
+/// `?before=` (a timeline cursor) on a thread page.
+#[derive(Deserialize)]
+pub struct ThreadQuery {
+    before: Option<String>,
 }
 
 /// `GET /threads/{id}`.
@@ -121,8 +161,10 @@ pub async fn page(
     u: WebUser,
     csrf: CsrfToken,
     Path(id): Path<String>,
+    Query(q): Query<ThreadQuery>,
 ) -> Result<Response, WebError> {
-    render_thread(&state, &u, &csrf, &id, StatusCode::OK, None).await
+    let before = q.before.as_deref().filter(|b| !b.is_empty());
+    render_thread(&state, &u, &csrf, &id, StatusCode::OK, None, before).await
 }
 
 async fn or_in_place(
@@ -133,7 +175,7 @@ async fn or_in_place(
     r: crate::Result<()>,
 ) -> Result<Response, WebError> {
     super::after_form(r.map(|()| format!("/threads/{id}")), |status, e| {
-        render_thread(state, u, csrf, id, status, Some(e))
+        render_thread(state, u, csrf, id, status, Some(e), None)
     })
     .await
 }
@@ -259,6 +301,8 @@ pub struct UpdateForm {
     follow_up_on: String,
     #[serde(default)]
     tags: String,
+    /// Vendor side only: an account id, or empty for nobody; absent leaves it alone.
+    assignee: Option<String>,
 }
 
 /// `POST /threads/{id}/update`.
@@ -279,6 +323,10 @@ pub async fn update(
             } else {
                 Some(parse_date(&f.follow_up_on)?)
             }),
+            assignee: f
+                .assignee
+                .as_deref()
+                .map(|a| Some(a.trim().to_owned()).filter(|a| !a.is_empty())),
             ..Default::default()
         })
     })();
@@ -299,12 +347,28 @@ pub async fn update(
 struct InboxPage {
     l: Layout,
     org_name: String,
+    org_handle: String,
     rows: Vec<InboxView>,
     due: Vec<InboxView>,
+    statuses: Vec<&'static str>,
+    assignees: Vec<(String, String)>,
+    filter: InboxFilter,
+}
+
+/// The inbox page's filters: `?status=` (empty: all not resolved or closed) and
+/// `?assignee=` (empty: anyone; `me`, `none` or an account id).
+#[derive(Deserialize, Default)]
+pub struct InboxFilter {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    assignee: String,
 }
 
 struct InboxView {
     customer: String,
+    relationship_id: String,
+    assignee: String,
     thread_id: String,
     subject: String,
     stage: String,
@@ -317,6 +381,8 @@ impl InboxView {
     fn from(r: &slingshot_store::InboxRow, now_us: i64) -> Self {
         Self {
             customer: r.pseudonym.clone(),
+            relationship_id: r.relationship_id.clone(),
+            assignee: r.assignee_handle.clone().unwrap_or_default(),
             thread_id: r.id.clone(),
             subject: r.subject.clone(),
             stage: r.stage.clone(),
@@ -342,25 +408,37 @@ pub async fn inbox(
     u: WebUser,
     csrf: CsrfToken,
     Path(org): Path<String>,
+    Query(f): Query<InboxFilter>,
 ) -> Result<Response, WebError> {
-    let o = state.store.org_for_member(&u.0.user.id, &org).await?;
+    let me = &u.0.user.id;
+    let o = state.store.org_for_member(me, &org).await?;
+    let status = Some(f.status.trim())
+        .filter(|s| !s.is_empty())
+        .map(Status::parse)
+        .transpose()
+        .map_err(ServerError::from)?;
+    let assigned = crate::api::assigned(Some(f.assignee.as_str()), me);
     let rows = state
         .store
-        .org_inbox(&u.0.user.id, &o.org.id, None, None, 200)
+        .org_inbox(me, &o.org.id, status, assigned, 200)
         .await?;
     let now = slingshot_store::now_us();
     let today: String = slingshot_store::rfc3339(now).chars().take(10).collect();
     let due = state
         .store
-        .due_for_org(&u.0.user.id, &o.org.id, &today, None, 200)
+        .due_for_org(me, &o.org.id, &today, assigned, 200)
         .await?;
     render(
         StatusCode::OK,
         &InboxPage {
             l: Layout::new(format!("Inbox — {}", o.org.name), Some(&u), &csrf),
             org_name: o.org.name,
+            org_handle: o.org.handle.clone(),
             rows: rows.iter().map(|r| InboxView::from(r, now)).collect(),
             due: due.iter().map(|r| InboxView::from(r, now)).collect(),
+            statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
+            assignees: assignees(&state, me, &o.org.id).await?,
+            filter: f,
         },
     )
 }

@@ -374,6 +374,63 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
         .await;
     problem(r, 403, "forbidden").await;
 
+    // The inbox filters by assignee (an id, `me`, `none`) and leaves out what is done.
+    let inbox = |q: &'static str| {
+        let (app, carol) = (&app, &carol);
+        async move {
+            let r = app
+                .get(&format!("/api/v1/orgs/northwind/inbox{q}"), carol)
+                .await;
+            let v = json_of(r).await;
+            let ids: Vec<String> = v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["thread_id"].as_str().unwrap().to_owned())
+                .collect();
+            (ids, v)
+        }
+    };
+    let second = thread(&app, &alice, &rel, "Where is my parcel?", "support").await;
+    let (all, v) = inbox("").await;
+    assert_eq!(all.len(), 2, "{v}");
+    let row = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["thread_id"] == t.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["assignee"], "carol");
+    assert_eq!(inbox("?assignee=me").await.0, [t.as_str()]);
+    assert_eq!(inbox("?assignee=none").await.0, [second.as_str()]);
+    let by_id = format!("?assignee={carol_id}");
+    let r = app
+        .get(&format!("/api/v1/orgs/northwind/inbox{by_id}"), &carol)
+        .await;
+    assert_eq!(json_of(r).await["items"].as_array().unwrap().len(), 1);
+    let path2 = format!("/api/v1/threads/{second}");
+    let done = Some(json!({"status": "resolved"}));
+    assert_eq!(
+        app.call(Method::PATCH, &path2, Some(&carol), done)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        inbox("").await.0,
+        [t.as_str()],
+        "resolved threads leave the inbox"
+    );
+    assert_eq!(inbox("?status=resolved").await.0, [second.as_str()]);
+    problem(
+        app.get("/api/v1/orgs/northwind/inbox?status=done", &carol)
+            .await,
+        422,
+        "invalid_value",
+    )
+    .await;
+
     // Each side sees its own notes only.
     let mine = json_of(
         app.get(&format!("/api/v1/relationships/{rel}/timeline"), &alice)

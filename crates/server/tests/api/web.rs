@@ -373,3 +373,220 @@ async fn the_inbox_page_lists_the_agents_follow_ups_due() {
     let r = app.get("/api/v1/orgs/northwind/due", &alice).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+/// Sign `handle` in through the login form; the client and a CSRF token for its forms.
+async fn signed_in(app: &TestApp, handle: &str) -> (reqwest::Client, String) {
+    let c = browser();
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
+    let form = [("handle", handle), ("password", PASSWORD), ("csrf", &csrf)];
+    let r = c.post(app.url("/login")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/relationships"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
+    (c, csrf)
+}
+
+async fn page(c: &reqwest::Client, url: String) -> String {
+    let r = c.get(url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn agents_assign_on_the_thread_page_and_filter_the_inbox() {
+    use serde_json::{json, Value};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let alice = app.user("alice").await;
+    let org = app.org(&bob, "northwind").await;
+    app.join(&bob, &org, &carol, "agent").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"org": "northwind"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rel = rel["id"].as_str().unwrap().to_owned();
+    let mut threads = Vec::new();
+    for subject in ["Zip broke", "Wrong size"] {
+        let path = format!("/api/v1/relationships/{rel}/threads");
+        let t: Value = app
+            .post(
+                &path,
+                Some(&alice),
+                json!({"subject": subject, "stage": "support"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        threads.push(t["id"].as_str().unwrap().to_owned());
+    }
+    let carol_id = app.user_id(&carol).await;
+    let (c, csrf) = signed_in(&app, "carol").await;
+    // The agent's thread page offers the organization's people to assign.
+    let html = page(&c, app.url(&format!("/threads/{}", threads[0]))).await;
+    assert!(
+        html.contains("name=\"assignee\"") && html.contains(&format!("value=\"{carol_id}\"")),
+        "{html}"
+    );
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("stage", "support"),
+        ("status", "open"),
+        ("assignee", carol_id.as_str()),
+    ];
+    let r = c
+        .post(app.url(&format!("/threads/{}/update", threads[0])))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let t: Value = app
+        .get(&format!("/api/v1/threads/{}", threads[0]), &carol)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t["assignee_id"], carol_id.as_str());
+    // The inbox shows who has what, links each customer, and filters.
+    let html = page(&c, app.url("/orgs/northwind/inbox")).await;
+    assert!(
+        html.contains(&format!("href=\"/relationships/{rel}\"")),
+        "{html}"
+    );
+    assert!(html.contains("<td>carol</td>"), "{html}");
+    let table = |html: &str| html.split("<tbody>").nth(1).unwrap_or("").to_owned();
+    let unassigned = table(&page(&c, app.url("/orgs/northwind/inbox?assignee=none")).await);
+    assert!(
+        unassigned.contains("Wrong size") && !unassigned.contains("Zip broke"),
+        "{unassigned}"
+    );
+    let mine = table(&page(&c, app.url("/orgs/northwind/inbox?assignee=me")).await);
+    assert!(
+        mine.contains("Zip broke") && !mine.contains("Wrong size"),
+        "{mine}"
+    );
+    // The customer's page has no assignee control, and posting one is refused in place.
+    let (alice_c, alice_csrf) = signed_in(&app, "alice").await;
+    let html = page(&alice_c, app.url(&format!("/threads/{}", threads[1]))).await;
+    assert!(!html.contains("name=\"assignee\""));
+    let form = [
+        ("csrf", alice_csrf.as_str()),
+        ("stage", "support"),
+        ("status", "open"),
+        ("assignee", carol_id.as_str()),
+    ];
+    let r = alice_c
+        .post(app.url(&format!("/threads/{}/update", threads[1])))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let t: Value = app
+        .get(&format!("/api/v1/threads/{}", threads[1]), &carol)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(t["assignee_id"].is_null());
+}
+
+#[tokio::test]
+async fn older_entries_keep_the_filters_and_long_threads_page() {
+    use serde_json::{json, Value};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"vendor_name": "Corner Bikes"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!(
+        "/api/v1/relationships/{}/threads",
+        rel["id"].as_str().unwrap()
+    );
+    let t: Value = app
+        .post(
+            &path,
+            Some(&alice),
+            json!({"subject": "Long story", "stage": "support"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tid = t["id"].as_str().unwrap();
+    for i in 0..201 {
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{tid}/entries"),
+                Some(&alice),
+                json!({"kind": "note", "text": format!("note number {i}")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let (c, _) = signed_in(&app, "alice").await;
+    let html = page(&c, app.url("/relationships?stage=support&tag=")).await;
+    let href = html
+        .split("href=\"?")
+        .nth(1)
+        .expect("an older-entries link")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    assert!(href.starts_with("stage=support&before="), "{href}");
+    assert!(!href.contains("tag="), "empty filters are left out: {href}");
+    let older = page(&c, app.url(&format!("/relationships?{href}"))).await;
+    assert!(
+        older.contains("note number 150") && !older.contains("note number 151<"),
+        "the next 50"
+    );
+    // A thread shows its newest 200 entries, oldest first, and links to the rest.
+    let html = page(&c, app.url(&format!("/threads/{tid}"))).await;
+    assert!(html.contains("note number 200") && !html.contains("note number 0<"));
+    let href = html
+        .split("href=\"?")
+        .nth(1)
+        .expect("a link to earlier entries")
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let earlier = page(&c, app.url(&format!("/threads/{tid}?{href}"))).await;
+    assert!(
+        earlier.contains("note number 0<") && !earlier.contains("note number 200"),
+        "{earlier}"
+    );
+}
