@@ -10,11 +10,11 @@ use slingshot_domain::entry_body::MAX_TEXT_BYTES;
 use slingshot_domain::ledger::{EntryKind, Side};
 use slingshot_domain::mail::{
     parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
-    MailMessage, SkippedMessage,
+    MailMessage, MailThread, SkippedMessage,
 };
 use slingshot_store::{
-    ImportBatch, NewEntry, NewRelationship, NewThread, Relationship, StoreError, CHAIN_MOVED,
-    IMPORT_MOVED,
+    ImportBatch, MailThreadRef, NewEntry, NewRelationship, NewThread, Relationship, StoreError,
+    CHAIN_MOVED, IMPORT_MOVED,
 };
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -49,6 +49,8 @@ pub struct ImportedThread {
     pub subject: String,
     /// Messages stored in it.
     pub messages: usize,
+    /// Whether it was there before: the mail answers a conversation imported earlier.
+    pub continued: bool,
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -93,6 +95,21 @@ fn relationship_for_domain(
     Ok(r)
 }
 
+/// The conversation imported earlier that thread `t` answers: the one its earliest
+/// reference went into, else the one holding one of its own Message-IDs.
+fn earlier_thread<'a>(
+    t: &MailThread,
+    messages: &[MailMessage],
+    earlier: &'a HashMap<String, MailThreadRef>,
+) -> Option<&'a MailThreadRef> {
+    let refs = t.outside_references(messages);
+    let own = t
+        .messages
+        .iter()
+        .filter_map(|i| messages.get(*i)?.message_id.clone());
+    refs.into_iter().chain(own).find_map(|id| earlier.get(&id))
+}
+
 /// Import `raw` (one message, or an mbox when `mbox`) for `person`, whose own addresses
 /// are `me`.
 pub async fn import_mail(
@@ -102,6 +119,18 @@ pub async fn import_mail(
     mbox: bool,
     me: &[String],
 ) -> Result<MailReport> {
+    import_mail_files(state, person, &[(raw, mbox)], me).await
+}
+
+/// Import several files at once (each one message, or an mbox when flagged), as one
+/// upload: threaded together, stored whole or not at all. Messages are numbered across
+/// the files, in order.
+pub async fn import_mail_files(
+    state: &AppState,
+    person: &str,
+    files: &[(&[u8], bool)],
+    me: &[String],
+) -> Result<MailReport> {
     let owner = slingshot_store::signer_owner(person, None, Side::Customer);
     let key = state.keys.key_for(&state.store, &owner).await?;
     let keys = HashMap::from([(owner, key)]);
@@ -109,13 +138,13 @@ pub async fn import_mail(
     // chains moved meanwhile, planned again holding the turn from the start (all or
     // nothing either way).
     let planned = state.store.plan_import(person, keys.clone()).await?;
-    match import_with(state, planned, person, raw, mbox, me).await {
+    match import_with(state, planned, person, files, me).await {
         Err(crate::ServerError::Store(StoreError::Conflict(m)))
             if m == IMPORT_MOVED || m == CHAIN_MOVED =>
         {
             tracing::info!("mail import moved under its plan; planning again in the writer's turn");
             let locked = state.store.begin_import(person, keys).await?;
-            import_with(state, locked, person, raw, mbox, me).await
+            import_with(state, locked, person, files, me).await
         }
         done => done,
     }
@@ -125,41 +154,71 @@ async fn import_with(
     state: &AppState,
     mut batch: ImportBatch,
     person: &str,
-    raw: &[u8],
-    mbox: bool,
+    files: &[(&[u8], bool)],
     me: &[String],
 ) -> Result<MailReport> {
     let started = std::time::Instant::now();
-    let results = if mbox {
-        parse_mbox(raw)
-    } else {
-        vec![parse_eml(raw)]
-    };
+    let mut results = Vec::new();
+    for &(raw, mbox) in files {
+        if mbox {
+            results.extend(parse_mbox(raw));
+        } else {
+            results.push(parse_eml(raw));
+        }
+    }
     let parsed = started.elapsed();
     let stored = batch.source_refs().await?;
     let prepared = prepare_import(results, |d| stored.contains(d));
     let mut report = prepared.report;
     let mut rels = batch.relationships();
+    let threads = thread_messages(&prepared.messages);
+    // Conversations imported before that these threads answer (or repeat a message of).
+    let mut wanted: Vec<String> = Vec::new();
+    for t in &threads {
+        wanted.extend(t.outside_references(&prepared.messages));
+        let own = t.messages.iter().filter_map(|i| prepared.messages.get(*i));
+        wanted.extend(own.filter_map(|m| m.message_id.clone()));
+    }
+    wanted.sort();
+    wanted.dedup();
+    let earlier: HashMap<String, MailThreadRef> = batch
+        .threads_of_messages(&wanted)
+        .await?
+        .into_iter()
+        .map(|r| (r.message_id.clone(), r))
+        .collect();
     let mut threads_out = Vec::new();
-    for t in thread_messages(&prepared.messages) {
+    for t in threads {
         let Some(first) = t.messages.first().and_then(|i| prepared.messages.get(*i)) else {
             continue;
         };
-        let domain = vendor_domain(first, me)
-            .filter(|d| slingshot_domain::vendor::is_domain_name(d))
-            .unwrap_or_else(|| "unknown-sender.invalid".into());
-        let rel = relationship_for_domain(&mut batch, &domain, &mut rels)?;
-        let subject = slingshot_domain::conversation::parse_subject(&t.subject)
-            .unwrap_or_else(|_| "(no subject)".into());
-        let thread = batch.create_thread(
-            &rel,
-            &NewThread {
-                subject: subject.clone(),
-                stage: Stage::Other,
-                tags: vec!["email".into()],
-                follow_up_on: None,
-            },
-        )?;
+        let known = earlier_thread(&t, &prepared.messages, &earlier).and_then(|r| {
+            Some((
+                rels.iter().find(|rel| rel.id == r.relationship_id)?.clone(),
+                r,
+            ))
+        });
+        let (rel, thread_id, subject, continued) = match known {
+            Some((rel, r)) => (rel, r.thread_id.clone(), r.subject.clone(), true),
+            None => {
+                let domain = vendor_domain(first, me)
+                    .filter(|d| slingshot_domain::vendor::is_domain_name(d))
+                    .unwrap_or_else(|| "unknown-sender.invalid".into());
+                let rel = relationship_for_domain(&mut batch, &domain, &mut rels)?;
+                let subject = slingshot_domain::conversation::parse_subject(&t.subject)
+                    .unwrap_or_else(|_| "(no subject)".into());
+                let thread = batch.create_thread(
+                    &rel,
+                    &NewThread {
+                        subject: subject.clone(),
+                        stage: Stage::Other,
+                        tags: vec!["email".into()],
+                        follow_up_on: None,
+                    },
+                )?;
+                (rel, thread.id, subject, false)
+            }
+        };
         let mut count = 0;
         for &i in &t.messages {
             let Some(m) = prepared.messages.get(i) else {
@@ -179,7 +238,7 @@ async fn import_with(
                 relationship_id: rel.id.clone(),
                 person_id: rel.person_id.clone(),
                 org_id: rel.org_id.clone().filter(|_| rel.two_sided()),
-                thread_id: thread.id.clone(),
+                thread_id: thread_id.clone(),
                 side: Side::Customer,
                 author_id: person.to_owned(),
                 kind: EntryKind::Message,
@@ -190,16 +249,17 @@ async fn import_with(
                 at_us: mail_time_us(m),
                 attachment: None,
             };
-            batch.push(entry)?;
+            batch.push_mail(entry, m.message_id.as_deref())?;
             report.record_imported();
             count += 1;
         }
         threads_out.push(ImportedThread {
             relationship_id: rel.id.clone(),
             vendor_name: rel.vendor_name.clone(),
-            thread_id: thread.id,
+            thread_id,
             subject,
             messages: count,
+            continued,
         });
     }
     let planned = started.elapsed();

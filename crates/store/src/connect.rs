@@ -121,6 +121,7 @@ impl Store {
         let before = self.applied_migrations().await.unwrap_or(0);
         MIGRATOR.run(&self.pool).await?;
         crate::search::ensure_search(self).await?;
+        crate::mail_messages::backfill(self).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 

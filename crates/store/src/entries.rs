@@ -307,6 +307,11 @@ impl Store {
             .bind(entry_id)
             .execute(&mut *tx)
             .await?;
+        // An erased message's Message-ID goes with it.
+        sqlx::query("DELETE FROM mail_messages WHERE entry_id = $1")
+            .bind(entry_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE attachments SET data = NULL WHERE entry_id = $1")
             .bind(entry_id)
             .execute(&mut *tx)

@@ -13,6 +13,7 @@
 
 use crate::append::{tip_of, write_group, ChainTips, PreparedGroup};
 use crate::entries::{EntryRow, NewEntry, PERSON_SOURCE_REFS_SQL};
+use crate::mail_messages::{self, MailThreadRef};
 use crate::relationships::{insert_relationship, new_relationship, person_relationships_sql};
 use crate::threads::{insert_customer_threads, new_thread};
 use crate::write_turn::WriteTx;
@@ -41,6 +42,10 @@ pub struct ImportBatch {
     relationships: Vec<Relationship>,
     /// New threads and their tags, stored at commit, before the entries.
     threads: Vec<(Thread, Vec<String>)>,
+    /// (person, Message-ID, thread, entry) of the mail pushed, stored at commit.
+    mail_ids: Vec<(String, String, String, String)>,
+    /// The Message-IDs in `mail_ids`.
+    mail_ids_seen: HashSet<String>,
 }
 
 /// What must not have moved between planning an import and storing it: every column a
@@ -118,6 +123,8 @@ impl Store {
             group: PreparedGroup::default(),
             relationships: Vec::new(),
             threads: Vec::new(),
+            mail_ids: Vec::new(),
+            mail_ids_seen: HashSet::new(),
         }
     }
 }
@@ -150,6 +157,25 @@ impl ImportBatch {
             None => q.fetch_all(&self.store.pool).await?,
         };
         Ok(refs.into_iter().collect())
+    }
+
+    /// The conversations that messages with these Message-IDs went into, where the person
+    /// imported any before.
+    pub async fn threads_of_messages(&mut self, ids: &[String]) -> Result<Vec<MailThreadRef>> {
+        let backend = self.store.backend();
+        let mut out = Vec::new();
+        for chunk in ids.chunks(mail_messages::IDS_PER_QUERY) {
+            let sql = mail_messages::lookup_sql(backend, chunk.len());
+            let mut q = sqlx::query_as::<_, MailThreadRef>(&sql).bind(&self.person);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            out.extend(match &mut self.tx {
+                Some(tx) => q.fetch_all(&mut **tx).await?,
+                None => q.fetch_all(&self.store.pool).await?,
+            });
+        }
+        Ok(out)
     }
 
     /// Start a relationship with an off-platform vendor (stored at commit).
@@ -201,6 +227,20 @@ impl ImportBatch {
         self.group.push_unsigned(entry, &self.keys, &mut self.tips)
     }
 
+    /// [`ImportBatch::push`] a message that has this Message-ID, and remember which
+    /// conversation it went into (the first one, if the id comes again).
+    pub fn push_mail(&mut self, entry: NewEntry, message_id: Option<&str>) -> Result<()> {
+        let thread = entry.thread_id.clone();
+        self.push(entry)?;
+        if let (Some(id), Some(p)) = (message_id, self.group.entries.last()) {
+            if self.mail_ids_seen.insert(id.to_owned()) {
+                let row = (self.person.clone(), id.to_owned(), thread, p.id.clone());
+                self.mail_ids.push(row);
+            }
+        }
+        Ok(())
+    }
+
     /// How many entries are pushed.
     pub fn len(&self) -> usize {
         self.group.len()
@@ -240,6 +280,7 @@ impl ImportBatch {
         }
         insert_customer_threads(backend, &mut tx, &self.threads).await?;
         write_group(backend, &mut tx, &self.group).await?;
+        mail_messages::insert(backend, &mut tx, &self.mail_ids).await?;
         let written = started.elapsed();
         tx.commit().await?;
         tracing::info!(

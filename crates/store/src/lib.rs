@@ -16,6 +16,7 @@ mod import_batch;
 mod invites;
 mod keys;
 mod ledger_sqlite;
+mod mail_messages;
 mod notify;
 mod orgs;
 mod privacy;
@@ -51,6 +52,7 @@ pub use grants::{
 pub use import_batch::{ImportBatch, IMPORT_MOVED};
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
+pub use mail_messages::MailThreadRef;
 pub use notify::{listen, MAX_NOTICE_BYTES};
 pub use orgs::{Member, Org, OrgWithRole};
 pub use privacy::{PrivacySettings, RequestTiming};

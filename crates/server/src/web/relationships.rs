@@ -6,7 +6,7 @@ use super::views::{safe_snippet, short_time, EntryView};
 use super::{render, see_other, Layout, WebError, WebForm};
 use crate::api::types::{RelationshipOut, ThreadOut};
 use crate::auth::WebUser;
-use crate::mail_import::{import_mail, MailReport};
+use crate::mail_import::{import_mail_files, MailReport};
 use crate::{ledger, AppState, ServerError};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -356,7 +356,7 @@ struct MailPage {
     report: MailReport,
 }
 
-/// `POST /mail/import` (multipart: `me`, `file`).
+/// `POST /mail/import` (multipart: `me`, one or more `file`s: .eml files or mboxes).
 pub async fn mail(
     State(state): State<AppState>,
     u: WebUser,
@@ -364,7 +364,7 @@ pub async fn mail(
     mut form: Multipart,
 ) -> Result<Response, WebError> {
     let mut me = String::new();
-    let mut file = Vec::new();
+    let mut files: Vec<Vec<u8>> = Vec::new();
     let limit = state.config.import_limit;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
@@ -376,24 +376,32 @@ pub async fn mail(
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name() {
             Some("me") => me = field.text().await.map_err(bad)?,
-            Some("file") => file = field.bytes().await.map_err(bad)?.to_vec(),
+            Some("file") => {
+                let bytes = field.bytes().await.map_err(bad)?;
+                if !bytes.is_empty() {
+                    files.push(bytes.to_vec());
+                }
+            }
             _ => {}
         }
     }
-    if file.is_empty() {
+    if files.is_empty() {
         return Err(ServerError::Invalid(
             "invalid_form",
-            "choose an .eml file or an mbox to import".into(),
+            "choose .eml files or an mbox to import".into(),
         )
         .into());
     }
-    let mbox = file.starts_with(b"From ");
+    let files: Vec<(&[u8], bool)> = files
+        .iter()
+        .map(|f| (f.as_slice(), f.starts_with(b"From ")))
+        .collect();
     let me: Vec<String> = me
         .split(',')
         .map(|s| s.trim().to_ascii_lowercase())
         .filter(|s| !s.is_empty())
         .collect();
-    let report = import_mail(&state, &u.0.user.id, &file, mbox, &me).await?;
+    let report = import_mail_files(&state, &u.0.user.id, &files, &me).await?;
     render(
         StatusCode::OK,
         &MailPage {

@@ -280,3 +280,136 @@ app_test!(concurrent_uploads_store_each_message_once, |app| {
     assert!(report.is_valid(), "{report:?}");
     assert_eq!(report.entries, 3);
 });
+
+/// Upload one message as alice@home.example's mail; the report.
+async fn import_eml(app: &crate::helpers::TestApp, token: &str, eml: &str) -> Value {
+    let r = app
+        .client
+        .post(app.url("/api/v1/mail/import?me=alice@home.example"))
+        .bearer_auth(token)
+        .header("content-type", "message/rfc822")
+        .body(eml.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+fn eml(id: &str, in_reply_to: Option<&str>, subject: &str, day: u32, text: &str) -> String {
+    let reply = in_reply_to.map_or(String::new(), |p| {
+        format!("In-Reply-To: <{p}>\r\nReferences: <{p}>\r\n")
+    });
+    format!(
+        "From: Northwind Support <support@northwind.example>\r\nTo: alice@home.example\r\n\
+         Subject: {subject}\r\nMessage-ID: <{id}>\r\n{reply}Date: Mon, {day} Mar 2025 09:00:00 +0000\r\n\r\n{text}\r\n"
+    )
+}
+
+app_test!(a_reply_uploaded_later_joins_its_conversation, |app| {
+    let alice = app.user("alice").await;
+    let first = import_eml(
+        &app,
+        &alice,
+        &eml(
+            "order-1@northwind.example",
+            None,
+            "Order NW-7 confirmed",
+            3,
+            "Thanks for your order",
+        ),
+    )
+    .await;
+    let t = &first["threads"][0];
+    assert_eq!(t["continued"], false);
+    let thread = t["thread_id"].as_str().unwrap().to_owned();
+    // Another file, days later, answering the first: same conversation, no new vendor.
+    let reply = eml(
+        "ship-1@northwind.example",
+        Some("order-1@northwind.example"),
+        "Re: Order NW-7 confirmed",
+        5,
+        "It has shipped",
+    );
+    let second = import_eml(&app, &alice, &reply).await;
+    assert_eq!(
+        second["threads"][0]["thread_id"],
+        thread.as_str(),
+        "{second}"
+    );
+    assert_eq!(second["threads"][0]["continued"], true);
+    assert_eq!(second["threads"][0]["subject"], "Order NW-7 confirmed");
+    // A reply to the reply, with its parent only in References, joins it too.
+    let third = eml(
+        "late-1@northwind.example",
+        Some("ship-1@northwind.example"),
+        "Re: Re: Order NW-7",
+        6,
+        "Delivered",
+    );
+    assert_eq!(
+        import_eml(&app, &alice, &third).await["threads"][0]["thread_id"],
+        thread.as_str()
+    );
+    let rels: Value = app
+        .get("/api/v1/relationships", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rels["items"].as_array().unwrap().len(), 1);
+    let rel = rels["items"][0]["id"].as_str().unwrap();
+    let threads: Value = app
+        .get(&format!("/api/v1/relationships/{rel}/threads"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(threads["items"].as_array().unwrap().len(), 1, "{threads}");
+    // Mail answering nothing stored starts its own conversation.
+    let other = eml(
+        "promo-1@northwind.example",
+        Some("never-seen@northwind.example"),
+        "Spring sale",
+        7,
+        "20% off",
+    );
+    let fourth = import_eml(&app, &alice, &other).await;
+    assert_ne!(fourth["threads"][0]["thread_id"], thread.as_str());
+    assert_eq!(fourth["threads"][0]["continued"], false);
+    // Another person's conversation is never joined, whatever the ids.
+    let bob = app.user("bob").await;
+    let bobs = import_eml(&app, &bob, &reply).await;
+    assert_ne!(bobs["threads"][0]["thread_id"], thread.as_str());
+    assert_eq!(bobs["threads"][0]["continued"], false);
+    // An erased message's Message-ID goes with it: a later answer to it starts anew.
+    let tl: Value = app
+        .get(&format!("/api/v1/relationships/{rel}/timeline"), &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let promo = tl["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["body"]["mail"]["message_id"] == "promo-1@northwind.example")
+        .unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/entries/{}/erase", promo["id"].as_str().unwrap()),
+            Some(&alice),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let answer = eml(
+        "promo-2@northwind.example",
+        Some("promo-1@northwind.example"),
+        "Re: Spring sale",
+        8,
+        "Last day",
+    );
+    let fifth = import_eml(&app, &alice, &answer).await;
+    assert_eq!(fifth["threads"][0]["continued"], false, "{fifth}");
+});

@@ -590,3 +590,37 @@ async fn older_entries_keep_the_filters_and_long_threads_page() {
         "{earlier}"
     );
 }
+
+#[tokio::test]
+async fn several_eml_files_import_as_one_upload() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    app.user("alice").await;
+    let (c, csrf) = signed_in(&app, "alice").await;
+    let order = "From: Shop <orders@shop.example>\r\nTo: alice@home.example\r\nSubject: Order 5\r\nMessage-ID: <o5@shop.example>\r\nDate: Mon, 3 Mar 2025 09:00:00 +0000\r\n\r\nThanks for ordering.\r\n";
+    let reply = "From: Alice <alice@home.example>\r\nTo: orders@shop.example\r\nSubject: Re: Order 5\r\nMessage-ID: <r5@home.example>\r\nIn-Reply-To: <o5@shop.example>\r\nDate: Tue, 4 Mar 2025 09:00:00 +0000\r\n\r\nWhere is it?\r\n";
+    let upload = |files: Vec<(&'static str, &'static str)>| {
+        let c = c.clone();
+        let url = app.url(&format!("/mail/import?csrf={csrf}"));
+        async move {
+            let mut form = reqwest::multipart::Form::new().text("me", "alice@home.example");
+            for (name, text) in files {
+                form = form.part(
+                    "file",
+                    reqwest::multipart::Part::bytes(text.as_bytes()).file_name(name),
+                );
+            }
+            c.post(url).multipart(form).send().await.unwrap()
+        }
+    };
+    let r = upload(vec![("order.eml", order), ("reply.eml", reply)]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("2 imported"), "{html}");
+    assert!(
+        html.contains("2 message(s)"),
+        "one conversation of two: {html}"
+    );
+    // No file at all is refused in place.
+    let r = upload(vec![]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
