@@ -57,7 +57,7 @@ pub use notify::{listen, MAX_NOTICE_BYTES};
 pub use orgs::{Member, Org, OrgWithRole};
 pub use privacy::{PrivacySettings, RequestTiming};
 pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
-pub use relationships::{NewRelationship, Relationship, GENESIS_HASH};
+pub use relationships::{NewRelationship, Relationship, RelationshipChange, GENESIS_HASH};
 pub use requests::{
     AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow,
 };

@@ -59,6 +59,19 @@ pub struct NewRelationship {
     pub notes: String,
 }
 
+/// Changes to the person's own description of a vendor; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct RelationshipChange {
+    /// Name.
+    pub vendor_name: Option<String>,
+    /// Website.
+    pub vendor_website: Option<String>,
+    /// E-mail domain (empty: none).
+    pub vendor_domain: Option<String>,
+    /// Private notes.
+    pub notes: Option<String>,
+}
+
 pub(crate) const REL_COLS: &str =
     "r.id, r.person_id, r.org_id, r.vendor_name, r.vendor_website, r.vendor_domain, r.notes, \
      r.pseudonym, r.shared_at, r.head_seq, r.head_hash, r.created_at";
@@ -94,6 +107,51 @@ impl Store {
         let r = new_relationship(person, new, org);
         insert_relationship(&mut tx, &r).await?;
         tx.commit().await?;
+        Ok(r)
+    }
+
+    /// Change how the person describes the vendor (name, website, mail domain, notes).
+    /// Only the relationship's person may; the organization's side gets `NotAllowed`.
+    pub async fn update_relationship(
+        &self,
+        actor: &str,
+        id: &str,
+        change: &RelationshipChange,
+    ) -> Result<Relationship> {
+        let (mut r, side) = self.relationship_for(actor, id).await?;
+        if side != Side::Customer {
+            return Err(StoreError::Domain(
+                slingshot_domain::DomainError::NotAllowed,
+            ));
+        }
+        let pick = |new: &Option<String>, old: &str| {
+            new.as_deref()
+                .map_or_else(|| old.to_owned(), |v| v.trim().to_owned())
+        };
+        r.vendor_name = pick(&change.vendor_name, &r.vendor_name);
+        r.vendor_website = pick(&change.vendor_website, &r.vendor_website);
+        r.vendor_domain = pick(&change.vendor_domain, &r.vendor_domain).to_ascii_lowercase();
+        r.notes = change.notes.clone().unwrap_or(r.notes);
+        slingshot_domain::vendor::check_vendor(
+            &r.vendor_name,
+            false,
+            &r.vendor_website,
+            &r.vendor_domain,
+            &r.notes,
+        )?;
+        self.write_one(
+            sqlx::query(
+                "UPDATE relationships SET vendor_name = $1, vendor_website = $2, vendor_domain = $3, notes = $4 \
+                 WHERE id = $5 AND person_id = $6",
+            )
+            .bind(&r.vendor_name)
+            .bind(&r.vendor_website)
+            .bind(&r.vendor_domain)
+            .bind(&r.notes)
+            .bind(&r.id)
+            .bind(actor),
+        )
+        .await?;
         Ok(r)
     }
 

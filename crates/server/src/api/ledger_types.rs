@@ -21,6 +21,20 @@ pub struct RelationshipIn {
     pub notes: Option<String>,
 }
 
+/// Changes to your description of a vendor; omitted fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelationshipPatch {
+    /// Vendor name.
+    pub vendor_name: Option<String>,
+    /// Vendor website (empty: none).
+    pub vendor_website: Option<String>,
+    /// Vendor e-mail domain, to match imported mail (empty: none).
+    pub vendor_domain: Option<String>,
+    /// Your private notes.
+    pub notes: Option<String>,
+}
+
 /// Share with an organization.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

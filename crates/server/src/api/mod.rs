@@ -93,7 +93,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::orgs))
         .routes(routes!(admin::verify))
         .routes(routes!(relationships::create, relationships::list))
-        .routes(routes!(relationships::get))
+        .routes(routes!(relationships::get, relationships::update))
         .routes(routes!(relationships::share))
         .routes(routes!(relationships::of_org))
         .routes(routes!(threads::create, threads::list))

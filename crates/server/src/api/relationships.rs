@@ -1,6 +1,6 @@
-//! Relationships: a person's, an organization's; sharing with an organization that joined.
+//! Relationships: a person's, an organization's; describing the vendor; sharing with an organization that joined.
 
-use super::types::{List, RelationshipIn, RelationshipOut, ShareIn};
+use super::types::{List, RelationshipIn, RelationshipOut, RelationshipPatch, ShareIn};
 use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::ApiJson;
@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use slingshot_domain::{DomainError, Scope};
-use slingshot_store::NewRelationship;
+use slingshot_store::{NewRelationship, RelationshipChange};
 
 /// Start a relationship with an organization here (`org`) or an off-platform vendor.
 #[utoipa::path(post, path = "/relationships", tag = "relationships", security(("bearer" = [])), request_body = RelationshipIn,
@@ -70,6 +70,31 @@ pub async fn get(
     let user = p.require(Scope::LedgerRead)?;
     let (r, side) = state.store.relationship_for(&user.id, &id).await?;
     Ok(Json(RelationshipOut::from(&r, side.as_str())))
+}
+
+/// Change how you describe the vendor: name, website, mail domain (which imported mail it
+/// gets), notes. The person's side only.
+#[utoipa::path(patch, path = "/relationships/{id}", tag = "relationships", security(("bearer" = [])), request_body = RelationshipPatch,
+    params(("id" = String, Path, description = "relationship id")),
+    responses((status = 200, body = RelationshipOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RelationshipPatch>,
+) -> Result<Json<RelationshipOut>> {
+    let user = p.require(Scope::LedgerWrite)?;
+    let change = RelationshipChange {
+        vendor_name: body.vendor_name,
+        vendor_website: body.vendor_website,
+        vendor_domain: body.vendor_domain,
+        notes: body.notes,
+    };
+    let r = state
+        .store
+        .update_relationship(&user.id, &id, &change)
+        .await?;
+    Ok(Json(RelationshipOut::from(&r, "customer")))
 }
 
 /// Share an off-platform relationship's history with an organization that joined.

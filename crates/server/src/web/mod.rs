@@ -298,6 +298,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/relationships/{id}", get(relationships::page))
         .route("/relationships/{id}/share", post(relationships::share))
+        .route("/relationships/{id}/edit", post(relationships::edit))
         .route("/relationships/{id}/export", get(relationships::export))
         .route("/relationships/{id}/threads", post(threads::create))
         .route("/data", get(data::page))

@@ -152,6 +152,8 @@ pub struct NewRelForm {
     vendor_website: String,
     #[serde(default)]
     vendor_domain: String,
+    #[serde(default)]
+    notes: String,
 }
 
 /// `POST /relationships`.
@@ -176,7 +178,7 @@ pub async fn create(
             vendor_name: f.vendor_name.clone(),
             vendor_website: f.vendor_website.clone(),
             vendor_domain: f.vendor_domain.clone(),
-            notes: String::new(),
+            notes: f.notes.clone(),
         };
         Ok(state.store.create_relationship(&u.0.user.id, &new).await?)
     }
@@ -263,6 +265,38 @@ pub async fn share(
     state
         .store
         .share_with_org(&u.0.user.id, &id, f.org.trim())
+        .await?;
+    Ok(see_other(&format!("/relationships/{id}")))
+}
+
+/// The describe-the-vendor form.
+#[derive(Deserialize)]
+pub struct EditForm {
+    vendor_name: String,
+    #[serde(default)]
+    vendor_website: String,
+    #[serde(default)]
+    vendor_domain: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// `POST /relationships/{id}/edit`: the person's side.
+pub async fn edit(
+    State(state): State<AppState>,
+    u: WebUser,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<EditForm>,
+) -> Result<Response, WebError> {
+    let change = slingshot_store::RelationshipChange {
+        vendor_name: Some(f.vendor_name),
+        vendor_website: Some(f.vendor_website),
+        vendor_domain: Some(f.vendor_domain),
+        notes: Some(f.notes),
+    };
+    state
+        .store
+        .update_relationship(&u.0.user.id, &id, &change)
         .await?;
     Ok(see_other(&format!("/relationships/{id}")))
 }

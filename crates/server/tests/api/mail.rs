@@ -413,3 +413,96 @@ app_test!(a_reply_uploaded_later_joins_its_conversation, |app| {
     let fifth = import_eml(&app, &alice, &answer).await;
     assert_eq!(fifth["threads"][0]["continued"], false, "{fifth}");
 });
+
+app_test!(the_person_describes_the_vendor_and_mail_follows, |app| {
+    use reqwest::Method;
+    use serde_json::json;
+    let bob = app.user("bob").await;
+    let alice = app.user("alice").await;
+    let mallory = app.user("mallory").await;
+    app.org(&bob, "northwind").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"org": "northwind"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = rel["id"].as_str().unwrap();
+    assert_eq!(rel["vendor_domain"], "");
+    let path = format!("/api/v1/relationships/{id}");
+    let patch = |token: &String, body: Value| {
+        let (app, path, token) = (&app, path.clone(), token.clone());
+        async move {
+            app.call(Method::PATCH, &path, Some(&token), Some(body))
+                .await
+        }
+    };
+    // Bad input changes nothing.
+    problem(
+        patch(&alice, json!({"vendor_domain": "not a domain"})).await,
+        422,
+        "invalid_value",
+    )
+    .await;
+    problem(
+        patch(&alice, json!({"vendor_name": "  "})).await,
+        422,
+        "invalid_value",
+    )
+    .await;
+    problem(
+        patch(&alice, json!({"colour": "red"})).await,
+        422,
+        "invalid_body",
+    )
+    .await;
+    problem(
+        patch(&alice, json!({"notes": 7})).await,
+        422,
+        "invalid_body",
+    )
+    .await;
+    problem(
+        patch(&bob, json!({"notes": "mine now"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    problem(
+        patch(&mallory, json!({"notes": "mine now"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let now: Value = app.get(&path, &alice).await.json().await.unwrap();
+    assert_eq!(
+        (now["vendor_domain"].as_str(), now["notes"].as_str()),
+        (Some(""), Some(""))
+    );
+    // The person gives the mail domain and a note; only they see the note.
+    let r = patch(
+        &alice,
+        json!({"vendor_domain": "Northwind.example", "notes": "Jacket warranty: 2 years"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let now: Value = r.json().await.unwrap();
+    assert_eq!(now["vendor_domain"], "northwind.example");
+    assert_eq!(now["vendor_name"], "northwind", "left alone");
+    let theirs: Value = app.get(&path, &bob).await.json().await.unwrap();
+    assert!(theirs.get("notes").is_none(), "{theirs}");
+    // Mail from that domain now goes to the two-sided relationship, not a new vendor.
+    let report: Value = import_mbox(&app, &alice).await.json().await.unwrap();
+    assert_eq!(report["threads"][0]["relationship_id"], id, "{report}");
+    let rels: Value = app
+        .get("/api/v1/relationships", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rels["items"].as_array().unwrap().len(), 1);
+});

@@ -624,3 +624,64 @@ async fn several_eml_files_import_as_one_upload() {
     let r = upload(vec![]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_person_keeps_notes_and_describes_the_vendor_on_its_page() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    app.user("alice").await;
+    let (c, csrf) = signed_in(&app, "alice").await;
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("org", ""),
+        ("vendor_name", "Corner Bikes"),
+        ("notes", "Ask for Sam at the counter"),
+    ];
+    let r = c
+        .post(app.url("/relationships"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let html = page(&c, app.url(&at)).await;
+    assert!(html.contains("Ask for Sam at the counter"), "{html}");
+    let edit = [
+        ("csrf", csrf.as_str()),
+        ("vendor_name", "Corner Bikes & Repairs"),
+        ("vendor_website", "https://cornerbikes.example"),
+        ("vendor_domain", "cornerbikes.example"),
+        ("notes", "Sam left; ask for Jo"),
+    ];
+    let r = c
+        .post(app.url(&format!("{at}/edit")))
+        .form(&edit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&c, app.url(&at)).await;
+    assert!(
+        html.contains("Corner Bikes &#38; Repairs") || html.contains("Corner Bikes &amp; Repairs"),
+        "{html}"
+    );
+    assert!(
+        html.contains("mail from cornerbikes.example") && html.contains("Sam left; ask for Jo")
+    );
+    // A bad domain is refused and changes nothing.
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("vendor_name", "X"),
+        ("vendor_domain", "no spaces please"),
+    ];
+    let r = c
+        .post(app.url(&format!("{at}/edit")))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page(&c, app.url(&at))
+        .await
+        .contains("mail from cornerbikes.example"));
+}
