@@ -224,6 +224,9 @@ impl PreparedGroup {
                 body: Some(p.body_text.clone()),
                 erased_at: None,
                 private_side: (!p.entry.kind.is_shared()).then(|| p.entry.side.as_str().to_owned()),
+                correction_header: (p.entry.kind == EntryKind::Correction)
+                    .then(|| p.chain.header.clone())
+                    .flatten(),
             })
             .collect()
     }

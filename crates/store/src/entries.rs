@@ -104,6 +104,18 @@ pub struct EntryRow {
     pub erased_at: Option<i64>,
     /// For private notes: the side that sees it.
     pub private_side: Option<String>,
+    /// For corrections: the header, which names the corrected entry ([`EntryRow::corrects`]).
+    #[serde(default)]
+    pub correction_header: Option<String>,
+}
+
+impl EntryRow {
+    /// For a correction: the hash (hex) of the entry it corrects.
+    pub fn corrects(&self) -> Option<String> {
+        let header: serde_json::Value =
+            serde_json::from_str(self.correction_header.as_deref()?).ok()?;
+        header.get("corrects")?.as_str().map(str::to_owned)
+    }
 }
 
 /// Filters for the person's timeline.
@@ -126,11 +138,11 @@ pub struct TimelineFilter {
 /// [`ENTRY_SELECT`] over a subquery `page` of entries already limited and ordered: the
 /// page is found on the entries' own index first, then joined (both planners keep this order).
 const PAGE_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thread_id, t.subject, e.seq, e.side, e.author_id, e.kind, e.at, \
-     e.hash, b.body, e.erased_at, e.private_side FROM ({page}) e JOIN threads t ON t.id = e.thread_id \
+     e.hash, b.body, e.erased_at, e.private_side, CASE WHEN e.kind = 'correction' THEN e.header END AS correction_header FROM ({page}) e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id ORDER BY e.at DESC, e.id DESC";
 
 const ENTRY_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thread_id, t.subject, e.seq, e.side, e.author_id, e.kind, e.at, \
-     e.hash, b.body, e.erased_at, e.private_side FROM entries e JOIN threads t ON t.id = e.thread_id \
+     e.hash, b.body, e.erased_at, e.private_side, CASE WHEN e.kind = 'correction' THEN e.header END AS correction_header FROM entries e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id";
 
 /// A bound argument of a query built at run time.
@@ -268,7 +280,8 @@ impl Store {
                     "SELECT json_group_array(json_object('id', id, 'relationship_id', relationship_id, \
                      'vendor_name', vendor_name, 'thread_id', thread_id, 'subject', subject, 'seq', seq, \
                      'side', side, 'author_id', author_id, 'kind', kind, 'at', at, 'hash', hash, \
-                     'body', body, 'erased_at', erased_at, 'private_side', private_side)) FROM ({sql}) p"
+                     'body', body, 'erased_at', erased_at, 'private_side', private_side, \
+                     'correction_header', correction_header)) FROM ({sql}) p"
                 );
                 let json: String = sqlx::query_scalar_with(&sql, any_args(args)?)
                     .fetch_one(&self.pool)

@@ -230,6 +230,9 @@ pub struct EntryOut {
     pub erased: bool,
     /// Private to this side.
     pub private: bool,
+    /// For a correction: the hash of the entry it corrects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
 }
 
 impl From<&EntryRow> for EntryOut {
@@ -248,6 +251,7 @@ impl From<&EntryRow> for EntryOut {
             body: e.body.as_deref().and_then(|b| serde_json::from_str(b).ok()),
             erased: e.erased_at.is_some(),
             private: e.private_side.is_some(),
+            corrects: e.corrects(),
         }
     }
 }

@@ -41,6 +41,7 @@ struct ListPage {
     stages: Vec<&'static str>,
     statuses: Vec<&'static str>,
     due: Vec<Thread>,
+    correctable: bool,
 }
 
 /// The query string of the next (older) page: `filters` that are set, then `before`.
@@ -117,16 +118,21 @@ async fn render_list(
             .iter()
             .map(|r| RelationshipOut::from(r, "customer"))
             .collect(),
-        entries: rows
-            .iter()
-            .map(|e| EntryView::from(e, "customer"))
-            .collect(),
+        entries: {
+            let mut v: Vec<EntryView> = rows
+                .iter()
+                .map(|e| EntryView::from(e, "customer"))
+                .collect();
+            super::views::link_corrections(&mut v);
+            v
+        },
         next,
         show_vendor: true,
         filter: f,
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
         due: state.store.due_for_person(me, &today).await?,
+        correctable: false,
     };
     render(status, &page)
 }
@@ -211,6 +217,7 @@ struct RelPage {
     entries: Vec<EntryView>,
     next: Option<String>,
     show_vendor: bool,
+    correctable: bool,
 }
 
 /// `GET /relationships/{id}`: either side.
@@ -239,12 +246,17 @@ pub async fn page(
         side: side.as_str().to_owned(),
         threads,
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
-        entries: rows
-            .iter()
-            .map(|e| EntryView::from(e, side.as_str()))
-            .collect(),
+        entries: {
+            let mut v: Vec<EntryView> = rows
+                .iter()
+                .map(|e| EntryView::from(e, side.as_str()))
+                .collect();
+            super::views::link_corrections(&mut v);
+            v
+        },
         next,
         show_vendor: false,
+        correctable: false,
     };
     render(StatusCode::OK, &page)
 }

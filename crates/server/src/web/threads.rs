@@ -64,6 +64,10 @@ struct ThreadPage {
     statuses: Vec<&'static str>,
     /// Vendor side: who may be assigned (account id, handle).
     assignees: Vec<(String, String)>,
+    /// Entries offer "correct" (the page's own side's chain entries).
+    correctable: bool,
+    /// The hash of the entry the write form corrects (`?correct=`).
+    correcting: Option<String>,
 }
 
 /// The organization's owners, admins and agents (account id, handle): who a
@@ -90,8 +94,9 @@ async fn render_thread(
     id: &str,
     status: StatusCode,
     error: Option<String>,
-    before: Option<&str>,
+    q: ThreadQuery,
 ) -> Result<Response, WebError> {
+    let before = q.before.as_deref().filter(|b| !b.is_empty());
     let (t, rel, side) = state.store.thread_for(&u.0.user.id, id).await?;
     let thread = crate::api::threads_view(state, &t).await?;
     let mut links = Vec::new();
@@ -123,6 +128,11 @@ async fn render_thread(
         ("vendor", Some(org)) => assignees(state, &u.0.user.id, org).await?,
         _ => Vec::new(),
     };
+    let mut entries: Vec<EntryView> = rows
+        .iter()
+        .map(|e| EntryView::from(e, side.as_str()))
+        .collect();
+    super::views::link_corrections(&mut entries);
     let page = ThreadPage {
         l: Layout::new(t.subject.clone(), Some(u), csrf).with_error(error),
         thread,
@@ -133,15 +143,14 @@ async fn render_thread(
         },
         side: side.as_str().to_owned(),
         links,
-        entries: rows
-            .iter()
-            .map(|e| EntryView::from(e, side.as_str()))
-            .collect(),
+        entries,
         next,
         show_vendor: false,
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
         statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
         assignees,
+        correctable: true,
+        correcting: q.correct.filter(|c| !c.trim().is_empty()),
     };
     render(status, &page)
 }
@@ -149,10 +158,12 @@ async fn render_thread(
 /// Entries on one thread page (the newest first; older ones a link away).
 const THREAD_PAGE: i64 = 200;
 
-/// `?before=` (a timeline cursor) on a thread page.
-#[derive(Deserialize)]
+/// A thread page's query: `?before=` (a timeline cursor), `?correct=` (the hash of an
+/// entry to write a correction of).
+#[derive(Deserialize, Default)]
 pub struct ThreadQuery {
     before: Option<String>,
+    correct: Option<String>,
 }
 
 /// `GET /threads/{id}`.
@@ -163,8 +174,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<ThreadQuery>,
 ) -> Result<Response, WebError> {
-    let before = q.before.as_deref().filter(|b| !b.is_empty());
-    render_thread(&state, &u, &csrf, &id, StatusCode::OK, None, before).await
+    render_thread(&state, &u, &csrf, &id, StatusCode::OK, None, q).await
 }
 
 async fn or_in_place(
@@ -175,7 +185,7 @@ async fn or_in_place(
     r: crate::Result<()>,
 ) -> Result<Response, WebError> {
     super::after_form(r.map(|()| format!("/threads/{id}")), |status, e| {
-        render_thread(state, u, csrf, id, status, Some(e), None)
+        render_thread(state, u, csrf, id, status, Some(e), ThreadQuery::default())
     })
     .await
 }
@@ -196,6 +206,9 @@ pub struct EntryForm {
     currency: String,
     #[serde(default)]
     order_ref: String,
+    /// For a correction: the hash of the entry it corrects.
+    #[serde(default)]
+    corrects: String,
 }
 
 /// `POST /threads/{id}/entries`.
@@ -223,7 +236,7 @@ pub async fn add(
             kind: &f.kind,
             text: text.as_deref(),
             event: event.as_ref(),
-            corrects: None,
+            corrects: opt(&f.corrects).as_deref(),
         },
         None,
     )

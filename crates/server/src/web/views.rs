@@ -34,6 +34,11 @@ pub struct EntryView {
     pub text: String,
     /// Event summary ("purchase: Trail 3 — 899.00 EUR, order CB-2211").
     pub event: Option<String>,
+    /// For a correction: the corrected entry's hash, and its id and sequence when it is on
+    /// the same page ([`link_corrections`]).
+    pub corrects: Option<(String, Option<(String, i64)>)>,
+    /// A correction on this page corrects this entry: its id.
+    pub corrected_by: Option<String>,
     /// An attached file: (attachment id, file name, size in bytes).
     pub attachment: Option<(String, String, u64)>,
 }
@@ -98,6 +103,31 @@ impl EntryView {
             text,
             event,
             attachment,
+            corrects: e.corrects().map(|h| (h, None)),
+            corrected_by: None,
+        }
+    }
+}
+
+/// Link each correction on a page to the entry it corrects, when that is on the page too.
+pub fn link_corrections(entries: &mut [EntryView]) {
+    let by_hash: std::collections::HashMap<String, (String, i64)> = entries
+        .iter()
+        .filter_map(|e| Some((e.hash.clone(), (e.id.clone(), e.seq?))))
+        .filter(|(h, _)| !h.is_empty())
+        .collect();
+    let mut corrected: Vec<(String, String)> = Vec::new();
+    for e in entries.iter_mut() {
+        if let Some((hash, target)) = &mut e.corrects {
+            *target = by_hash.get(hash.as_str()).cloned();
+            if let Some((id, _)) = target {
+                corrected.push((id.clone(), e.id.clone()));
+            }
+        }
+    }
+    for (target, by) in corrected {
+        if let Some(e) = entries.iter_mut().find(|e| e.id == target) {
+            e.corrected_by = Some(by);
         }
     }
 }

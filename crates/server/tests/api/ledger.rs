@@ -1247,6 +1247,24 @@ app_test!(corrections_name_an_earlier_entry_of_their_own_side, |app| {
     // Each side corrects its own entry; the chain still verifies offline.
     let fixed = json_of(post(alice.clone(), correct(hash(&mine))).await).await;
     assert_eq!(fixed["seq"], 3);
+    assert_eq!(fixed["corrects"], hash(&mine).as_str(), "{fixed}");
+    // The timeline names the corrected entry; other entries carry no such field.
+    let tl = json_of(
+        app.get(&format!("/api/v1/relationships/{rel}/timeline"), &alice)
+            .await,
+    )
+    .await;
+    let items = tl["items"].as_array().unwrap();
+    let c = items.iter().find(|e| e["id"] == fixed["id"]).unwrap();
+    assert_eq!(c["corrects"], hash(&mine).as_str());
+    let m = items.iter().find(|e| e["id"] == mine["id"]).unwrap();
+    assert!(m.get("corrects").is_none(), "{m}");
+    let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
+    assert!(tl["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["corrects"] == hash(&mine).as_str()));
     json_of(post(carol.clone(), correct(hash(&theirs))).await).await;
     let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
     assert!(report.is_valid(), "{report:?}");

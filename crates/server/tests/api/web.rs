@@ -685,3 +685,100 @@ async fn the_person_keeps_notes_and_describes_the_vendor_on_its_page() {
         .await
         .contains("mail from cornerbikes.example"));
 }
+
+#[tokio::test]
+async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() {
+    use serde_json::{json, Value};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"vendor_name": "Corner Bikes"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!(
+        "/api/v1/relationships/{}/threads",
+        rel["id"].as_str().unwrap()
+    );
+    let t: Value = app
+        .post(
+            &path,
+            Some(&alice),
+            json!({"subject": "Bike", "stage": "purchase"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let tid = t["id"].as_str().unwrap();
+    let e: Value = app
+        .post(
+            &format!("/api/v1/threads/{tid}/entries"),
+            Some(&alice),
+            json!({"kind": "message", "text": "I paid 899 EUR"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let hash = e["hash"].as_str().unwrap();
+    let (c, csrf) = signed_in(&app, "alice").await;
+    let html = page(&c, app.url(&format!("/threads/{tid}"))).await;
+    let link = format!("href=\"?correct={hash}#write-h\"");
+    assert!(html.contains(&link), "{html}");
+    let form_page = page(&c, app.url(&format!("/threads/{tid}?correct={hash}"))).await;
+    assert!(form_page.contains(&format!("name=\"corrects\" value=\"{hash}\"")));
+    assert!(form_page.contains("<option value=\"correction\" selected>"));
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("kind", "correction"),
+        ("text", "It was 859 EUR"),
+        ("corrects", hash),
+    ];
+    let r = c
+        .post(app.url(&format!("/threads/{tid}/entries")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page(&c, app.url(&format!("/threads/{tid}"))).await;
+    let old = e["id"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("corrects <a href=\"#e-{old}\">#1</a>")),
+        "{html}"
+    );
+    assert!(html.contains(">corrected</a>"));
+    // A correction of nothing real is refused in place, and nothing is added.
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("kind", "correction"),
+        ("text", "x"),
+        ("corrects", "00"),
+    ];
+    let r = c
+        .post(app.url(&format!("/threads/{tid}/entries")))
+        .form(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let tl: Value = app
+        .get(
+            &format!(
+                "/api/v1/relationships/{}/timeline",
+                rel["id"].as_str().unwrap()
+            ),
+            &alice,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tl["items"].as_array().unwrap().len(), 2);
+}
