@@ -1,4 +1,5 @@
-//! `slingshot export` and `slingshot verify`: relationship bundles out, and checked offline.
+//! `slingshot export`, `slingshot import` and `slingshot verify`: relationship bundles out,
+//! in, and checked offline.
 
 use crate::error::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -32,6 +33,27 @@ pub async fn export(
         }
         None => std::io::stdout().write_all(&bytes)?,
     }
+    Ok(())
+}
+
+/// Verify the bundle at `path` and store it as one of `person`'s relationships.
+pub async fn import(
+    config: Config,
+    store: Store,
+    path: &Path,
+    person: &str,
+) -> Result<(), CliError> {
+    let bytes = std::fs::read(path)?;
+    let user = store.user_by_handle(person).await?;
+    let master = config.load_master_key()?;
+    let state = AppState::new(store.clone(), config, master);
+    let id = slingshot_server::ledger::import_bundle(&state, &user.id, &bytes).await?;
+    let rel = store.relationship_by_id(&id).await?;
+    let threads = store.threads_in(&user.id, &id).await?.len();
+    println!(
+        "imported relationship {id} ({}) for {person}: {} chain entries, {threads} conversations",
+        rel.vendor_name, rel.head_seq
+    );
     Ok(())
 }
 

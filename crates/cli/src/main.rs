@@ -82,6 +82,17 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Import a relationship bundle (from `export`, here or on another instance) as one
+    /// of a person's relationships: it is verified first, and stored whole or not at all.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The bundle file.
+        file: PathBuf,
+        /// The person (handle) whose relationship it becomes.
+        #[arg(long)]
+        person: String,
+    },
     /// Check a bundle, or a consent receipt (a compact JWS), offline: says which entry or
     /// part fails and why. Exit status 1 when it fails.
     Verify {
@@ -209,6 +220,15 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let config = settings::load(file, &db, None, None, None)?;
             let store = Store::open(&config.database_url()).await?;
             ledger_cmd::export(config, store, &relationship, out.as_deref()).await
+        }
+        Command::Import {
+            db,
+            file: bundle,
+            person,
+        } => {
+            let config = settings::load(file, &db, None, None, None)?;
+            let store = Store::open(&config.database_url()).await?;
+            ledger_cmd::import(config, store, &bundle, &person).await
         }
         Command::Verify {
             file: bundle,

@@ -218,4 +218,42 @@ fn export_and_verify_name_the_failing_entry() {
         "{}",
         text(&o)
     );
+    // Into another instance, with its conversations; the altered bundle, a second copy
+    // and an unknown person are refused.
+    let other = tempfile::tempdir().unwrap();
+    let o2 = other.path();
+    assert!(slingshot(o2, &["demo"]).status.success());
+    std::fs::copy(d.join("nw.jsonl"), o2.join("nw.jsonl")).unwrap();
+    std::fs::copy(d.join("bad.jsonl"), o2.join("bad.jsonl")).unwrap();
+    let o = slingshot(o2, &["import", "bad.jsonl", "--person", "dan"]);
+    assert!(
+        !o.status.success() && text(&o).contains("entry 3"),
+        "{}",
+        text(&o)
+    );
+    let o = slingshot(o2, &["import", "nw.jsonl", "--person", "nobody-here"]);
+    assert!(!o.status.success(), "{}", text(&o));
+    let o = slingshot(o2, &["import", "nw.jsonl", "--person", "dan"]);
+    assert!(
+        o.status.success() && text(&o).contains(&format!("imported relationship {id}")),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("3 conversations"), "{}", text(&o));
+    let o = slingshot(o2, &["import", "nw.jsonl", "--person", "dan"]);
+    assert!(
+        !o.status.success() && text(&o).contains("already"),
+        "{}",
+        text(&o)
+    );
+    let db2 = o2.join("slingshot-data/slingshot.db");
+    let subjects = Command::new("sqlite3")
+        .arg(&db2)
+        .arg(format!(
+            "SELECT subject FROM threads WHERE relationship_id = '{id}' ORDER BY subject"
+        ))
+        .output()
+        .unwrap();
+    let subjects = String::from_utf8(subjects.stdout).unwrap();
+    assert!(!subjects.contains("Imported conversation"), "{subjects}");
 }

@@ -134,6 +134,8 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship) -> Result<Vec<u
         "exported_at".into(),
         Value::String(slingshot_store::rfc3339(slingshot_store::now_us())),
     );
+    let (threads, links) = state.store.bundle_threads(&rel.id).await?;
+    crate::bundle_threads::write(&mut details, &threads, &links)?;
     let tip = (rel.head_seq > 0).then(|| -> Result<BundleTip> {
         Ok(BundleTip {
             sequence: u64::try_from(rel.head_seq).unwrap_or(0),
@@ -213,7 +215,8 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
     let mut header = None;
     let mut entries = Vec::new();
     let mut checkpoints = Vec::new();
-    let mut threads: Vec<(String, String)> = Vec::new();
+    let mut entry_threads: Vec<String> = Vec::new();
+    let mut seen_threads = std::collections::HashSet::new();
     while let Some(step) = reader
         .next_item()
         .map_err(|e| ServerError::Invalid("invalid_bundle", e.to_string()))?
@@ -228,8 +231,8 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
             BundleItem::Header(h) => header = Some(h),
             BundleItem::Entry(e) => {
                 let h = &e.entry.header;
-                if !threads.iter().any(|(t, _)| t == &h.thread) {
-                    threads.push((h.thread.clone(), "Imported conversation".into()));
+                if seen_threads.insert(h.thread.clone()) {
+                    entry_threads.push(h.thread.clone());
                 }
                 let search_text = e
                     .body
@@ -277,6 +280,8 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
         })
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "Imported vendor".to_owned());
+    let (threads, links) =
+        crate::bundle_threads::read(&header.relationship.details, &entry_threads)?;
     let keys: Vec<(String, String, String)> = header
         .keys
         .iter()
@@ -298,6 +303,7 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
             &entries,
             &checkpoints,
             &threads,
+            &links,
         )
         .await?;
     Ok(header.relationship.id)

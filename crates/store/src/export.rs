@@ -23,6 +23,29 @@ pub struct ChainRow {
     pub erased_at: Option<i64>,
 }
 
+/// A conversation as a bundle carries it, beside the chain (unsigned: its subject,
+/// stage, status and tags are the exporting instance's word).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct BundleThread {
+    /// Thread id (as in the entries' headers).
+    pub id: String,
+    /// Subject.
+    pub subject: String,
+    /// Stage's stable name.
+    pub stage: String,
+    /// Status's stable name.
+    pub status: String,
+    /// The side that opened it.
+    pub opened_by: String,
+    /// Tags.
+    #[sqlx(skip)]
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A link between two conversations of a bundle: (from, to, kind).
+pub type BundleLink = (String, String, String);
+
 /// A stored checkpoint.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CheckpointRow {
@@ -138,6 +161,42 @@ impl Store {
         ))
     }
 
+    /// The conversations of a relationship, with their tags, and the links between them,
+    /// for its export.
+    pub async fn bundle_threads(
+        &self,
+        relationship_id: &str,
+    ) -> Result<(Vec<BundleThread>, Vec<BundleLink>)> {
+        let mut threads: Vec<BundleThread> = sqlx::query_as(
+            "SELECT id, subject, stage, status, opened_by FROM threads WHERE relationship_id = $1 ORDER BY created_at, id",
+        )
+        .bind(relationship_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let tags: Vec<(String, String)> = sqlx::query_as(
+            "SELECT g.thread_id, g.tag FROM thread_tags g JOIN threads t ON t.id = g.thread_id \
+             WHERE t.relationship_id = $1 ORDER BY g.thread_id, g.tag",
+        )
+        .bind(relationship_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_thread: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (t, g) in tags {
+            by_thread.entry(t).or_default().push(g);
+        }
+        for t in &mut threads {
+            t.tags = by_thread.remove(&t.id).unwrap_or_default();
+        }
+        let links: Vec<BundleLink> = sqlx::query_as(
+            "SELECT l.from_thread, l.to_thread, l.kind FROM thread_links l JOIN threads t ON t.id = l.from_thread \
+             WHERE t.relationship_id = $1 ORDER BY l.created_at, l.from_thread, l.to_thread",
+        )
+        .bind(relationship_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((threads, links))
+    }
+
     /// Store a verified bundle as one of `person`'s relationships (an off-platform
     /// vendor named `vendor_name`), keeping the original relationship id, entries,
     /// signatures and public keys, so the chain still verifies here. All or nothing.
@@ -150,7 +209,8 @@ impl Store {
         keys: &[(String, String, String)],
         entries: &[ImportedEntry],
         checkpoints: &[CheckpointRow],
-        thread_subjects: &[(String, String)],
+        threads: &[BundleThread],
+        links: &[BundleLink],
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let now = now_us();
@@ -185,18 +245,37 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for (thread_id, subject) in thread_subjects {
+        for t in threads {
             sqlx::query(
                 "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, last_activity_at, created_at) \
-                 VALUES ($1, $2, $3, 'other', 'open', 'customer', $4, $4)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
             )
-            .bind(thread_id)
+            .bind(&t.id)
             .bind(relationship_id)
-            .bind(subject)
+            .bind(&t.subject)
+            .bind(&t.stage)
+            .bind(&t.status)
+            .bind(&t.opened_by)
             .bind(now)
             .execute(&mut *tx)
             .await
             .map_err(crate::error::conflict_on_unique("thread"))?;
+            for tag in &t.tags {
+                sqlx::query("INSERT INTO thread_tags (thread_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(&t.id)
+                    .bind(tag)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for (from, to, kind) in links {
+            sqlx::query("INSERT INTO thread_links (from_thread, to_thread, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .bind(from)
+                .bind(to)
+                .bind(kind)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
         }
         for e in entries {
             let id = new_id();

@@ -45,7 +45,7 @@ pub use entries::{
     TimelineFilter,
 };
 pub use error::{Result, StoreError};
-pub use export::{ChainRow, CheckpointRow, ImportedEntry};
+pub use export::{BundleLink, BundleThread, ChainRow, CheckpointRow, ImportedEntry};
 pub use grants::{
     AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
 };

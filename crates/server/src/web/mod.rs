@@ -338,6 +338,12 @@ pub fn router(state: AppState) -> Router<AppState> {
                 state.config.import_limit.saturating_add(64 * 1024),
             )),
         )
+        .route(
+            "/relationships/import",
+            post(relationships::import_bundle).layer(axum::extract::DefaultBodyLimit::max(
+                state.config.import_limit.saturating_add(64 * 1024),
+            )),
+        )
         .route("/orgs/{org}/inbox", get(threads::inbox))
         .route(
             "/orgs/{org}/watchlist",

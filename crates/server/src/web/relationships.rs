@@ -395,6 +395,51 @@ pub async fn search(
     )
 }
 
+/// `POST /relationships/import` (multipart: `file`, a bundle from an export here or on
+/// another instance): verified, then stored as one of the person's relationships.
+pub async fn import_bundle(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let limit = state.config.import_limit;
+    let result = async {
+        let mut file = Vec::new();
+        while let Some(field) = form.next_field().await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ServerError::PayloadTooLarge(limit)
+            } else {
+                ServerError::Invalid("invalid_form", e.body_text())
+            }
+        })? {
+            if field.name() == Some("file") {
+                file = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ServerError::Invalid("invalid_form", e.body_text()))?
+                    .to_vec();
+            }
+        }
+        if file.is_empty() {
+            return Err(ServerError::Invalid(
+                "invalid_form",
+                "choose a bundle file to import".into(),
+            ));
+        }
+        ledger::import_bundle(&state, &u.0.user.id, &file).await
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(see_other(&format!("/relationships/{id}"))),
+        Err(e) if e.status_code().0.is_client_error() => {
+            let (status, msg) = (e.status_code().0, e.to_string());
+            render_list(&state, &u, &csrf, Filter::default(), status, Some(msg)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "mail_report.html")]
 struct MailPage {

@@ -78,6 +78,16 @@ app_test!(
         )
         .await;
         assert_eq!(msg["seq"], 2);
+        let tag = Some(json!({"tags": ["bike", "warranty"]}));
+        let r = app
+            .call(
+                Method::PATCH,
+                &format!("/api/v1/threads/{purchase}"),
+                Some(&alice),
+                tag,
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
         // Link the purchase to the research; the reverse link would be a cycle.
         let r = app
             .post(
@@ -161,6 +171,23 @@ app_test!(
                 .unwrap()
                 .is_empty()
         );
+        // Unsigned thread details that are not what this instance accepts: refused too.
+        let text = String::from_utf8(bundle.clone()).unwrap();
+        assert!(
+            text.contains("\"stage\":\"purchase\""),
+            "the header describes the threads"
+        );
+        let odd = text.replacen("\"stage\":\"purchase\"", "\"stage\":\"shopping\"", 1);
+        let r = other
+            .client
+            .post(other.url("/api/v1/relationships/import"))
+            .bearer_auth(&bob)
+            .body(odd)
+            .send()
+            .await
+            .unwrap();
+        let p = problem(r, 422, "invalid_bundle").await;
+        assert!(p["detail"].as_str().unwrap().contains("shopping"), "{p}");
         // The real bundle imports on the other instance and still verifies there.
         let r = other
             .client
@@ -175,6 +202,36 @@ app_test!(
             .unwrap()
             .to_owned();
         assert_eq!(imported, rel);
+        // The conversations come with it: subjects, stages, tags and links, even one
+        // that holds only a private note (no chain entry).
+        let there = json_of(
+            other
+                .get(&format!("/api/v1/relationships/{imported}/threads"), &bob)
+                .await,
+        )
+        .await;
+        let items = there["items"].as_array().unwrap();
+        let by_id = |id: &str| {
+            items
+                .iter()
+                .find(|t| t["id"] == id)
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert_eq!(items.len(), 2, "{there}");
+        assert_eq!(
+            (
+                by_id(&purchase)["subject"].as_str(),
+                by_id(&purchase)["stage"].as_str()
+            ),
+            (Some("Bought the Trail 3"), Some("purchase"))
+        );
+        assert_eq!(by_id(&research)["subject"], "Which commuter bike?");
+        assert_eq!(by_id(&purchase)["tags"], json!(["bike", "warranty"]));
+        assert_eq!(
+            by_id(&purchase)["links"][0],
+            json!([purchase, research, "follows_from"])
+        );
         let again = export(&other, &bob, &imported).await;
         assert!(verify_bundle(&again[..]).unwrap().is_valid());
         let r = other

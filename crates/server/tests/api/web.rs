@@ -782,3 +782,82 @@ async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() 
         .unwrap();
     assert_eq!(tl["items"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_history_downloaded_here_is_brought_in_on_another_instance() {
+    use serde_json::{json, Value};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"vendor_name": "Corner Bikes"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rid = rel["id"].as_str().unwrap();
+    let path = format!("/api/v1/relationships/{rid}/threads");
+    let t: Value = app
+        .post(
+            &path,
+            Some(&alice),
+            json!({"subject": "Bike purchase", "stage": "purchase"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/threads/{}/entries", t["id"].as_str().unwrap()),
+            Some(&alice),
+            json!({"kind": "message", "text": "Receipt please"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (c, _) = signed_in(&app, "alice").await;
+    let r = c
+        .get(app.url(&format!("/relationships/{rid}/export")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bundle = r.bytes().await.unwrap().to_vec();
+
+    let other = TestApp::spawn(TestDb::sqlite().await).await;
+    other.user("alice").await;
+    let (c2, csrf2) = signed_in(&other, "alice").await;
+    let send = |bytes: Vec<u8>| {
+        let c2 = c2.clone();
+        let url = other.url(&format!("/relationships/import?csrf={csrf2}"));
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name("history.jsonl");
+            c2.post(url)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // An altered history is refused in place, naming the entry; nothing is stored.
+    let altered = String::from_utf8(bundle.clone())
+        .unwrap()
+        .replace("Receipt please", "Refund please");
+    let r = send(altered.into_bytes()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("entry 1"));
+    let r = send(bundle).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/relationships/{rid}").as_str()
+    );
+    let html = page(&c2, other.url(&format!("/relationships/{rid}"))).await;
+    assert!(
+        html.contains("Bike purchase") && html.contains("Receipt please"),
+        "{html}"
+    );
+}
