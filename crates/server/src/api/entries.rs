@@ -187,6 +187,33 @@ pub async fn relationship_timeline(
     }))
 }
 
+/// One conversation's entries as the caller's side sees them, newest first.
+#[utoipa::path(get, path = "/threads/{id}/entries", tag = "entries", security(("bearer" = [])),
+    params(("id" = String, Path, description = "thread id"), PageQuery),
+    responses((status = 200, body = List<EntryOut>), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn thread_timeline(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<List<EntryOut>>> {
+    let user = p.require(Scope::LedgerRead)?;
+    check_cursor(q.before.as_deref())?;
+    let (t, rel, side) = state.store.thread_for(&user.id, &id).await?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let rows = state
+        .store
+        .timeline_relationship(&rel.id, side, Some(&t.id), q.before.as_deref(), limit)
+        .await?;
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(cursor_of))
+        .flatten();
+    Ok(Json(List {
+        items: rows.iter().map(EntryOut::from).collect(),
+        next,
+    }))
+}
+
 /// Full-text search over everything the caller wrote or received, newest first.
 #[utoipa::path(get, path = "/search", tag = "entries", security(("bearer" = [])), params(SearchQuery),
     responses((status = 200, body = List<SearchHitOut>), (status = 400, body = Problem)))]

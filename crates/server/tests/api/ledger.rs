@@ -503,6 +503,47 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
     .to_string();
     assert!(mine.contains("my private note") && !mine.contains("vendor-only note"));
     assert!(theirs.contains("vendor-only note") && !theirs.contains("my private note"));
+    // One conversation's entries, paged, as each side sees them.
+    let of_thread = |q: &str| format!("/api/v1/threads/{t}/entries{q}");
+    let page1 = json_of(app.get(&of_thread("?limit=2"), &alice).await).await;
+    let first: Vec<&str> = page1["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(first.len(), 2, "{page1}");
+    let next = page1["next"].as_str().unwrap();
+    let page2 = json_of(
+        app.get(&of_thread(&format!("?limit=50&before={next}")), &alice)
+            .await,
+    )
+    .await;
+    let all = format!("{page1}{page2}");
+    assert!(
+        all.contains("my private note") && !all.contains("vendor-only note"),
+        "{all}"
+    );
+    assert!(
+        all.contains("The zip broke after a week")
+            && !page2["items"].as_array().unwrap().is_empty()
+    );
+    assert!(page2["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["thread_id"] == t.as_str()));
+    let vendor_view = json_of(app.get(&of_thread(""), &carol).await)
+        .await
+        .to_string();
+    assert!(vendor_view.contains("vendor-only note") && !vendor_view.contains("my private note"));
+    problem(app.get(&of_thread(""), &mo).await, 404, "not_found").await;
+    problem(
+        app.get(&of_thread("?before=yesterday"), &alice).await,
+        400,
+        "invalid_cursor",
+    )
+    .await;
 
     // The customer countersigns the vendor's entry; the bundle carries both keys.
     let cp = json_of(
