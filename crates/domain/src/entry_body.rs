@@ -27,6 +27,9 @@ pub struct EventInput {
     /// The vendor's order reference.
     #[serde(default)]
     pub order_ref: Option<String>,
+    /// The day it happened (YYYY-MM-DD), when that was not today: the entry is dated so.
+    #[serde(default)]
+    pub on: Option<String>,
 }
 
 /// Why an entry's content was refused.
@@ -111,6 +114,10 @@ pub fn build_body(
                     }
                     ev.insert(name.into(), json!(v));
                 }
+            }
+            if let Some(on) = e.on.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                let on = crate::conversation::parse_date(on).map_err(BodyError::Invalid)?;
+                ev.insert("on".into(), json!(on));
             }
             if e.kind == "purchase" && !ev.contains_key("item") {
                 return Err(invalid("item (what was bought)", 200));
@@ -202,6 +209,7 @@ mod tests {
             amount: Some("899.00".into()),
             currency: Some("EUR".into()),
             order_ref: Some("CB-2211".into()),
+            on: None,
         };
         let (b, s) = build_body("event", Some("Paid in store"), Some(&ev)).unwrap();
         assert_eq!(s, "Paid in store Trail bike CB-2211 899.00 EUR purchase");
@@ -223,6 +231,7 @@ mod tests {
             amount: Some("1299.00".into()),
             currency: Some("EUR".into()),
             order_ref: Some("NW-1042".into()),
+            on: None,
         };
         let (b, s) = build_body("event", Some("Bought in store"), Some(&ev)).unwrap();
         assert_eq!(b["event"]["amount"], "1299.00");
@@ -254,5 +263,21 @@ mod tests {
             build_body("message", Some(&big), None),
             Err(BodyError::TooLarge)
         );
+    }
+
+    #[test]
+    fn an_event_may_say_the_day_it_happened() {
+        let ev = |on: &str| EventInput {
+            kind: "call".into(),
+            on: Some(on.into()),
+            ..Default::default()
+        };
+        let (b, _) = build_body("event", None, Some(&ev(" 2025-03-01 "))).unwrap();
+        assert_eq!(b["event"]["on"], "2025-03-01");
+        for bad in ["2025-02-30", "01/03/2025", "yesterday"] {
+            assert!(build_body("event", None, Some(&ev(bad))).is_err(), "{bad}");
+        }
+        let (b, _) = build_body("event", None, Some(&ev(""))).unwrap();
+        assert!(b["event"].get("on").is_none());
     }
 }

@@ -283,6 +283,7 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         amount: Some("189.00".into()),
         currency: Some("EUR".into()),
         order_ref: Some("NW-1042".into()),
+        on: None,
     };
     ledger::add_entry(
         state,
@@ -409,6 +410,7 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         amount: Some("899.00".into()),
         currency: Some("EUR".into()),
         order_ref: Some("CB-2211".into()),
+        on: None,
     };
     ledger::add_entry(
         state,

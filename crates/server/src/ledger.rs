@@ -68,6 +68,7 @@ pub async fn add_entry(
     if let Some(target) = &corrects {
         check_correction_target(state, actor, thread_id, target).await?;
     }
+    let at_us = happened_at(&body, slingshot_store::now_us())?;
     // Access to the thread is checked by the writer, with the rest of its group.
     let post = crate::ledger_writer::ThreadPost {
         actor: actor.to_owned(),
@@ -77,9 +78,29 @@ pub async fn add_entry(
         search_text,
         source_ref,
         corrects,
-        at_us: slingshot_store::now_us(),
+        at_us,
     };
     state.ledger.post(post).await
+}
+
+/// When an entry happened: for an event logged after the fact (`event.on`, a day before
+/// today, UTC), noon of that day; otherwise `now_us`. A day after today is refused.
+fn happened_at(body: &Value, now_us: i64) -> Result<i64> {
+    let Some(on) = body.pointer("/event/on").and_then(Value::as_str) else {
+        return Ok(now_us);
+    };
+    let start = slingshot_store::date_start_us(on)
+        .ok_or_else(|| ServerError::Invalid("invalid_value", format!("{on} is not a date")))?;
+    const DAY_US: i64 = 86_400_000_000;
+    let today = now_us - now_us.rem_euclid(DAY_US);
+    match start.cmp(&today) {
+        std::cmp::Ordering::Less => Ok(start + DAY_US / 2),
+        std::cmp::Ordering::Equal => Ok(now_us),
+        std::cmp::Ordering::Greater => Err(ServerError::Invalid(
+            "invalid_value",
+            format!("an event cannot have happened on {on}, after today"),
+        )),
+    }
 }
 
 /// A correction names an earlier shared entry of the thread's relationship, written by

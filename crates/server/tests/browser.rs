@@ -358,6 +358,7 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let thread_path = c.current_url().await.unwrap().path().to_owned();
     find(&c, Locator::Id("kind"))
         .await
         .select_by_value("event")
@@ -427,6 +428,29 @@ async fn log_a_purchase_import_mail_and_find_it_by_search() {
             && timeline.contains("Trail 3 bike"),
         "{timeline}"
     );
+    // An entry written elsewhere (here, through the API) appears on the open timeline
+    // without a reload.
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"handle": "paula", "password": "lantern orchard pebble"}))
+        .send()
+        .await
+        .unwrap();
+    let token = r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = http
+        .post(format!("{base}/api/v1{thread_path}/entries"))
+        .bearer_auth(&token)
+        .json(&json!({"kind": "note", "text": "Written from my phone"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
+    wait_text(&c, Locator::Id("timeline"), "Written from my phone").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/relationships");
     c.close().await.unwrap();
 }
 

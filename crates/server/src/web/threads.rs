@@ -209,6 +209,9 @@ pub struct EntryForm {
     /// For a correction: the hash of the entry it corrects.
     #[serde(default)]
     corrects: String,
+    /// For an event: the day it happened (YYYY-MM-DD), when not today.
+    #[serde(default)]
+    on: String,
 }
 
 /// `POST /threads/{id}/entries`.
@@ -226,6 +229,7 @@ pub async fn add(
         amount: opt(&f.amount),
         currency: opt(&f.currency),
         order_ref: opt(&f.order_ref),
+        on: opt(&f.on),
     });
     let text = opt(&f.text);
     let r = ledger::add_entry(

@@ -1443,3 +1443,60 @@ app_test!(nul_text_and_bad_vendor_details_are_refused, |app| {
     let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
     assert_eq!(tl["items"].as_array().unwrap().len(), 1, "{tl}");
 });
+
+app_test!(
+    an_event_logged_after_the_fact_is_dated_when_it_happened,
+    |app| {
+        let alice = app.user("alice").await;
+        let rel = relationship(&app, &alice, json!({"vendor_name": "Corner Bikes"})).await;
+        let t = thread(&app, &alice, &rel, "Bike", "purchase").await;
+        let day = |days_ago: i64| -> String {
+            slingshot_store::rfc3339(slingshot_store::now_us() - days_ago * 86_400_000_000)
+                .chars()
+                .take(10)
+                .collect()
+        };
+        let event = |on: String| json!({"kind": "event", "event": {"type": "purchase", "item": "Trail 3", "on": on}});
+        let path = format!("/api/v1/threads/{t}/entries");
+        // Refused, and nothing appended: a day after today, a day that does not exist.
+        for on in [day(-2), "2026-02-30".to_owned(), "last week".to_owned()] {
+            problem(
+                app.post(&path, Some(&alice), event(on)).await,
+                422,
+                "invalid_value",
+            )
+            .await;
+        }
+        let e = entry(&app, &alice, &t, event(day(10))).await;
+        assert!(
+            e["at"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{}T12:00:00", day(10))),
+            "{e}"
+        );
+        assert_eq!(e["body"]["event"]["on"], day(10).as_str());
+        assert_eq!(e["seq"], 1, "only the dated event was appended");
+        // The timeline's date filter finds it on that day, and not today.
+        let on_day = json_of(
+            app.get(
+                &format!("/api/v1/timeline?from={}&to={}", day(10), day(9)),
+                &alice,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(on_day["items"].as_array().unwrap().len(), 1, "{on_day}");
+        let today = json_of(
+            app.get(&format!("/api/v1/timeline?from={}", day(0)), &alice)
+                .await,
+        )
+        .await;
+        assert!(today["items"].as_array().unwrap().is_empty(), "{today}");
+        // Today's date is just now.
+        let now = entry(&app, &alice, &t, event(day(0))).await;
+        assert_eq!(now["seq"], 2);
+        let report = verify_bundle(&export(&app, &alice, &rel).await[..]).unwrap();
+        assert!(report.is_valid(), "{report:?}");
+    }
+);
