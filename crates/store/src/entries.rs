@@ -146,13 +146,13 @@ const ENTRY_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thr
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id";
 
 /// A bound argument of a query built at run time.
-enum Arg {
+pub(crate) enum Arg {
     S(String),
     I(i64),
 }
 
 /// The bound arguments of a query built at run time.
-fn any_args(args: Vec<Arg>) -> Result<sqlx::any::AnyArguments<'static>> {
+pub(crate) fn any_args(args: Vec<Arg>) -> Result<sqlx::any::AnyArguments<'static>> {
     use sqlx::Arguments;
     let mut out = sqlx::any::AnyArguments::default();
     for a in args {

@@ -106,6 +106,31 @@ fn date_us(d: &str) -> Result<i64> {
         .ok_or_else(|| ServerError::Invalid("invalid_value", format!("{d} is not a date")))
 }
 
+/// A timeline's (or a search's) filters, checked.
+fn filter_of(
+    relationship: Option<&str>,
+    stage: Option<&str>,
+    status: Option<&str>,
+    tag: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<TimelineFilter> {
+    Ok(TimelineFilter {
+        relationship_id: relationship.map(str::to_owned),
+        stage: stage
+            .map(Stage::parse)
+            .transpose()?
+            .map(|s| s.as_str().to_owned()),
+        status: status
+            .map(Status::parse)
+            .transpose()?
+            .map(|s| s.as_str().to_owned()),
+        tag: tag.map(str::to_owned),
+        from_us: from.map(date_us).transpose()?,
+        to_us: to.map(date_us).transpose()?,
+    })
+}
+
 /// A cursor is one a page gave as `next` (`<time>:<id>`); else 400 `invalid_cursor`,
 /// rather than the first page again (a paging client would loop).
 fn check_cursor(before: Option<&str>) -> Result<()> {
@@ -127,24 +152,14 @@ pub async fn timeline(
     ApiQuery(q): ApiQuery<TimelineQuery>,
 ) -> Result<Json<List<EntryOut>>> {
     let user = p.require(Scope::LedgerRead)?;
-    let f = TimelineFilter {
-        relationship_id: q.relationship.clone(),
-        stage: q
-            .stage
-            .as_deref()
-            .map(Stage::parse)
-            .transpose()?
-            .map(|s| s.as_str().to_owned()),
-        status: q
-            .status
-            .as_deref()
-            .map(Status::parse)
-            .transpose()?
-            .map(|s| s.as_str().to_owned()),
-        tag: q.tag.clone(),
-        from_us: q.from.as_deref().map(date_us).transpose()?,
-        to_us: q.to.as_deref().map(date_us).transpose()?,
-    };
+    let f = filter_of(
+        q.relationship.as_deref(),
+        q.stage.as_deref(),
+        q.status.as_deref(),
+        q.tag.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
     check_cursor(q.before.as_deref())?;
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state
@@ -214,9 +229,10 @@ pub async fn thread_timeline(
     }))
 }
 
-/// Full-text search over everything the caller wrote or received, newest first.
+/// Full-text search over everything the caller wrote or received, newest first; narrowed, like
+/// the timeline, by vendor, stage, status, tag and dates.
 #[utoipa::path(get, path = "/search", tag = "entries", security(("bearer" = [])), params(SearchQuery),
-    responses((status = 200, body = List<SearchHitOut>), (status = 400, body = Problem)))]
+    responses((status = 200, body = List<SearchHitOut>), (status = 400, body = Problem), (status = 422, body = Problem)))]
 pub async fn search(
     State(state): State<AppState>,
     p: Principal,
@@ -229,9 +245,17 @@ pub async fn search(
             "a search is at most 500 characters".into(),
         ));
     }
+    let f = filter_of(
+        q.relationship.as_deref(),
+        q.stage.as_deref(),
+        q.status.as_deref(),
+        q.tag.as_deref(),
+        q.from.as_deref(),
+        q.to.as_deref(),
+    )?;
     let hits = state
         .store
-        .search_person(&user.id, &q.q, q.limit.unwrap_or(20).clamp(1, 100))
+        .search_person_in(&user.id, &q.q, &f, q.limit.unwrap_or(20).clamp(1, 100))
         .await?;
     Ok(Json(List::all(
         hits.iter().map(SearchHitOut::from).collect(),

@@ -296,6 +296,18 @@ pub struct SearchQuery {
     pub q: String,
     /// At most this many hits (1–100, default 20).
     pub limit: Option<i64>,
+    /// Only this relationship (vendor).
+    pub relationship: Option<String>,
+    /// Only conversations at this stage.
+    pub stage: Option<String>,
+    /// Only conversations with this status.
+    pub status: Option<String>,
+    /// Only conversations with this tag.
+    pub tag: Option<String>,
+    /// From this date (YYYY-MM-DD, inclusive).
+    pub from: Option<String>,
+    /// Until this date (YYYY-MM-DD, exclusive).
+    pub to: Option<String>,
 }
 
 /// A search hit.

@@ -338,6 +338,9 @@ struct SearchPage {
     l: Layout,
     q: String,
     hits: Vec<Hit>,
+    /// The person's vendors (id, name), and the one searched in (empty: all).
+    vendors: Vec<(String, String)>,
+    vendor: String,
 }
 
 struct Hit {
@@ -350,11 +353,13 @@ struct Hit {
     snippet: String,
 }
 
-/// `?q=`.
+/// `?q=` and, optionally, `?relationship=` (one vendor).
 #[derive(Deserialize)]
 pub struct SearchForm {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    relationship: String,
 }
 
 /// `GET /search`.
@@ -365,11 +370,26 @@ pub async fn search(
     Query(f): Query<SearchForm>,
 ) -> Result<Response, WebError> {
     let q: String = f.q.chars().take(500).collect();
+    let vendor = f.relationship.trim().to_owned();
+    let filter = TimelineFilter {
+        relationship_id: Some(vendor.clone()).filter(|v| !v.is_empty()),
+        ..Default::default()
+    };
     let hits = if q.trim().is_empty() {
         Vec::new()
     } else {
-        state.store.search_person(&u.0.user.id, &q, 50).await?
+        state
+            .store
+            .search_person_in(&u.0.user.id, &q, &filter, 50)
+            .await?
     };
+    let vendors = state
+        .store
+        .relationships_of(&u.0.user.id)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.vendor_name))
+        .collect();
     let hits = hits
         .iter()
         .map(|h| Hit {
@@ -391,6 +411,8 @@ pub async fn search(
             l: Layout::new("Search", Some(&u), &csrf),
             q,
             hits,
+            vendors,
+            vendor,
         },
     )
 }

@@ -126,6 +126,46 @@ app_test!(
                 >= 2
         );
 
+        // Search narrows like the timeline: by stage, tag, vendor, dates.
+        let n = |v: Value| v["items"].as_array().unwrap().len();
+        let search = |q: String| {
+            let (app, alice) = (&app, &alice);
+            async move {
+                json_of(
+                    app.get(&format!("/api/v1/search?q=commuter{q}"), alice)
+                        .await,
+                )
+                .await
+            }
+        };
+        assert_eq!(n(search("&stage=purchase".into()).await), 1);
+        let research_hits = search("&stage=research".into()).await;
+        assert_eq!(
+            research_hits["items"][0]["thread_id"],
+            research.as_str(),
+            "{research_hits}"
+        );
+        assert_eq!(n(search("&tag=bike".into()).await), 1);
+        assert_eq!(
+            n(search(format!("&relationship={rel}&status=open")).await),
+            2
+        );
+        assert_eq!(n(search("&relationship=someone-elses".into()).await), 0);
+        assert_eq!(n(search("&from=2999-01-01".into()).await), 0);
+        problem(
+            app.get("/api/v1/search?q=commuter&stage=shopping", &alice)
+                .await,
+            422,
+            "invalid_value",
+        )
+        .await;
+        problem(
+            app.get("/api/v1/search?q=commuter&to=31/12", &alice).await,
+            422,
+            "invalid_value",
+        )
+        .await;
+
         // Export verifies offline; erasing a body keeps it verifying.
         let bundle = export(&app, &alice, &rel).await;
         let report = verify_bundle(&bundle[..]).unwrap();

@@ -861,3 +861,58 @@ async fn a_history_downloaded_here_is_brought_in_on_another_instance() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_search_page_narrows_to_one_vendor() {
+    use serde_json::{json, Value};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let mut rels = Vec::new();
+    for vendor in ["Corner Bikes", "Lakeside Books"] {
+        let rel: Value = app
+            .post(
+                "/api/v1/relationships",
+                Some(&alice),
+                json!({"vendor_name": vendor}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let rid = rel["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/relationships/{rid}/threads");
+        let t: Value = app
+            .post(
+                &path,
+                Some(&alice),
+                json!({"subject": format!("{vendor} order"), "stage": "purchase"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let body = json!({"kind": "message", "text": format!("Where is my parcel from {vendor}?")});
+        let r = app
+            .post(
+                &format!("/api/v1/threads/{}/entries", t["id"].as_str().unwrap()),
+                Some(&alice),
+                body,
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        rels.push(rid);
+    }
+    let (c, _) = signed_in(&app, "alice").await;
+    let all = page(&c, app.url("/search?q=parcel")).await;
+    assert!(all.contains("2 result(s)"), "{all}");
+    let one = page(
+        &c,
+        app.url(&format!("/search?q=parcel&relationship={}", rels[1])),
+    )
+    .await;
+    assert!(
+        one.contains("1 result(s)") && one.contains("Lakeside Books order"),
+        "{one}"
+    );
+    assert!(one.contains(&format!("<option value=\"{}\" selected>", rels[1])));
+}
