@@ -165,6 +165,38 @@ pub(crate) fn any_args(args: Vec<Arg>) -> Result<sqlx::any::AnyArguments<'static
     Ok(out)
 }
 
+/// The SQL conditions (` AND …`, on entries `e` and threads `t`) of a timeline filter,
+/// binding their values after `args`.
+pub(crate) fn filter_conds(f: &TimelineFilter, args: &mut Vec<Arg>) -> String {
+    let mut sql = String::new();
+    let mut add = |cond: &str, a: Arg| {
+        args.push(a);
+        sql.push_str(&cond.replace('?', &format!("${}", args.len())));
+    };
+    if let Some(r) = &f.relationship_id {
+        add(" AND e.relationship_id = ?", Arg::S(r.clone()));
+    }
+    if let Some(x) = &f.stage {
+        add(" AND t.stage = ?", Arg::S(x.clone()));
+    }
+    if let Some(x) = &f.status {
+        add(" AND t.status = ?", Arg::S(x.clone()));
+    }
+    if let Some(x) = &f.tag {
+        add(
+            " AND EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = e.thread_id AND g.tag = ?)",
+            Arg::S(x.clone()),
+        );
+    }
+    if let Some(x) = f.from_us {
+        add(" AND e.at >= ?", Arg::I(x));
+    }
+    if let Some(x) = f.to_us {
+        add(" AND e.at < ?", Arg::I(x));
+    }
+    sql
+}
+
 /// A timeline cursor: `<at>:<id>` of the last row seen.
 fn parse_cursor(c: Option<&str>) -> (i64, String) {
     c.and_then(|c| c.split_once(':'))
@@ -202,28 +234,7 @@ impl Store {
             "SELECT * FROM entries e WHERE e.person_id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer') AND (e.at, e.id) < ($2, $3)".to_owned()
         };
         let mut args: Vec<Arg> = vec![Arg::S(person.to_owned()), Arg::I(at), Arg::S(id)];
-        let mut add = |cond: &str, a: Arg| {
-            args.push(a);
-            sql.push_str(&cond.replace('?', &format!("${}", args.len())));
-        };
-        if let Some(r) = &f.relationship_id {
-            add(" AND e.relationship_id = ?", Arg::S(r.clone()));
-        }
-        if let Some(x) = &f.stage {
-            add(" AND t.stage = ?", Arg::S(x.clone()));
-        }
-        if let Some(x) = &f.status {
-            add(" AND t.status = ?", Arg::S(x.clone()));
-        }
-        if let Some(x) = &f.tag {
-            add(" AND EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = e.thread_id AND g.tag = ?)", Arg::S(x.clone()));
-        }
-        if let Some(x) = f.from_us {
-            add(" AND e.at >= ?", Arg::I(x));
-        }
-        if let Some(x) = f.to_us {
-            add(" AND e.at < ?", Arg::I(x));
-        }
+        sql.push_str(&filter_conds(f, &mut args));
         sql.push_str(&format!(
             " ORDER BY e.at DESC, e.id DESC LIMIT {}",
             crate::sql::limit(limit)

@@ -2,7 +2,7 @@
 //! `tsvector`. The two have no common syntax, so this is set up here, idempotently, after
 //! the portable migrations run; queries go through one API.
 
-use crate::entries::{any_args, Arg};
+use crate::entries::{any_args, filter_conds, Arg};
 use crate::write_turn::WriteTx;
 use crate::{Backend, Result, Store, TimelineFilter};
 
@@ -423,29 +423,7 @@ impl Store {
             Backend::Postgres => query.to_owned(),
         };
         let mut args = vec![Arg::S(q), Arg::S(person.to_owned())];
-        let mut conds = String::new();
-        let mut add = |cond: &str, a: Arg| {
-            args.push(a);
-            conds.push_str(&cond.replace('?', &format!("${}", args.len())));
-        };
-        if let Some(r) = &f.relationship_id {
-            add(" AND e.relationship_id = ?", Arg::S(r.clone()));
-        }
-        if let Some(x) = &f.stage {
-            add(" AND t.stage = ?", Arg::S(x.clone()));
-        }
-        if let Some(x) = &f.status {
-            add(" AND t.status = ?", Arg::S(x.clone()));
-        }
-        if let Some(x) = &f.tag {
-            add(" AND EXISTS (SELECT 1 FROM thread_tags g WHERE g.thread_id = e.thread_id AND g.tag = ?)", Arg::S(x.clone()));
-        }
-        if let Some(x) = f.from_us {
-            add(" AND e.at >= ?", Arg::I(x));
-        }
-        if let Some(x) = f.to_us {
-            add(" AND e.at < ?", Arg::I(x));
-        }
+        let conds = filter_conds(f, &mut args);
         let limit = crate::sql::limit(limit);
         let sql = match self.backend() {
             Backend::Sqlite => format!(

@@ -188,10 +188,21 @@ pub async fn relationship_timeline(
     let user = p.require(Scope::LedgerRead)?;
     check_cursor(q.before.as_deref())?;
     let (rel, side) = state.store.relationship_for(&user.id, &id).await?;
+    relationship_page(&state, &rel.id, side, None, &q).await
+}
+
+/// A page of a relationship's timeline (or of one of its threads) as `side` sees it.
+async fn relationship_page(
+    state: &AppState,
+    relationship: &str,
+    side: slingshot_domain::ledger::Side,
+    thread: Option<&str>,
+    q: &PageQuery,
+) -> Result<Json<List<EntryOut>>> {
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let rows = state
         .store
-        .timeline_relationship(&rel.id, side, None, q.before.as_deref(), limit)
+        .timeline_relationship(relationship, side, thread, q.before.as_deref(), limit)
         .await?;
     let next = (rows.len() as i64 == limit)
         .then(|| rows.last().map(cursor_of))
@@ -215,18 +226,7 @@ pub async fn thread_timeline(
     let user = p.require(Scope::LedgerRead)?;
     check_cursor(q.before.as_deref())?;
     let (t, rel, side) = state.store.thread_for(&user.id, &id).await?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 200);
-    let rows = state
-        .store
-        .timeline_relationship(&rel.id, side, Some(&t.id), q.before.as_deref(), limit)
-        .await?;
-    let next = (rows.len() as i64 == limit)
-        .then(|| rows.last().map(cursor_of))
-        .flatten();
-    Ok(Json(List {
-        items: rows.iter().map(EntryOut::from).collect(),
-        next,
-    }))
+    relationship_page(&state, &rel.id, side, Some(&t.id), &q).await
 }
 
 /// Full-text search over everything the caller wrote or received, newest first; narrowed, like

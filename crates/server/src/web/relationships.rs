@@ -425,22 +425,12 @@ pub async fn import_bundle(
     csrf: CsrfToken,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
-    let limit = state.config.import_limit;
+    let bad = multipart_error(state.config.import_limit);
     let result = async {
         let mut file = Vec::new();
-        while let Some(field) = form.next_field().await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ServerError::PayloadTooLarge(limit)
-            } else {
-                ServerError::Invalid("invalid_form", e.body_text())
-            }
-        })? {
+        while let Some(field) = form.next_field().await.map_err(bad)? {
             if field.name() == Some("file") {
-                file = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ServerError::Invalid("invalid_form", e.body_text()))?
-                    .to_vec();
+                file = field.bytes().await.map_err(bad)?.to_vec();
             }
         }
         if file.is_empty() {
@@ -462,6 +452,19 @@ pub async fn import_bundle(
     }
 }
 
+/// How a failed multipart upload is answered: 413 past `limit`, else 422 `invalid_form`.
+fn multipart_error(
+    limit: usize,
+) -> impl Fn(axum::extract::multipart::MultipartError) -> ServerError + Copy {
+    move |e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ServerError::PayloadTooLarge(limit)
+        } else {
+            ServerError::Invalid("invalid_form", e.body_text())
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "mail_report.html")]
 struct MailPage {
@@ -478,14 +481,7 @@ pub async fn mail(
 ) -> Result<Response, WebError> {
     let mut me = String::new();
     let mut files: Vec<Vec<u8>> = Vec::new();
-    let limit = state.config.import_limit;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ServerError::PayloadTooLarge(limit)
-        } else {
-            ServerError::Invalid("invalid_form", e.body_text())
-        }
-    };
+    let bad = multipart_error(state.config.import_limit);
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name() {
             Some("me") => me = field.text().await.map_err(bad)?,

@@ -516,34 +516,11 @@ async fn agents_assign_on_the_thread_page_and_filter_the_inbox() {
 
 #[tokio::test]
 async fn older_entries_keep_the_filters_and_long_threads_page() {
-    use serde_json::{json, Value};
+    use serde_json::json;
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let alice = app.user("alice").await;
-    let rel: Value = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"vendor_name": "Corner Bikes"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let path = format!(
-        "/api/v1/relationships/{}/threads",
-        rel["id"].as_str().unwrap()
-    );
-    let t: Value = app
-        .post(
-            &path,
-            Some(&alice),
-            json!({"subject": "Long story", "stage": "support"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let tid = t["id"].as_str().unwrap();
+    let (_, tid) = vendor_thread(&app, &alice, "Corner Bikes", "Long story", "support").await;
+    let tid = tid.as_str();
     for i in 0..201 {
         let r = app
             .post(
@@ -691,31 +668,8 @@ async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() 
     use serde_json::{json, Value};
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let alice = app.user("alice").await;
-    let rel: Value = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"vendor_name": "Corner Bikes"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let path = format!(
-        "/api/v1/relationships/{}/threads",
-        rel["id"].as_str().unwrap()
-    );
-    let t: Value = app
-        .post(
-            &path,
-            Some(&alice),
-            json!({"subject": "Bike", "stage": "purchase"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let tid = t["id"].as_str().unwrap();
+    let (rid, tid) = vendor_thread(&app, &alice, "Corner Bikes", "Bike", "purchase").await;
+    let tid = tid.as_str();
     let e: Value = app
         .post(
             &format!("/api/v1/threads/{tid}/entries"),
@@ -769,13 +723,7 @@ async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() 
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let tl: Value = app
-        .get(
-            &format!(
-                "/api/v1/relationships/{}/timeline",
-                rel["id"].as_str().unwrap()
-            ),
-            &alice,
-        )
+        .get(&format!("/api/v1/relationships/{rid}/timeline"), &alice)
         .await
         .json()
         .await
@@ -785,34 +733,14 @@ async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() 
 
 #[tokio::test]
 async fn a_history_downloaded_here_is_brought_in_on_another_instance() {
-    use serde_json::{json, Value};
+    use serde_json::json;
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let alice = app.user("alice").await;
-    let rel: Value = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"vendor_name": "Corner Bikes"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rid = rel["id"].as_str().unwrap();
-    let path = format!("/api/v1/relationships/{rid}/threads");
-    let t: Value = app
-        .post(
-            &path,
-            Some(&alice),
-            json!({"subject": "Bike purchase", "stage": "purchase"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (rid, tid) = vendor_thread(&app, &alice, "Corner Bikes", "Bike purchase", "purchase").await;
+    let rid = rid.as_str();
     let r = app
         .post(
-            &format!("/api/v1/threads/{}/entries", t["id"].as_str().unwrap()),
+            &format!("/api/v1/threads/{tid}/entries"),
             Some(&alice),
             json!({"kind": "message", "text": "Receipt please"}),
         )
@@ -915,4 +843,39 @@ async fn the_search_page_narrows_to_one_vendor() {
         "{one}"
     );
     assert!(one.contains(&format!("<option value=\"{}\" selected>", rels[1])));
+}
+
+/// A relationship with an off-platform `vendor` and a thread in it, through the API:
+/// (relationship id, thread id).
+async fn vendor_thread(
+    app: &TestApp,
+    token: &str,
+    vendor: &str,
+    subject: &str,
+    stage: &str,
+) -> (String, String) {
+    use serde_json::{json, Value};
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(token),
+            json!({"vendor_name": vendor}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rid = rel["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/relationships/{rid}/threads");
+    let t: Value = app
+        .post(
+            &path,
+            Some(token),
+            json!({"subject": subject, "stage": stage}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    (rid, t["id"].as_str().unwrap().to_owned())
 }
