@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod bad_input;
 mod ledger;
+mod ledger_pages;
 mod mail;
 mod openapi;
 mod ops;
