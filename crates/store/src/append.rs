@@ -56,6 +56,7 @@ pub(crate) struct ThreadActivity<'a> {
     pub(crate) thread: &'a str,
     pub(crate) last_at: i64,
     pub(crate) customer_at: Option<i64>,
+    pub(crate) vendor_at: Option<i64>,
 }
 
 /// The columns of an `entries` row as a group inserts them, in bind order.
@@ -182,26 +183,35 @@ impl PreparedGroup {
             .collect()
     }
 
-    /// Each thread's latest activity in the group, and its latest customer message.
+    /// Each thread's latest activity in the group, and its latest message (or event) from
+    /// each side.
     pub(crate) fn thread_activity(&self) -> Vec<ThreadActivity<'_>> {
-        let mut threads: HashMap<&str, (i64, Option<i64>)> = HashMap::new();
+        type Latest = (i64, Option<i64>, Option<i64>);
+        let mut threads: HashMap<&str, Latest> = HashMap::new();
+        let later = |c: Option<i64>, at: i64| Some(c.map_or(at, |c| c.max(at)));
         for p in &self.entries {
             let it = &p.entry;
             let e = threads
                 .entry(it.thread_id.as_str())
-                .or_insert((i64::MIN, None));
+                .or_insert((i64::MIN, None, None));
             e.0 = e.0.max(it.at_us);
-            if it.side == Side::Customer && it.kind != EntryKind::Note {
-                e.1 = Some(e.1.map_or(it.at_us, |c: i64| c.max(it.at_us)));
+            if it.kind != EntryKind::Note {
+                match it.side {
+                    Side::Customer => e.1 = later(e.1, it.at_us),
+                    Side::Vendor => e.2 = later(e.2, it.at_us),
+                }
             }
         }
         threads
             .into_iter()
-            .map(|(thread, (last_at, customer_at))| ThreadActivity {
-                thread,
-                last_at,
-                customer_at,
-            })
+            .map(
+                |(thread, (last_at, customer_at, vendor_at))| ThreadActivity {
+                    thread,
+                    last_at,
+                    customer_at,
+                    vendor_at,
+                },
+            )
             .collect()
     }
 
@@ -502,14 +512,20 @@ pub(crate) async fn write_group(
     let threads = group.thread_activity();
     for chunk in threads.chunks(ROWS_PER_INSERT) {
         let sql = format!(
-            "WITH v(id, last_at, customer_at) AS (VALUES {}) \
+            "WITH v(id, last_at, customer_at, vendor_at) AS (VALUES {}) \
              UPDATE threads SET last_activity_at = CASE WHEN threads.last_activity_at > v.last_at THEN threads.last_activity_at ELSE v.last_at END, \
-             last_customer_at = COALESCE(v.customer_at, threads.last_customer_at) FROM v WHERE threads.id = v.id",
-            crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT"])
+             last_customer_at = COALESCE(v.customer_at, threads.last_customer_at), \
+             last_vendor_at = CASE WHEN threads.last_vendor_at > v.vendor_at THEN threads.last_vendor_at ELSE COALESCE(v.vendor_at, threads.last_vendor_at) END \
+             FROM v WHERE threads.id = v.id",
+            crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT", "BIGINT"])
         );
         let mut q = sqlx::query(&sql);
         for t in chunk {
-            q = q.bind(t.thread).bind(t.last_at).bind(t.customer_at);
+            q = q
+                .bind(t.thread)
+                .bind(t.last_at)
+                .bind(t.customer_at)
+                .bind(t.vendor_at);
         }
         q.execute(&mut **tx).await?;
     }

@@ -210,10 +210,11 @@ impl LedgerConn {
             let mut thread = tx.prepare_cached(
                 "UPDATE threads SET \
                  last_activity_at = CASE WHEN last_activity_at > ?2 THEN last_activity_at ELSE ?2 END, \
-                 last_customer_at = COALESCE(?3, last_customer_at) WHERE id = ?1",
+                 last_customer_at = COALESCE(?3, last_customer_at), \
+                 last_vendor_at = CASE WHEN last_vendor_at > ?4 THEN last_vendor_at ELSE COALESCE(?4, last_vendor_at) END WHERE id = ?1",
             )?;
             for t in group.thread_activity() {
-                thread.execute(params![t.thread, t.last_at, t.customer_at])?;
+                thread.execute(params![t.thread, t.last_at, t.customer_at, t.vendor_at])?;
             }
         }
         tx.commit()?;

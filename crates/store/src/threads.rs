@@ -99,14 +99,27 @@ pub struct InboxRow {
     pub follow_up_on: Option<String>,
     /// When the customer last wrote.
     pub last_customer_at: Option<i64>,
+    /// When the organization last wrote (not its private notes).
+    pub last_vendor_at: Option<i64>,
     /// Last activity.
     pub last_activity_at: i64,
+}
+
+impl InboxRow {
+    /// The customer wrote last and has had no answer since.
+    pub fn awaiting_reply(&self) -> bool {
+        match (self.last_customer_at, self.last_vendor_at) {
+            (Some(c), Some(v)) => c > v,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
 }
 
 /// The columns of an [`InboxRow`].
 const INBOX_COLS: &str = "t.id, t.relationship_id, r.pseudonym, t.subject, t.stage, t.status, \
     t.assignee_id, a.handle AS assignee_handle, t.vendor_follow_up_on AS follow_up_on, \
-    t.last_customer_at, t.last_activity_at";
+    t.last_customer_at, t.last_vendor_at, t.last_activity_at";
 
 /// The tables of an [`InboxRow`].
 const INBOX_FROM: &str = "threads t JOIN relationships r ON r.id = t.relationship_id \
@@ -390,7 +403,8 @@ impl Store {
         .await?)
     }
 
-    /// The organization's inbox: threads across customers, longest-waiting customer first;
+    /// The organization's inbox: threads across customers, those awaiting an answer first
+    /// (longest-waiting customer first), then the answered ones;
     /// those of `status`, or (without one) every thread not resolved or closed.
     pub async fn org_inbox(
         &self,
@@ -406,7 +420,8 @@ impl Store {
              WHERE r.org_id = $1 AND r.shared_at IS NOT NULL \
              AND (($2 = '' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $2) AND {ASSIGNED_SQL} \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
-             ORDER BY COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT {}",
+             ORDER BY CASE WHEN t.last_customer_at IS NOT NULL AND (t.last_vendor_at IS NULL OR t.last_vendor_at < t.last_customer_at) THEN 0 ELSE 1 END, \
+             COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT {}",
             crate::sql::limit(limit)
         ))
         .bind(org_id)

@@ -386,6 +386,8 @@ pub struct InboxOut {
     pub follow_up_on: Option<String>,
     /// Seconds since the customer's last message.
     pub waiting_seconds: Option<i64>,
+    /// The customer wrote last and has had no answer since.
+    pub awaiting_reply: bool,
 }
 
 impl InboxOut {
@@ -402,6 +404,7 @@ impl InboxOut {
             assignee: r.assignee_handle.clone(),
             follow_up_on: r.follow_up_on.clone(),
             waiting_seconds: r.last_customer_at.map(|t| (now_us - t) / 1_000_000),
+            awaiting_reply: r.awaiting_reply(),
         }
     }
 }

@@ -404,7 +404,11 @@ impl InboxView {
             subject: r.subject.clone(),
             stage: r.stage.clone(),
             status: r.status.clone(),
-            waiting: waiting(r.last_customer_at.map(|t| (now_us - t) / 1_000_000)),
+            waiting: if r.awaiting_reply() {
+                waiting(r.last_customer_at.map(|t| (now_us - t) / 1_000_000))
+            } else {
+                "answered".into()
+            },
             follow_up_on: r.follow_up_on.clone().unwrap_or_default(),
         }
     }

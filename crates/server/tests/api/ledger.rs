@@ -368,6 +368,7 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
     assert_eq!(row["thread_id"], t.as_str());
     assert!(row["customer"].as_str().unwrap().starts_with("c-"));
     assert!(row["waiting_seconds"].as_i64().is_some());
+    assert_eq!(row["awaiting_reply"], true);
     entry(
         &app,
         &carol,
@@ -489,6 +490,13 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
         }
     };
     let second = thread(&app, &alice, &rel, "Where is my parcel?", "support").await;
+    entry(
+        &app,
+        &alice,
+        &second,
+        json!({"kind": "message", "text": "No parcel yet"}),
+    )
+    .await;
     let (all, v) = inbox("").await;
     assert_eq!(all.len(), 2, "{v}");
     let row = v["items"]
@@ -499,6 +507,9 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
         .unwrap()
         .clone();
     assert_eq!(row["assignee"], "carol");
+    // The agent answered the zip (a private note would not count); the parcel waits, first.
+    assert_eq!(row["awaiting_reply"], false, "{row}");
+    assert_eq!(all[0], second, "awaiting an answer comes first");
     assert_eq!(inbox("?assignee=me").await.0, [t.as_str()]);
     assert_eq!(inbox("?assignee=none").await.0, [second.as_str()]);
     let by_id = format!("?assignee={carol_id}");
@@ -613,7 +624,7 @@ app_test!(both_sides_hold_the_history_and_countersign, |app| {
     let bundle = export(&app, &carol, &rel).await;
     let report = verify_bundle(&bundle[..]).unwrap();
     assert!(report.is_valid(), "{report:?}");
-    assert_eq!((report.entries, report.checkpoints), (2, 1));
+    assert_eq!((report.entries, report.checkpoints), (3, 1));
     let first = String::from_utf8(bundle)
         .unwrap()
         .lines()
