@@ -9,21 +9,7 @@ use slingshot_store::testing::TestDb;
 async fn the_inbox_page_lists_the_agents_follow_ups_due() {
     use serde_json::{json, Value};
     let app = TestApp::spawn(TestDb::sqlite().await).await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let alice = app.user("alice").await;
-    let org = app.org(&bob, "northwind").await;
-    app.join(&bob, &org, &carol, "agent").await;
-    let rel: Value = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"org": "northwind"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let (carol, alice, rel) = northwind_and_customer(&app).await;
     let day = |days: i64| -> String {
         slingshot_store::rfc3339(slingshot_store::now_us() + days * 86_400_000_000)
             .chars()
@@ -32,10 +18,7 @@ async fn the_inbox_page_lists_the_agents_follow_ups_due() {
     };
     // Two conversations: the agent chases one today, the other next week.
     for (subject, follow_up) in [("Zip broke", day(0)), ("Wrong size", day(7))] {
-        let path = format!(
-            "/api/v1/relationships/{}/threads",
-            rel["id"].as_str().unwrap()
-        );
+        let path = format!("/api/v1/relationships/{rel}/threads");
         let body = json!({"subject": subject, "stage": "support"});
         let t: Value = app
             .post(&path, Some(&alice), body)
@@ -126,22 +109,7 @@ async fn page(c: &reqwest::Client, url: String) -> String {
 async fn agents_assign_on_the_thread_page_and_filter_the_inbox() {
     use serde_json::{json, Value};
     let app = TestApp::spawn(TestDb::sqlite().await).await;
-    let bob = app.user("bob").await;
-    let carol = app.user("carol").await;
-    let alice = app.user("alice").await;
-    let org = app.org(&bob, "northwind").await;
-    app.join(&bob, &org, &carol, "agent").await;
-    let rel: Value = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"org": "northwind"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let rel = rel["id"].as_str().unwrap().to_owned();
+    let (carol, alice, rel) = northwind_and_customer(&app).await;
     let mut threads = Vec::new();
     for subject in ["Zip broke", "Wrong size"] {
         let path = format!("/api/v1/relationships/{rel}/threads");
@@ -593,4 +561,26 @@ async fn vendor_thread(
         .await
         .unwrap();
     (rid, t["id"].as_str().unwrap().to_owned())
+}
+
+/// Northwind (owner bob) with agent carol, and alice's relationship with it, through the
+/// API: carol's and alice's tokens and the relationship's id.
+async fn northwind_and_customer(app: &TestApp) -> (String, String, String) {
+    use serde_json::{json, Value};
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let alice = app.user("alice").await;
+    let org = app.org(&bob, "northwind").await;
+    app.join(&bob, &org, &carol, "agent").await;
+    let rel: Value = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"org": "northwind"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    (carol, alice, rel["id"].as_str().unwrap().to_owned())
 }
