@@ -95,19 +95,16 @@ fn relationship_for_domain(
     Ok(r)
 }
 
-/// The conversation imported earlier that thread `t` answers: the one its earliest
-/// reference went into, else the one holding one of its own Message-IDs.
-fn earlier_thread<'a>(
-    t: &MailThread,
-    messages: &[MailMessage],
-    earlier: &'a HashMap<String, MailThreadRef>,
-) -> Option<&'a MailThreadRef> {
-    let refs = t.outside_references(messages);
+/// Ids by which thread `t` may continue a conversation imported earlier, in the order they
+/// are tried: what it refers to outside itself (earliest first), then its own Message-IDs.
+fn earlier_ids(t: &MailThread, messages: &[MailMessage]) -> Vec<String> {
+    let mut ids = t.outside_references(messages);
     let own = t
         .messages
         .iter()
         .filter_map(|i| messages.get(*i)?.message_id.clone());
-    refs.into_iter().chain(own).find_map(|id| earlier.get(&id))
+    ids.extend(own);
+    ids
 }
 
 /// Import `raw` (one message, or an mbox when `mbox`) for `person`, whose own addresses
@@ -173,12 +170,11 @@ async fn import_with(
     let mut rels = batch.relationships();
     let threads = thread_messages(&prepared.messages);
     // Conversations imported before that these threads answer (or repeat a message of).
-    let mut wanted: Vec<String> = Vec::new();
-    for t in &threads {
-        wanted.extend(t.outside_references(&prepared.messages));
-        let own = t.messages.iter().filter_map(|i| prepared.messages.get(*i));
-        wanted.extend(own.filter_map(|m| m.message_id.clone()));
-    }
+    let candidates: Vec<Vec<String>> = threads
+        .iter()
+        .map(|t| earlier_ids(t, &prepared.messages))
+        .collect();
+    let mut wanted: Vec<String> = candidates.iter().flatten().cloned().collect();
     wanted.sort();
     wanted.dedup();
     let earlier: HashMap<String, MailThreadRef> = batch
@@ -188,11 +184,11 @@ async fn import_with(
         .map(|r| (r.message_id.clone(), r))
         .collect();
     let mut threads_out = Vec::new();
-    for t in threads {
+    for (t, ids) in threads.into_iter().zip(&candidates) {
         let Some(first) = t.messages.first().and_then(|i| prepared.messages.get(*i)) else {
             continue;
         };
-        let known = earlier_thread(&t, &prepared.messages, &earlier).and_then(|r| {
+        let known = ids.iter().find_map(|id| earlier.get(id)).and_then(|r| {
             Some((
                 rels.iter().find(|rel| rel.id == r.relationship_id)?.clone(),
                 r,

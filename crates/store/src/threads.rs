@@ -414,22 +414,18 @@ impl Store {
         assigned: Assigned<'_>,
         limit: i64,
     ) -> Result<Vec<InboxRow>> {
-        self.require_vendor_member(actor, org_id).await?;
-        Ok(sqlx::query_as(&format!(
-            "SELECT {INBOX_COLS} FROM {INBOX_FROM} \
-             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL \
-             AND (($2 = '' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $2) AND {ASSIGNED_SQL} \
-             AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
-             ORDER BY CASE WHEN t.last_customer_at IS NOT NULL AND (t.last_vendor_at IS NULL OR t.last_vendor_at < t.last_customer_at) THEN 0 ELSE 1 END, \
-             COALESCE(t.last_customer_at, t.last_activity_at), t.id LIMIT {}",
-            crate::sql::limit(limit)
-        ))
-        .bind(org_id)
-        .bind(status.map(|s| s.as_str()).unwrap_or(""))
-        .bind(assigned.bind_value())
-        .bind(actor)
-        .fetch_all(&self.pool)
-        .await?)
+        let awaiting_first = "CASE WHEN t.last_customer_at IS NOT NULL AND (t.last_vendor_at IS NULL \
+            OR t.last_vendor_at < t.last_customer_at) THEN 0 ELSE 1 END, COALESCE(t.last_customer_at, t.last_activity_at)";
+        self.inbox_rows(
+            actor,
+            org_id,
+            "(($2 = '' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $2)",
+            status.map(|s| s.as_str()).unwrap_or(""),
+            assigned,
+            awaiting_first,
+            limit,
+        )
+        .await
     }
 
     /// The organization's follow-ups due on or before `date` (YYYY-MM-DD), earliest first:
@@ -443,17 +439,42 @@ impl Store {
         assigned: Assigned<'_>,
         limit: i64,
     ) -> Result<Vec<InboxRow>> {
+        self.inbox_rows(
+            actor,
+            org_id,
+            "t.vendor_follow_up_on <= $2 AND t.status NOT IN ('resolved', 'closed')",
+            date,
+            assigned,
+            "t.vendor_follow_up_on",
+            limit,
+        )
+        .await
+    }
+
+    /// Threads of the organization's shared relationships that meet `cond` (on `$2`,
+    /// bound to `value`) and `assigned`, in `order` (then by id); for its owners, admins
+    /// and agents only.
+    #[allow(clippy::too_many_arguments)]
+    async fn inbox_rows(
+        &self,
+        actor: &str,
+        org_id: &str,
+        cond: &str,
+        value: &str,
+        assigned: Assigned<'_>,
+        order: &str,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>> {
         self.require_vendor_member(actor, org_id).await?;
         Ok(sqlx::query_as(&format!(
             "SELECT {INBOX_COLS} FROM {INBOX_FROM} \
-             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND t.vendor_follow_up_on <= $2 \
-             AND t.status NOT IN ('resolved', 'closed') AND {ASSIGNED_SQL} \
+             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND {cond} AND {ASSIGNED_SQL} \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
-             ORDER BY t.vendor_follow_up_on, t.id LIMIT {}",
+             ORDER BY {order}, t.id LIMIT {}",
             crate::sql::limit(limit)
         ))
         .bind(org_id)
-        .bind(date)
+        .bind(value)
         .bind(assigned.bind_value())
         .bind(actor)
         .fetch_all(&self.pool)

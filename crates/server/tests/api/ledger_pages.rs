@@ -133,18 +133,18 @@ async fn agents_assign_on_the_thread_page_and_filter_the_inbox() {
         html.contains("name=\"assignee\"") && html.contains(&format!("value=\"{carol_id}\"")),
         "{html}"
     );
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("stage", "support"),
-        ("status", "open"),
-        ("assignee", carol_id.as_str()),
-    ];
-    let r = c
-        .post(app.url(&format!("/threads/{}/update", threads[0])))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let assign = |c: &reqwest::Client, csrf: &str, thread: &str| {
+        let form = [
+            ("csrf", csrf),
+            ("stage", "support"),
+            ("status", "open"),
+            ("assignee", carol_id.as_str()),
+        ];
+        c.post(app.url(&format!("/threads/{thread}/update")))
+            .form(&form)
+            .send()
+    };
+    let r = assign(&c, &csrf, &threads[0]).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let t: Value = app
         .get(&format!("/api/v1/threads/{}", threads[0]), &carol)
@@ -175,18 +175,7 @@ async fn agents_assign_on_the_thread_page_and_filter_the_inbox() {
     let (alice_c, alice_csrf) = signed_in(&app, "alice").await;
     let html = page(&alice_c, app.url(&format!("/threads/{}", threads[1]))).await;
     assert!(!html.contains("name=\"assignee\""));
-    let form = [
-        ("csrf", alice_csrf.as_str()),
-        ("stage", "support"),
-        ("status", "open"),
-        ("assignee", carol_id.as_str()),
-    ];
-    let r = alice_c
-        .post(app.url(&format!("/threads/{}/update", threads[1])))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = assign(&alice_c, &alice_csrf, &threads[1]).await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let t: Value = app
         .get(&format!("/api/v1/threads/{}", threads[1]), &carol)
