@@ -198,7 +198,7 @@ pub(crate) fn filter_conds(f: &TimelineFilter, args: &mut Vec<Arg>) -> String {
 }
 
 /// A timeline cursor: `<at>:<id>` of the last row seen.
-fn parse_cursor(c: Option<&str>) -> (i64, String) {
+pub(crate) fn parse_cursor(c: Option<&str>) -> (i64, String) {
     c.and_then(|c| c.split_once(':'))
         .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
         .unwrap_or((i64::MAX, "~".into()))

@@ -24,6 +24,7 @@ mod profile;
 mod relationships;
 mod requests;
 mod search;
+mod search_query;
 mod sessions;
 mod sql;
 mod terms;
@@ -61,7 +62,8 @@ pub use relationships::{NewRelationship, Relationship, RelationshipChange, GENES
 pub use requests::{
     AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow,
 };
-pub use search::{fts5_query, SearchHit};
+pub use search::fts5_query;
+pub use search_query::{SearchHit, SearchPage, Searcher};
 pub use sessions::Session;
 pub use terms::{TermsAnswer, TermsRow};
 pub use thread_access::ThreadAccess;

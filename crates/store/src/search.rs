@@ -2,29 +2,8 @@
 //! `tsvector`. The two have no common syntax, so this is set up here, idempotently, after
 //! the portable migrations run; queries go through one API.
 
-use crate::entries::{any_args, filter_conds, Arg};
 use crate::write_turn::WriteTx;
-use crate::{Backend, Result, Store, TimelineFilter};
-
-/// One search hit.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SearchHit {
-    /// Entry id.
-    pub entry_id: String,
-    /// Relationship id.
-    pub relationship_id: String,
-    /// Thread id.
-    pub thread_id: String,
-    /// Microseconds since the epoch.
-    pub at: i64,
-    /// The thread's subject.
-    pub subject: String,
-    /// The vendor's name, as the person sees it.
-    pub vendor_name: String,
-    /// An excerpt with matches between `<mark>` and `</mark>`; the rest is plain text
-    /// (escape it before marking up).
-    pub snippet: String,
-}
+use crate::{Backend, Result, Store};
 
 /// The layout of SQLite's search rows this code writes (`PRAGMA user_version`): 1 = each
 /// body holds its search row's rowid (`entry_bodies.search_rowid`, migration 0008);
@@ -391,67 +370,6 @@ pub fn fts5_query(input: &str) -> Option<String> {
     let mut q = words.join(" ");
     q.push('*');
     Some(q)
-}
-
-impl Store {
-    /// Full-text search over what the person wrote or received (never the vendor side's
-    /// private notes), newest first.
-    pub async fn search_person(
-        &self,
-        person: &str,
-        query: &str,
-        limit: i64,
-    ) -> Result<Vec<SearchHit>> {
-        self.search_person_in(person, query, &TimelineFilter::default(), limit)
-            .await
-    }
-
-    /// [`Store::search_person`] narrowed as a timeline is: one vendor, a stage, a status,
-    /// a tag, a span of days.
-    pub async fn search_person_in(
-        &self,
-        person: &str,
-        query: &str,
-        f: &TimelineFilter,
-        limit: i64,
-    ) -> Result<Vec<SearchHit>> {
-        let q = match self.backend() {
-            Backend::Sqlite => match fts5_query(query) {
-                Some(q) => q,
-                None => return Ok(Vec::new()),
-            },
-            Backend::Postgres => query.to_owned(),
-        };
-        let mut args = vec![Arg::S(q), Arg::S(person.to_owned())];
-        let conds = filter_conds(f, &mut args);
-        let limit = crate::sql::limit(limit);
-        let sql = match self.backend() {
-            Backend::Sqlite => format!(
-                "SELECT e.id AS entry_id, e.relationship_id, e.thread_id, e.at, t.subject, r.vendor_name, \
-                 snippet(entry_fts, 3, '<mark>', '</mark>', '…', 16) AS snippet \
-                 FROM entry_fts f JOIN entries e ON e.id = f.entry_id \
-                 JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
-                 WHERE entry_fts MATCH $1 AND f.person_id = $2 AND (e.private_side IS NULL OR e.private_side = 'customer'){conds} \
-                 ORDER BY f.rowid DESC LIMIT {limit}"
-            ),
-            // The page first (newest matches, walking the person's time index or the GIN
-            // index as the planner sees fit), then headlines for the page only.
-            Backend::Postgres => format!(
-                "SELECT p.id AS entry_id, p.relationship_id, p.thread_id, p.at, t.subject, r.vendor_name, \
-                 ts_headline('simple', p.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
-                 FROM (SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
-                       JOIN entry_bodies b ON b.entry_id = e.id JOIN threads t ON t.id = e.thread_id \
-                       WHERE e.person_id = $2 AND (e.private_side IS NULL OR e.private_side = 'customer') \
-                       AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1){conds} \
-                       ORDER BY e.at DESC, e.id DESC LIMIT {limit}) p \
-                 JOIN threads t ON t.id = p.thread_id JOIN relationships r ON r.id = p.relationship_id \
-                 ORDER BY p.at DESC, p.id DESC"
-            ),
-        };
-        Ok(sqlx::query_as_with(&sql, any_args(args)?)
-            .fetch_all(&self.pool)
-            .await?)
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Entries: append to a conversation, read timelines, search, erase.
+//! Entries: append to a conversation, read timelines, erase.
 
-use super::types::{EntryIn, EntryOut, List, PageQuery, SearchHitOut, SearchQuery, TimelineQuery};
+use super::types::{EntryIn, EntryOut, List, PageQuery, TimelineQuery};
 use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::{ApiJson, ApiQuery};
@@ -107,7 +107,7 @@ fn date_us(d: &str) -> Result<i64> {
 }
 
 /// A timeline's (or a search's) filters, checked.
-fn filter_of(
+pub(crate) fn filter_of(
     relationship: Option<&str>,
     stage: Option<&str>,
     status: Option<&str>,
@@ -133,7 +133,7 @@ fn filter_of(
 
 /// A cursor is one a page gave as `next` (`<time>:<id>`); else 400 `invalid_cursor`,
 /// rather than the first page again (a paging client would loop).
-fn check_cursor(before: Option<&str>) -> Result<()> {
+pub(crate) fn check_cursor(before: Option<&str>) -> Result<()> {
     match before {
         Some(c) if !slingshot_store::is_cursor(c) => Err(ServerError::BadRequest(
             "invalid_cursor",
@@ -227,39 +227,6 @@ pub async fn thread_timeline(
     check_cursor(q.before.as_deref())?;
     let (t, rel, side) = state.store.thread_for(&user.id, &id).await?;
     relationship_page(&state, &rel.id, side, Some(&t.id), &q).await
-}
-
-/// Full-text search over everything the caller wrote or received, newest first; narrowed, like
-/// the timeline, by vendor, stage, status, tag and dates.
-#[utoipa::path(get, path = "/search", tag = "entries", security(("bearer" = [])), params(SearchQuery),
-    responses((status = 200, body = List<SearchHitOut>), (status = 400, body = Problem), (status = 422, body = Problem)))]
-pub async fn search(
-    State(state): State<AppState>,
-    p: Principal,
-    ApiQuery(q): ApiQuery<SearchQuery>,
-) -> Result<Json<List<SearchHitOut>>> {
-    let user = p.require(Scope::LedgerRead)?;
-    if q.q.len() > 500 {
-        return Err(ServerError::Invalid(
-            "invalid_value",
-            "a search is at most 500 characters".into(),
-        ));
-    }
-    let f = filter_of(
-        q.relationship.as_deref(),
-        q.stage.as_deref(),
-        q.status.as_deref(),
-        q.tag.as_deref(),
-        q.from.as_deref(),
-        q.to.as_deref(),
-    )?;
-    let hits = state
-        .store
-        .search_person_in(&user.id, &q.q, &f, q.limit.unwrap_or(20).clamp(1, 100))
-        .await?;
-    Ok(Json(List::all(
-        hits.iter().map(SearchHitOut::from).collect(),
-    )))
 }
 
 /// Erase an entry's body (the customer, for their own relationship). The chain still verifies.

@@ -296,7 +296,7 @@ pub struct SearchQuery {
     pub q: String,
     /// At most this many hits (1–100, default 20).
     pub limit: Option<i64>,
-    /// Only this relationship (vendor).
+    /// Only this relationship (a vendor; for an organization, a customer).
     pub relationship: Option<String>,
     /// Only conversations at this stage.
     pub stage: Option<String>,
@@ -308,6 +308,8 @@ pub struct SearchQuery {
     pub from: Option<String>,
     /// Until this date (YYYY-MM-DD, exclusive).
     pub to: Option<String>,
+    /// The `next` of the previous page.
+    pub before: Option<String>,
 }
 
 /// A search hit.
@@ -338,6 +340,39 @@ impl From<&SearchHit> for SearchHitOut {
             at: rfc3339(h.at),
             subject: h.subject.clone(),
             vendor_name: h.vendor_name.clone(),
+            snippet: h.snippet.clone(),
+        }
+    }
+}
+
+/// A hit of an organization's search: its customer by their pairwise pseudonym.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgSearchHitOut {
+    /// Entry id.
+    pub entry_id: String,
+    /// Relationship (the customer's).
+    pub relationship_id: String,
+    /// Thread.
+    pub thread_id: String,
+    /// RFC 3339.
+    pub at: String,
+    /// The thread's subject.
+    pub subject: String,
+    /// The customer's pseudonym.
+    pub customer: String,
+    /// Excerpt; matches between `<mark>` and `</mark>`.
+    pub snippet: String,
+}
+
+impl From<&SearchHit> for OrgSearchHitOut {
+    fn from(h: &SearchHit) -> Self {
+        Self {
+            entry_id: h.entry_id.clone(),
+            relationship_id: h.relationship_id.clone(),
+            thread_id: h.thread_id.clone(),
+            at: rfc3339(h.at),
+            subject: h.subject.clone(),
+            customer: h.pseudonym.clone(),
             snippet: h.snippet.clone(),
         }
     }

@@ -21,6 +21,7 @@ pub mod personal_types;
 mod privacy;
 mod relationships;
 mod requests;
+mod search;
 mod sessions;
 mod terms;
 mod threads;
@@ -102,7 +103,8 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(entries::create, entries::thread_timeline))
         .routes(routes!(entries::timeline))
         .routes(routes!(entries::relationship_timeline))
-        .routes(routes!(entries::search))
+        .routes(routes!(search::search))
+        .routes(routes!(search::org_search))
         .routes(routes!(entries::erase))
         .routes(routes!(ledger_ops::export))
         .routes(routes!(ledger_ops::import))

@@ -10,6 +10,7 @@ mod invites;
 mod orgs;
 mod privacy;
 mod relationships;
+mod search;
 mod signin;
 mod threads;
 mod views;
@@ -331,7 +332,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             )),
         )
         .route("/attachments/{id}", get(threads::download))
-        .route("/search", get(relationships::search))
+        .route("/search", get(search::search))
+        .route("/orgs/{org}/search", get(search::org_search))
         .route(
             "/mail/import",
             post(relationships::mail).layer(axum::extract::DefaultBodyLimit::max(

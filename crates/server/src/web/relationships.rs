@@ -1,8 +1,8 @@
-//! The customer's pages: vendors, the timeline across them, one relationship, search,
-//! mail import, bundle download.
+//! The customer's pages: vendors, the timeline across them, one relationship, mail import,
+//! bundle download.
 
 use super::csrf::CsrfToken;
-use super::views::{safe_snippet, short_time, EntryView};
+use super::views::EntryView;
 use super::{render, see_other, Layout, WebError, WebForm};
 use crate::api::types::{RelationshipOut, ThreadOut};
 use crate::auth::WebUser;
@@ -330,91 +330,6 @@ pub async fn export(
         bytes,
     )
         .into_response())
-}
-
-#[derive(Template)]
-#[template(path = "search.html")]
-struct SearchPage {
-    l: Layout,
-    q: String,
-    hits: Vec<Hit>,
-    /// The person's vendors (id, name), and the one searched in (empty: all).
-    vendors: Vec<(String, String)>,
-    vendor: String,
-}
-
-struct Hit {
-    entry_id: String,
-    thread_id: String,
-    subject: String,
-    vendor_name: String,
-    /// RFC 3339, and as pages show it.
-    at: (String, String),
-    snippet: String,
-}
-
-/// `?q=` and, optionally, `?relationship=` (one vendor).
-#[derive(Deserialize)]
-pub struct SearchForm {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    relationship: String,
-}
-
-/// `GET /search`.
-pub async fn search(
-    State(state): State<AppState>,
-    u: WebUser,
-    csrf: CsrfToken,
-    Query(f): Query<SearchForm>,
-) -> Result<Response, WebError> {
-    let q: String = f.q.chars().take(500).collect();
-    let vendor = f.relationship.trim().to_owned();
-    let filter = TimelineFilter {
-        relationship_id: Some(vendor.clone()).filter(|v| !v.is_empty()),
-        ..Default::default()
-    };
-    let hits = if q.trim().is_empty() {
-        Vec::new()
-    } else {
-        state
-            .store
-            .search_person_in(&u.0.user.id, &q, &filter, 50)
-            .await?
-    };
-    let vendors = state
-        .store
-        .relationships_of(&u.0.user.id)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.vendor_name))
-        .collect();
-    let hits = hits
-        .iter()
-        .map(|h| Hit {
-            entry_id: h.entry_id.clone(),
-            thread_id: h.thread_id.clone(),
-            subject: h.subject.clone(),
-            vendor_name: h.vendor_name.clone(),
-            at: {
-                let at = rfc3339(h.at);
-                let short = short_time(&at);
-                (at, short)
-            },
-            snippet: safe_snippet(&h.snippet),
-        })
-        .collect();
-    render(
-        StatusCode::OK,
-        &SearchPage {
-            l: Layout::new("Search", Some(&u), &csrf),
-            q,
-            hits,
-            vendors,
-            vendor,
-        },
-    )
 }
 
 /// `POST /relationships/import` (multipart: `file`, a bundle from an export here or on

@@ -230,3 +230,37 @@ pub fn browser() -> Client {
         .build()
         .unwrap()
 }
+
+/// A browser signed in as `handle` (password [`PASSWORD`]), and a CSRF token for its forms.
+pub async fn signed_in(app: &TestApp, handle: &str) -> (reqwest::Client, String) {
+    let c = browser();
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
+    let form = [("handle", handle), ("password", PASSWORD), ("csrf", &csrf)];
+    let r = c.post(app.url("/login")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(app.url("/relationships"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_from(&html);
+    (c, csrf)
+}
+
+/// A page's HTML, asserting 200.
+pub async fn page(c: &reqwest::Client, url: String) -> String {
+    let r = c.get(url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.text().await.unwrap()
+}

@@ -1,7 +1,7 @@
 //! Pages of the ledger: the vendor inbox and its due list, assignment, paging, corrections,
 //! relationship notes, several mail files at once, bringing a history in, search by vendor.
 
-use crate::helpers::{browser, csrf_from, TestApp, PASSWORD};
+use crate::helpers::{page, signed_in, TestApp};
 use reqwest::StatusCode;
 use slingshot_store::testing::TestDb;
 
@@ -33,30 +33,12 @@ async fn the_inbox_page_lists_the_agents_follow_ups_due() {
             .await;
         assert_eq!(r.status(), StatusCode::OK);
     }
-    let c = browser();
-    let html = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let form = [
-        ("handle", "carol"),
-        ("password", PASSWORD),
-        ("csrf", &csrf_from(&html)),
-    ];
-    let r = c.post(app.url("/login")).form(&form).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let page = c
-        .get(app.url("/orgs/northwind/inbox"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (c, _) = signed_in(&app, "carol").await;
+    let page = page(&c, app.url("/orgs/northwind/inbox")).await;
+    assert!(
+        page.contains(r#"action="/orgs/northwind/search""#),
+        "the inbox has no search: {page}"
+    );
     let (due, rest) = page.split_once("Follow-ups due").expect("a due section");
     let section = rest.split("</section>").next().unwrap();
     assert!(
@@ -73,38 +55,6 @@ async fn the_inbox_page_lists_the_agents_follow_ups_due() {
 }
 
 /// Sign `handle` in through the login form; the client and a CSRF token for its forms.
-async fn signed_in(app: &TestApp, handle: &str) -> (reqwest::Client, String) {
-    let c = browser();
-    let html = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    let form = [("handle", handle), ("password", PASSWORD), ("csrf", &csrf)];
-    let r = c.post(app.url("/login")).form(&form).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = c
-        .get(app.url("/relationships"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    (c, csrf)
-}
-
-async fn page(c: &reqwest::Client, url: String) -> String {
-    let r = c.get(url).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    r.text().await.unwrap()
-}
-
 #[tokio::test]
 async fn agents_assign_on_the_thread_page_and_filter_the_inbox() {
     use serde_json::{json, Value};

@@ -14,6 +14,7 @@ mod openapi;
 mod ops;
 mod orgs;
 mod personal;
+mod search;
 mod tenant_walls;
 mod tokens;
 mod watchlist;

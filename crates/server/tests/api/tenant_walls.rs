@@ -184,6 +184,7 @@ app_test!(walls_between_organizations_and_relationships, |app| {
         for path in [
             format!("/api/v1/orgs/{northwind}/relationships"),
             format!("/api/v1/orgs/{northwind}/inbox"),
+            format!("/api/v1/orgs/{northwind}/search?q=hello"),
             format!("/api/v1/relationships/{rel}"),
             format!("/api/v1/threads/{t}"),
         ] {

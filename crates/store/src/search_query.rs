@@ -1,0 +1,267 @@
+//! Searching entries: the person's search over what they wrote or received, and an
+//! organization's over its customers' shared conversations, newest first, a page at a time.
+//! The index itself is kept in [`crate::search`].
+
+use crate::entries::{any_args, filter_conds, Arg};
+use crate::search::fts5_query;
+use crate::{Backend, Result, Store, TimelineFilter};
+
+/// One search hit.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SearchHit {
+    /// Entry id.
+    pub entry_id: String,
+    /// Relationship id.
+    pub relationship_id: String,
+    /// Thread id.
+    pub thread_id: String,
+    /// Microseconds since the epoch.
+    pub at: i64,
+    /// The thread's subject.
+    pub subject: String,
+    /// The vendor's name, as the person sees it.
+    pub vendor_name: String,
+    /// The customer's pairwise pseudonym, as the vendor sees them.
+    pub pseudonym: String,
+    /// An excerpt with matches between `<mark>` and `</mark>`; the rest is plain text
+    /// (escape it before marking up).
+    pub snippet: String,
+}
+
+impl SearchHit {
+    /// The cursor for the page after this hit (`?before=`), in a timeline's form.
+    pub fn cursor(&self) -> String {
+        format!("{}:{}", self.at, self.entry_id)
+    }
+}
+
+/// Whose search it is, and so what it covers.
+#[derive(Debug, Clone, Copy)]
+pub enum Searcher<'a> {
+    /// A person: everything they wrote or received, never the vendor side's private notes.
+    Person(&'a str),
+    /// A member (owner, admin, agent) of an organization: its shared relationships as the
+    /// vendor side sees them, never the customer's private notes.
+    Org {
+        /// The member searching.
+        actor: &'a str,
+        /// The organization's id.
+        org_id: &'a str,
+    },
+}
+
+/// A page of search: at most `limit` hits after `before` (a cursor of the previous page).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchPage<'a> {
+    /// The cursor ([`SearchHit::cursor`]) of the last hit of the previous page.
+    pub before: Option<&'a str>,
+    /// At most this many hits.
+    pub limit: i64,
+}
+
+/// The hit's columns, from `e` (entries), `t` (threads), `r` (relationships).
+const HIT_COLS: &str = "e.id AS entry_id, e.relationship_id, e.thread_id, e.at, t.subject, \
+    r.vendor_name, r.pseudonym";
+
+impl Store {
+    /// Full-text search over what the person wrote or received (never the vendor side's
+    /// private notes), newest first.
+    pub async fn search_person(
+        &self,
+        person: &str,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<SearchHit>> {
+        let page = SearchPage {
+            before: None,
+            limit,
+        };
+        self.search(
+            Searcher::Person(person),
+            query,
+            &TimelineFilter::default(),
+            page,
+        )
+        .await
+    }
+
+    /// Full-text search for `who`, narrowed as a timeline is (one relationship, a stage, a
+    /// status, a tag, a span of days), newest first, one page. An organization's search is
+    /// for its owners, admins and agents only (`NotFound` for anyone else).
+    pub async fn search(
+        &self,
+        who: Searcher<'_>,
+        query: &str,
+        f: &TimelineFilter,
+        page: SearchPage<'_>,
+    ) -> Result<Vec<SearchHit>> {
+        if let Searcher::Org { actor, org_id } = who {
+            self.require_vendor_member(actor, org_id).await?;
+        }
+        let q = match self.backend() {
+            Backend::Sqlite => match fts5_query(query) {
+                Some(q) => q,
+                None => return Ok(Vec::new()),
+            },
+            Backend::Postgres => query.to_owned(),
+        };
+        let mut args = vec![Arg::S(q)];
+        let whose = match who {
+            Searcher::Person(person) => {
+                args.push(Arg::S(person.to_owned()));
+                "e.person_id = $2 AND (e.private_side IS NULL OR e.private_side = 'customer')"
+            }
+            Searcher::Org { org_id, .. } => {
+                args.push(Arg::S(org_id.to_owned()));
+                "r.org_id = $2 AND r.shared_at IS NOT NULL \
+                 AND (e.private_side IS NULL OR e.private_side = 'vendor')"
+            }
+        };
+        let mut conds = filter_conds(f, &mut args);
+        let after = self.after_cursor(page.before, &mut args).await?;
+        conds.push_str(&after);
+        let limit = crate::sql::limit(page.limit);
+        let sql = match self.backend() {
+            // The person's rows are also marked in the index itself (checked before any
+            // join); an organization's are found through their relationship, which holds
+            // whether the history is shared now.
+            Backend::Sqlite => {
+                let person = match who {
+                    Searcher::Person(_) => "AND f.person_id = $2 ",
+                    Searcher::Org { .. } => "",
+                };
+                format!(
+                    "SELECT {HIT_COLS}, snippet(entry_fts, 3, '<mark>', '</mark>', '…', 16) AS snippet \
+                     FROM entry_fts f JOIN entries e ON e.id = f.entry_id \
+                     JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
+                     WHERE entry_fts MATCH $1 {person}AND {whose}{conds} \
+                     ORDER BY f.rowid DESC LIMIT {limit}"
+                )
+            }
+            // The page first (newest matches, walking the time index or the GIN index as
+            // the planner sees fit), then headlines for the page only.
+            Backend::Postgres => format!(
+                "SELECT {HIT_COLS}, \
+                 ts_headline('simple', e.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
+                 FROM (SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
+                       JOIN entry_bodies b ON b.entry_id = e.id JOIN threads t ON t.id = e.thread_id \
+                       JOIN relationships r ON r.id = e.relationship_id \
+                       WHERE {whose} \
+                       AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1){conds} \
+                       ORDER BY e.at DESC, e.id DESC LIMIT {limit}) e \
+                 JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
+                 ORDER BY e.at DESC, e.id DESC"
+            ),
+        };
+        Ok(sqlx::query_as_with(&sql, any_args(args)?)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The condition for hits after the cursor `before` (`<at>:<entry id>`): on SQLite,
+    /// before the cursor's search row (the index's own order); on PostgreSQL, before its
+    /// time and id. A hit erased since is placed by its time; a cursor not in that form
+    /// (see [`crate::is_cursor`]) reads from the newest.
+    async fn after_cursor(&self, before: Option<&str>, args: &mut Vec<Arg>) -> Result<String> {
+        let Some(c) = before else {
+            return Ok(String::new());
+        };
+        let (at, id) = crate::entries::parse_cursor(Some(c));
+        let id = id.as_str();
+        Ok(match self.backend() {
+            Backend::Sqlite => {
+                let key: Option<i64> = sqlx::query_scalar(
+                    "SELECT b.search_rowid FROM entry_bodies b WHERE b.entry_id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten();
+                args.push(Arg::I(
+                    key.unwrap_or_else(|| crate::search::search_key(at, id)),
+                ));
+                format!(" AND f.rowid < ${}", args.len())
+            }
+            Backend::Postgres => {
+                args.push(Arg::I(at));
+                args.push(Arg::S(id.to_owned()));
+                let n = args.len();
+                format!(
+                    " AND (e.at < ${} OR (e.at = ${} AND e.id < ${n}))",
+                    n - 1,
+                    n - 1
+                )
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SearchPage, Searcher};
+    use crate::ledger_sqlite::tests::Chain;
+    use crate::testing::TestDb;
+    use crate::TimelineFilter;
+
+    crate::dual_test!(
+        pages_hold_every_hit_once_even_of_one_instant,
+        |db: TestDb| async move {
+            let s = &db.store;
+            let c = Chain::new(s).await;
+            let now = crate::now_us();
+            // Mail sharing one `Date`: 45 entries of one instant, then two later ones.
+            let mut items: Vec<_> = (0..45)
+                .map(|i| {
+                    let mut e = c.message(&format!("invoice copy {i}"), None);
+                    e.at_us = now - 86_400_000_000;
+                    e
+                })
+                .collect();
+            items.push(c.message("invoice later", None));
+            items.push(c.message("invoice latest", None));
+            let rows = s.append_entries(&items, &c.keys).await.unwrap();
+            let f = TimelineFilter::default();
+            let mut seen = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page = SearchPage {
+                    before: cursor.as_deref(),
+                    limit: 10,
+                };
+                let hits = s
+                    .search(Searcher::Person(&c.person), "invoice", &f, page)
+                    .await
+                    .unwrap();
+                assert!(hits.len() <= 10);
+                let full = hits.len() == 10;
+                cursor = hits.last().map(|h| h.cursor());
+                seen.extend(hits);
+                if !full {
+                    break;
+                }
+            }
+            assert_eq!(seen.len(), 47);
+            assert!(
+                seen.windows(2).all(|w| w[0].at >= w[1].at),
+                "not newest first"
+            );
+            let mut ids: Vec<&str> = seen.iter().map(|h| h.entry_id.as_str()).collect();
+            assert_eq!(ids[0], rows[46].id);
+            assert_eq!(ids[1], rows[45].id);
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), 47, "a hit came twice");
+            // A person's search never reaches an organization's: walter has none.
+            let org = Searcher::Org {
+                actor: &c.person,
+                org_id: "no-such-org",
+            };
+            let page = SearchPage {
+                before: None,
+                limit: 10,
+            };
+            let e = s.search(org, "invoice", &f, page).await.unwrap_err();
+            assert!(matches!(e, crate::StoreError::NotFound), "{e:?}");
+        }
+    );
+}
