@@ -1,6 +1,8 @@
 //! Fill a database with a large ledger for the timeline and search benchmarks: one person
 //! (`bench`, password `bench-password-2026`) with `RELS` relationships, one thread each,
-//! and `N` signed entries appended in groups straight through the store.
+//! and `N` signed entries appended in groups straight through the store; then an
+//! organization (`benchco`, owned by `benchagent` with the same password) that every other
+//! relationship's history is shared with, for the organization's search.
 //! Usage: `ledger_load DATABASE_URL DATA_DIR N [RELS]`
 
 use serde_json::json;
@@ -152,6 +154,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "loaded {n} entries into {rels} relationships in {:.1} s",
         start.elapsed().as_secs_f64()
+    );
+    let agent = store
+        .create_user(
+            &Handle::parse("benchagent")?,
+            &DisplayName::parse("Bench agent")?,
+            &hash,
+            false,
+            false,
+            "load",
+        )
+        .await?;
+    let org = store
+        .create_org(
+            &agent.id,
+            &Handle::parse("benchco")?,
+            &slingshot_domain::OrgName::parse("Bench Co")?,
+            slingshot_domain::OrgKind::Vendor,
+            "load",
+        )
+        .await?;
+    for (rel, _) in threads.iter().step_by(2) {
+        store.share_with_org(&user.id, rel, &org.id).await?;
+    }
+    println!(
+        "shared {} relationships with benchco",
+        threads.len().div_ceil(2)
     );
     if let Some((rel, _)) = threads.first() {
         println!("first relationship: {rel}");

@@ -195,7 +195,14 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship) -> Result<Vec<u
                 Some(v) if r.erased_at.is_none() => EntryBody::Present(v),
                 _ => EntryBody::Erased,
             };
-            w.write_entry(&entry, b).map_err(corrupt)?;
+            let file = match (&r.file_id, &b) {
+                (Some(id), EntryBody::Present(_)) => {
+                    Some(state.store.chain_file(&rel.id, id).await?)
+                }
+                _ => None,
+            };
+            w.write_entry_with_file(&entry, b, file.as_deref())
+                .map_err(corrupt)?;
         }
     }
     for c in state.store.checkpoints(&rel.id).await? {
@@ -260,6 +267,15 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
                     .as_ref()
                     .map(slingshot_domain::entry_body::search_text_of)
                     .unwrap_or_default();
+                let file = match (e.file, &e.body) {
+                    (Some(data), Some(body)) => Some(crate::bundle_files::imported(
+                        h.sequence,
+                        body,
+                        data,
+                        state.config.attachment_limit,
+                    )?),
+                    _ => None,
+                };
                 entries.push(ImportedEntry {
                     seq: i64::try_from(h.sequence).unwrap_or(i64::MAX),
                     thread_id: h.thread.clone(),
@@ -273,6 +289,7 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
                     body_digest: h.body_digest.to_hex(),
                     body: e.body.as_ref().map(Value::to_string),
                     search_text,
+                    file,
                 });
             }
             BundleItem::Checkpoint(c) => checkpoints.push(CheckpointRow {

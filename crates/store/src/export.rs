@@ -2,7 +2,7 @@
 
 use crate::relationships::GENESIS_HASH;
 use crate::search::{index_entry, SearchRow};
-use crate::{new_id, now_us, Result, Store, StoreError};
+use crate::{new_id, now_us, AttachmentData, Result, Store, StoreError};
 
 /// One chain entry as stored: header JSON, hash, signature, and body unless erased.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -21,6 +21,8 @@ pub struct ChainRow {
     pub body: Option<String>,
     /// When erased.
     pub erased_at: Option<i64>,
+    /// The attachment whose file this entry records, while its bytes are held.
+    pub file_id: Option<String>,
 }
 
 /// A conversation as a bundle carries it, beside the chain (unsigned: its subject,
@@ -90,6 +92,9 @@ pub struct ImportedEntry {
     pub body: Option<String>,
     /// Text for search.
     pub search_text: String,
+    /// An attachment entry's file, as the bundle carried it (already checked against
+    /// the body).
+    pub file: Option<AttachmentData>,
 }
 
 impl Store {
@@ -101,8 +106,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ChainRow>> {
         Ok(sqlx::query_as(
-            "SELECT e.seq, e.header, e.hash, e.signature, e.key_id, b.body, e.erased_at FROM entries e \
-             LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.relationship_id = $1 AND e.seq IS NOT NULL AND e.seq > $2 \
+            "SELECT e.seq, e.header, e.hash, e.signature, e.key_id, b.body, e.erased_at, \
+             (SELECT a.id FROM attachments a WHERE e.kind = 'attachment' AND a.entry_id = e.id AND a.data IS NOT NULL) AS file_id \
+             FROM entries e LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.relationship_id = $1 AND e.seq IS NOT NULL AND e.seq > $2 \
              ORDER BY e.seq LIMIT $3",
         )
         .bind(relationship_id)
@@ -110,6 +116,20 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// The bytes of an attachment of the relationship's chain ([`ChainRow::file_id`]),
+    /// read one at a time so that an export holds one file in memory, not a page of them.
+    pub async fn chain_file(&self, relationship_id: &str, file_id: &str) -> Result<Vec<u8>> {
+        let data: Option<Option<Vec<u8>>> = sqlx::query_scalar(
+            "SELECT a.data FROM attachments a JOIN entries e ON e.id = a.entry_id \
+             WHERE a.id = $1 AND e.relationship_id = $2",
+        )
+        .bind(file_id)
+        .bind(relationship_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        data.flatten().ok_or(StoreError::NotFound)
     }
 
     /// Key ids used in a relationship's chain and checkpoints.
@@ -317,6 +337,19 @@ impl Store {
                 .bind(search_rowid)
                 .execute(&mut *tx)
                 .await?;
+            }
+            if let Some(f) = &e.file {
+                sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&f.id)
+                    .bind(&id)
+                    .bind(&f.filename)
+                    .bind(&f.content_type)
+                    .bind(i64::try_from(f.data.len()).unwrap_or(i64::MAX))
+                    .bind(&f.sha256)
+                    .bind(&f.data)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(crate::error::conflict_on_unique("attachment"))?;
             }
         }
         for c in checkpoints {

@@ -5,6 +5,7 @@
 //!  "keys":[{"key_id":"…","side":"customer","public_key":"…"}],"tip":{"sequence":N,"hash":"…"}}
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{…},"erased":false}
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":null,"erased":true}
+//! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{"attachment":{…}},"erased":false,"file":"…"}
 //! {"type":"checkpoint","checkpoint":{…},"signature":"…"}
 //! ```
 //!
@@ -14,7 +15,9 @@
 //! object must have an `id`; other fields (names, export time) are
 //! informational and not signed. `tip` is optional and not signed either: it
 //! catches accidental truncation; a deliberately truncated tail is caught only
-//! by the other side's checkpoints.
+//! by the other side's checkpoints. An attachment entry may carry its file
+//! (`file`, unpadded base64url): not signed itself, but bound to the signed body
+//! by the body's `attachment.sha256` and `attachment.size`.
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -89,6 +92,8 @@ pub struct BundleEntry {
     pub body: Option<Value>,
     /// Whether the body was erased on request.
     pub erased: bool,
+    /// An attachment entry's file, when the bundle carries it.
+    pub file: Option<Vec<u8>>,
 }
 
 /// One line of a bundle, as read.
@@ -123,6 +128,8 @@ pub(crate) struct EntryLineOut<'a> {
     pub signature: Signature,
     pub body: Option<&'a Value>,
     pub erased: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -150,6 +157,7 @@ pub(crate) struct AnyLine {
     pub signature: Option<Signature>,
     pub body: Option<Value>,
     pub erased: Option<bool>,
+    pub file: Option<String>,
     pub checkpoint: Option<Checkpoint>,
 }
 

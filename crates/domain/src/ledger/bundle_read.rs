@@ -1,5 +1,7 @@
 //! Reading a bundle line by line, from any `BufRead`.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use std::io::{BufRead, Read as _};
 
 use super::bundle_format::{AnyLine, LineKind, LineKindOnly};
@@ -168,12 +170,18 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
             let erased = parsed
                 .erased
                 .ok_or_else(|| bad(hint, "missing field `erased`"))?;
+            let file = parsed
+                .file
+                .map(|f| URL_SAFE_NO_PAD.decode(f))
+                .transpose()
+                .map_err(|_| bad(hint, "`file` is not unpadded base64url"))?;
             Ok((
                 line,
                 BundleItem::Entry(BundleEntry {
                     entry,
                     body: parsed.body,
                     erased,
+                    file,
                 }),
             ))
         }

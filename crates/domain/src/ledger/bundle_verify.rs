@@ -276,6 +276,9 @@ impl<'o> Verifier<'o> {
         if e.erased {
             self.report.erased += 1;
         }
+        if e.file.is_some() {
+            self.report.files += 1;
+        }
         let expected = self.next_seq;
         let h = &e.entry.header;
         let fail_here = |v: &mut Self, problem| {
@@ -380,6 +383,9 @@ impl<'o> Verifier<'o> {
                     computed,
                 });
             }
+        }
+        if let Some(file) = &e.file {
+            check_file(e.body.as_ref(), file)?;
         }
         self.key_for(h.author_key_id, h.author_side)
     }
@@ -537,4 +543,31 @@ impl<'o> Verifier<'o> {
             Err(problem) => self.fail(line, item, Some(cp.sequence), problem),
         }
     }
+}
+
+/// An attachment's file must be what its (already checked) body records: the same SHA-256
+/// and size. A file on an erased entry, or on one that records no attachment, is refused.
+fn check_file(body: Option<&Value>, file: &[u8]) -> Result<(), Problem> {
+    let Some(body) = body else {
+        return Err(Problem::StrayFile("its body was erased"));
+    };
+    let recorded = body.get("attachment").and_then(|a| {
+        let sha256 = a.get("sha256")?.as_str()?;
+        let size = a.get("size")?.as_u64()?;
+        Some((sha256, size))
+    });
+    let Some((expected, recorded_size)) = recorded else {
+        return Err(Problem::StrayFile("its body records no attachment"));
+    };
+    let computed = hex::encode(Sha256::digest(file));
+    let size = file.len() as u64;
+    if computed != expected || size != recorded_size {
+        return Err(Problem::FileAltered {
+            expected: expected.to_owned(),
+            computed,
+            recorded_size,
+            size,
+        });
+    }
+    Ok(())
 }

@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use serde_json::Value;
 
 use super::bundle_format::{CheckpointLineOut, EntryLineOut, HeaderLineOut};
@@ -51,6 +53,16 @@ impl<W: Write> BundleWriter<W> {
         entry: &SignedEntry,
         body: EntryBody<'_>,
     ) -> Result<(), LedgerError> {
+        self.write_entry_with_file(entry, body, None)
+    }
+
+    /// Write an entry line carrying an attachment's file.
+    pub fn write_entry_with_file(
+        &mut self,
+        entry: &SignedEntry,
+        body: EntryBody<'_>,
+        file: Option<&[u8]>,
+    ) -> Result<(), LedgerError> {
         if self.checkpoints > 0 {
             return Err(LedgerError::BundleOrder("entries come before checkpoints"));
         }
@@ -67,6 +79,7 @@ impl<W: Write> BundleWriter<W> {
                 signature: entry.signature,
                 body,
                 erased,
+                file: file.map(|f| URL_SAFE_NO_PAD.encode(f)),
             },
         )?;
         self.entries += 1;

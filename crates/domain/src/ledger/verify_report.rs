@@ -15,6 +15,8 @@ pub struct VerifyReport {
     pub entries: u64,
     /// Entries whose body was erased (they still verify through their digest).
     pub erased: u64,
+    /// Attachment files carried (each checked against its entry's body).
+    pub files: u64,
     /// Checkpoint lines read.
     pub checkpoints: u64,
     /// The last entry of the chain as read.
@@ -46,6 +48,9 @@ impl fmt::Display for VerifyReport {
                 "OK: relationship {rel}: {} entries ({} erased bodies), {} checkpoints",
                 self.entries, self.erased, self.checkpoints
             )?;
+            if self.files > 0 {
+                write!(f, ", {} attachment files", self.files)?;
+            }
             if let Some(tip) = &self.tip {
                 write!(f, "; last entry {} with hash {}", tip.sequence, tip.hash)?;
             }
@@ -197,6 +202,21 @@ pub enum Problem {
     /// An entry marked erased still carries a body.
     #[error("marked erased but still carries a body")]
     ErasedWithBody,
+    /// An attachment's file does not match the SHA-256 or size its signed body records.
+    #[error("attachment file was altered: {size} bytes digesting to {computed}, but the body records {recorded_size} bytes digesting to {expected}")]
+    FileAltered {
+        /// The body's `attachment.sha256`.
+        expected: String,
+        /// The SHA-256 of the file as it is.
+        computed: String,
+        /// The body's `attachment.size`.
+        recorded_size: u64,
+        /// The file's size.
+        size: u64,
+    },
+    /// A file on an entry that cannot hold one.
+    #[error("carries a file, but {0}")]
+    StrayFile(&'static str),
     /// The signing key is not in the bundle's key list.
     #[error("signed with key {key_id}, which is not among the bundle's keys")]
     UnknownKey {

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod bundle_files;
 mod ledger;
 mod ledger_pages;
 mod mail;

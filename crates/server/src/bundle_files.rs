@@ -1,0 +1,118 @@
+//! Attachment files in bundles: written beside their entries on export; on import, each is
+//! stored again only after the checks an upload gets here (its type from its bytes, the
+//! size limit, a safe name). That a file is the one its signed body records (SHA-256 and
+//! size) the verifier has already checked.
+
+use crate::attachments::{clean_filename, sniff, ACCEPTED};
+use crate::{Result, ServerError};
+use serde_json::Value;
+use slingshot_store::AttachmentData;
+
+/// Longest attachment id accepted from a bundle.
+const MAX_ID: usize = 64;
+
+fn invalid(seq: u64, what: String) -> ServerError {
+    ServerError::Invalid("invalid_bundle", format!("entry {seq}: {what}"))
+}
+
+/// The attachment to store for entry `seq`, whose checked `body` records it, from the
+/// file the bundle carried. Refused (422 `invalid_bundle`, naming the entry) when its id
+/// is malformed, it is larger than `limit`, or its bytes are not a type accepted here.
+pub fn imported(seq: u64, body: &Value, data: Vec<u8>, limit: usize) -> Result<AttachmentData> {
+    let a = body
+        .get("attachment")
+        .ok_or_else(|| invalid(seq, "a file on an entry that records no attachment".into()))?;
+    let field = |name: &str| a.get(name).and_then(Value::as_str).unwrap_or("");
+    let id = field("id");
+    let id_ok = !id.is_empty()
+        && id.len() <= MAX_ID
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !id_ok {
+        return Err(invalid(seq, "the attachment's id is malformed".into()));
+    }
+    if data.len() > limit {
+        return Err(invalid(
+            seq,
+            format!("the attachment is larger than the {limit} bytes this instance accepts"),
+        ));
+    }
+    let content_type = sniff(&data, field("content_type")).ok_or_else(|| {
+        invalid(
+            seq,
+            format!("the attachment is not of a type accepted here ({ACCEPTED})"),
+        )
+    })?;
+    Ok(AttachmentData {
+        id: id.to_owned(),
+        filename: clean_filename(field("filename")),
+        content_type: content_type.to_owned(),
+        sha256: field("sha256").to_owned(),
+        data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn body(id: &str, content_type: &str) -> Value {
+        json!({"attachment": {"id": id, "filename": "../receipt.pdf", "content_type": content_type,
+            "size": 9, "sha256": "ab"}})
+    }
+
+    #[test]
+    fn a_file_is_stored_as_its_bytes_say_under_a_safe_name() {
+        let a = imported(
+            4,
+            &body("0192-ab", "text/html"),
+            b"%PDF-1.7 x".to_vec(),
+            100,
+        )
+        .unwrap();
+        assert_eq!(
+            a.content_type, "application/pdf",
+            "the body's claim is not trusted"
+        );
+        assert_eq!(a.filename, "receipt.pdf");
+        assert_eq!(a.id, "0192-ab");
+    }
+
+    #[test]
+    fn refusals_name_the_entry() {
+        let exe = b"MZ\x90\x00\x03\x00\x00".to_vec();
+        for (b, data, limit, says) in [
+            (
+                body("0192-ab", "application/pdf"),
+                exe,
+                100,
+                "not of a type",
+            ),
+            (
+                body("../../x", "text/plain"),
+                b"hi".to_vec(),
+                100,
+                "id is malformed",
+            ),
+            (
+                body("0192-ab", "text/plain"),
+                b"hello".to_vec(),
+                4,
+                "larger than the 4 bytes",
+            ),
+            (
+                json!({"text": "no attachment"}),
+                b"hi".to_vec(),
+                100,
+                "records no attachment",
+            ),
+        ] {
+            match imported(7, &b, data, limit) {
+                Err(ServerError::Invalid("invalid_bundle", m)) => {
+                    assert!(m.starts_with("entry 7: ") && m.contains(says), "{m}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Attachment files travel in bundles: exported beside their entries, checked on import
+//! against the signed body, and downloadable on the instance they were brought to.
+
+use crate::app_test;
+use crate::helpers::{problem, TestApp};
+use serde_json::{json, Value};
+use slingshot_domain::ledger::verify_bundle;
+
+async fn ok_json(r: reqwest::Response) -> Value {
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{status}: {v}");
+    v
+}
+
+/// Upload a file to a thread; the attachment entry.
+async fn upload(app: &TestApp, token: &str, thread: &str, name: &str, data: &[u8]) -> Value {
+    let r = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/threads/{thread}/attachments?filename={name}"
+        )))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(data.to_vec())
+        .send()
+        .await
+        .unwrap();
+    ok_json(r).await
+}
+
+async fn export(app: &TestApp, token: &str, rel: &str) -> Vec<u8> {
+    let r = app
+        .get(&format!("/api/v1/relationships/{rel}/export"), token)
+        .await;
+    assert_eq!(r.status(), 200);
+    r.bytes().await.unwrap().to_vec()
+}
+
+async fn import(app: &TestApp, token: &str, bundle: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/relationships/import"))
+        .bearer_auth(token)
+        .body(bundle)
+        .send()
+        .await
+        .unwrap()
+}
+
+app_test!(attachment_files_travel_with_the_bundle, |app| {
+    let alice = app.user("alice").await;
+    let r = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"vendor_name": "Paper Vendor"}),
+        )
+        .await;
+    let rel = ok_json(r).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/relationships/{rel}/threads");
+    let r = app
+        .post(
+            &path,
+            Some(&alice),
+            json!({"subject": "Receipts", "stage": "purchase"}),
+        )
+        .await;
+    let t = ok_json(r).await["id"].as_str().unwrap().to_owned();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(40_000, b'r');
+    let receipt = upload(&app, &alice, &t, "receipt.pdf", &pdf).await;
+    let notes = upload(&app, &alice, &t, "notes.txt", b"serial 0042-77").await;
+    let receipt_id = receipt["body"]["attachment"]["id"].as_str().unwrap();
+    let notes_id = notes["body"]["attachment"]["id"].as_str().unwrap();
+
+    let bundle = export(&app, &alice, &rel).await;
+    let report = verify_bundle(&bundle[..]).unwrap();
+    assert!(report.is_valid(), "{report}");
+    assert_eq!(report.files, 2, "{report}");
+
+    // The PDF's file altered in the bundle: refused, naming the entry; nothing is stored.
+    let other = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+    let bob = other.user("bob").await;
+    let text = String::from_utf8(bundle.clone()).unwrap();
+    let seq = receipt["seq"].as_u64().unwrap();
+    let tampered: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let mut v: Value = serde_json::from_str(line).unwrap();
+            if v["header"]["sequence"].as_u64() == Some(seq) {
+                let file = v["file"].as_str().expect("the PDF's line carries its file");
+                v["file"] = json!(file.replacen('c', "d", 1));
+            }
+            v.to_string()
+        })
+        .collect();
+    let r = import(&other, &bob, (tampered.join("\n") + "\n").into_bytes()).await;
+    let p = problem(r, 422, "invalid_bundle").await;
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("entry {seq}: attachment file was altered")),
+        "{p}"
+    );
+    let rels = ok_json(other.get("/api/v1/relationships", &bob).await).await;
+    assert!(rels["items"].as_array().unwrap().is_empty(), "{rels}");
+
+    // The bundle as exported: imported, and both files download there as they were.
+    ok_json(import(&other, &bob, bundle.clone()).await).await;
+    for (id, data, content_type) in [
+        (receipt_id, &pdf[..], "application/pdf"),
+        (notes_id, &b"serial 0042-77"[..], "text/plain"),
+    ] {
+        let got = other.get(&format!("/api/v1/attachments/{id}"), &bob).await;
+        assert_eq!(got.status(), 200);
+        assert_eq!(got.headers()["content-type"], content_type);
+        assert_eq!(&got.bytes().await.unwrap()[..], data);
+    }
+    // The history brought here exports with its files again.
+    let again = export(&other, &bob, &rel).await;
+    assert_eq!(verify_bundle(&again[..]).unwrap().files, 2);
+
+    // An erased attachment leaves its file behind; the chain still verifies.
+    let path = format!("/api/v1/entries/{}/erase", notes["id"].as_str().unwrap());
+    let r = app.post(&path, Some(&alice), json!({})).await;
+    assert_eq!(r.status(), 204);
+    let after = export(&app, &alice, &rel).await;
+    let report = verify_bundle(&after[..]).unwrap();
+    assert!(report.is_valid(), "{report}");
+    assert_eq!((report.files, report.erased), (1, 1), "{report}");
+});
