@@ -20,7 +20,12 @@ pub async fn export(
     let master = config.load_master_key()?;
     let state = AppState::new(store.clone(), config, master);
     let rel = store.relationship_by_id(relationship).await?;
-    let bytes = slingshot_server::ledger::export_bundle(&state, &rel).await?;
+    let bytes = slingshot_server::ledger::export_bundle(
+        &state,
+        &rel,
+        slingshot_domain::ledger::Side::Customer,
+    )
+    .await?;
     match out {
         Some(p) => {
             std::fs::write(p, &bytes)?;

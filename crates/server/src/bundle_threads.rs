@@ -5,7 +5,7 @@
 use crate::{Result, ServerError};
 use serde_json::{Map, Value};
 use slingshot_domain::conversation::{
-    link_makes_cycle, parse_subject, parse_tag, LinkKind, Stage, Status,
+    link_makes_cycle, parse_date, parse_subject, parse_tag, LinkKind, Stage, Status,
 };
 use slingshot_domain::ledger::Side;
 use slingshot_store::{BundleLink, BundleThread};
@@ -91,6 +91,12 @@ pub fn read(
         tags.sort();
         tags.dedup();
         t.tags = tags;
+        t.follow_up_on = t
+            .follow_up_on
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(at)?;
     }
     for id in entry_threads {
         if ids.insert(id.clone()) {
@@ -101,6 +107,7 @@ pub fn read(
                 status: Status::Open.as_str().into(),
                 opened_by: Side::Customer.as_str().into(),
                 tags: Vec::new(),
+                follow_up_on: None,
             });
         }
     }
@@ -151,10 +158,12 @@ mod tests {
     fn described_threads_come_back_and_the_rest_are_unnamed() {
         let d = details(json!({"threads": [
             {"id": "t-1", "subject": " Order 7 ", "stage": "purchase", "status": "resolved", "opened_by": "vendor", "tags": ["Bike", "bike"]},
-            {"id": "t-2", "subject": "Broken", "stage": "support", "status": "open", "opened_by": "customer"}
+            {"id": "t-2", "subject": "Broken", "stage": "support", "status": "open", "opened_by": "customer", "follow_up_on": "2026-12-11"}
         ], "thread_links": [["t-2", "t-1", "follows_from"]]}));
         let (threads, links) = read(&d, &["t-1".into(), "t-3".into()]).unwrap();
         assert_eq!(threads.len(), 3);
+        assert_eq!(threads[1].follow_up_on.as_deref(), Some("2026-12-11"));
+        assert_eq!(threads[0].follow_up_on, None);
         assert_eq!(
             (threads[0].subject.as_str(), threads[0].tags.as_slice()),
             ("Order 7", &["bike".to_owned()][..])
@@ -180,6 +189,7 @@ mod tests {
             t(json!({"status": "done"})),
             t(json!({"opened_by": "robot"})),
             t(json!({"subject": ""})),
+            t(json!({"follow_up_on": "next friday"})),
             t(json!({"id": "../etc"})),
             t(
                 json!({"tags": ["a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9"]}),

@@ -549,7 +549,10 @@ mod tests {
             ]
         );
         let nw = rels.iter().find(|r| r.two_sided()).unwrap();
-        let bundle = crate::ledger::export_bundle(&state, nw).await.unwrap();
+        let bundle =
+            crate::ledger::export_bundle(&state, nw, slingshot_domain::ledger::Side::Customer)
+                .await
+                .unwrap();
         let report = slingshot_domain::ledger::verify_bundle(&bundle[..]).unwrap();
         assert!(
             report.is_valid() && report.entries == 6 && report.checkpoints == 1,

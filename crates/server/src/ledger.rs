@@ -134,8 +134,9 @@ fn corrupt(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(format!("stored chain: {e}"))
 }
 
-/// Write the relationship's bundle (JSON Lines) into `out`.
-pub async fn export_bundle(state: &AppState, rel: &Relationship) -> Result<Vec<u8>> {
+/// The relationship's bundle (JSON Lines), as `side` exports it: the customer's bundle
+/// also carries the customer's follow-up dates (a vendor's stay with the vendor).
+pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> Result<Vec<u8>> {
     let ids = state.store.chain_key_ids(&rel.id).await?;
     let mut keys = Vec::new();
     for k in state.store.public_keys(&ids).await? {
@@ -155,7 +156,8 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship) -> Result<Vec<u
         "exported_at".into(),
         Value::String(slingshot_store::rfc3339(slingshot_store::now_us())),
     );
-    let (threads, links) = state.store.bundle_threads(&rel.id).await?;
+    let follow_ups = side == Side::Customer;
+    let (threads, links) = state.store.bundle_threads(&rel.id, follow_ups).await?;
     crate::bundle_threads::write(&mut details, &threads, &links)?;
     let tip = (rel.head_seq > 0).then(|| -> Result<BundleTip> {
         Ok(BundleTip {

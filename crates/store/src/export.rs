@@ -43,6 +43,9 @@ pub struct BundleThread {
     #[sqlx(skip)]
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The customer's follow-up date (YYYY-MM-DD), in the customer's own bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_on: Option<String>,
 }
 
 /// A link between two conversations of a bundle: (from, to, kind).
@@ -181,15 +184,22 @@ impl Store {
         ))
     }
 
-    /// The conversations of a relationship, with their tags, and the links between them,
-    /// for its export.
+    /// The conversations of a relationship, with their tags (and, with `follow_ups`, the
+    /// customer's follow-up dates), and the links between them, for its export.
     pub async fn bundle_threads(
         &self,
         relationship_id: &str,
+        follow_ups: bool,
     ) -> Result<(Vec<BundleThread>, Vec<BundleLink>)> {
-        let mut threads: Vec<BundleThread> = sqlx::query_as(
-            "SELECT id, subject, stage, status, opened_by FROM threads WHERE relationship_id = $1 ORDER BY created_at, id",
-        )
+        let follow_up = if follow_ups {
+            "customer_follow_up_on"
+        } else {
+            "CAST(NULL AS TEXT)"
+        };
+        let mut threads: Vec<BundleThread> = sqlx::query_as(&format!(
+            "SELECT id, subject, stage, status, opened_by, {follow_up} AS follow_up_on FROM threads \
+             WHERE relationship_id = $1 ORDER BY created_at, id"
+        ))
         .bind(relationship_id)
         .fetch_all(&self.pool)
         .await?;
@@ -265,10 +275,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // A conversation began with its first entry and was last active at its last; one
+        // with no entries here, now.
+        let mut span: std::collections::HashMap<&str, (i64, i64)> = Default::default();
+        for e in entries {
+            let s = span.entry(e.thread_id.as_str()).or_insert((e.at, e.at));
+            *s = (s.0.min(e.at), s.1.max(e.at));
+        }
         for t in threads {
+            let (first, last) = span.get(t.id.as_str()).copied().unwrap_or((now, now));
             sqlx::query(
-                "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, last_activity_at, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                "INSERT INTO threads (id, relationship_id, subject, stage, status, opened_by, customer_follow_up_on, last_activity_at, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(&t.id)
             .bind(relationship_id)
@@ -276,7 +294,9 @@ impl Store {
             .bind(&t.stage)
             .bind(&t.status)
             .bind(&t.opened_by)
-            .bind(now)
+            .bind(&t.follow_up_on)
+            .bind(last)
+            .bind(first)
             .execute(&mut *tx)
             .await
             .map_err(crate::error::conflict_on_unique("thread"))?;

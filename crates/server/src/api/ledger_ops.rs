@@ -26,8 +26,8 @@ pub async fn export(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let user = p.require(Scope::LedgerRead)?;
-    let (rel, _) = state.store.relationship_for(&user.id, &id).await?;
-    let bytes = ledger::export_bundle(&state, &rel).await?;
+    let (rel, side) = state.store.relationship_for(&user.id, &id).await?;
+    let bytes = ledger::export_bundle(&state, &rel, side).await?;
     let disposition = format!("attachment; filename=\"relationship-{}.jsonl\"", rel.id);
     Ok((
         [

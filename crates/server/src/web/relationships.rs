@@ -319,8 +319,8 @@ pub async fn export(
     u: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (rel, _) = state.store.relationship_for(&u.0.user.id, &id).await?;
-    let bytes = ledger::export_bundle(&state, &rel).await?;
+    let (rel, side) = state.store.relationship_for(&u.0.user.id, &id).await?;
+    let bytes = ledger::export_bundle(&state, &rel, side).await?;
     let disposition = format!("attachment; filename=\"relationship-{}.jsonl\"", rel.id);
     Ok((
         [

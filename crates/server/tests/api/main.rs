@@ -7,7 +7,6 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
-mod bundle_files;
 mod ledger;
 mod ledger_pages;
 mod mail;
@@ -15,6 +14,7 @@ mod openapi;
 mod ops;
 mod orgs;
 mod personal;
+mod portability;
 mod search;
 mod tenant_walls;
 mod tokens;

@@ -1,5 +1,6 @@
-//! Attachment files travel in bundles: exported beside their entries, checked on import
-//! against the signed body, and downloadable on the instance they were brought to.
+//! What travels in a bundle besides the chain: attachment files (checked on import against
+//! the signed body, downloadable where they were brought), each conversation's dates, and
+//! the customer's follow-ups.
 
 use crate::app_test;
 use crate::helpers::{problem, TestApp};
@@ -128,3 +129,72 @@ app_test!(attachment_files_travel_with_the_bundle, |app| {
     assert!(report.is_valid(), "{report}");
     assert_eq!((report.files, report.erased), (1, 1), "{report}");
 });
+
+app_test!(
+    imported_conversations_keep_their_dates_and_the_customers_follow_ups,
+    |app| {
+        let bob = app.user("bob").await;
+        let alice = app.user("alice").await;
+        app.org(&bob, "northwind").await;
+        let r = app
+            .post(
+                "/api/v1/relationships",
+                Some(&alice),
+                json!({"org": "northwind"}),
+            )
+            .await;
+        let rel = ok_json(r).await["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/relationships/{rel}/threads");
+        let body = json!({"subject": "Order 7", "stage": "purchase", "follow_up_on": "2026-12-11"});
+        let t = ok_json(app.post(&path, Some(&alice), body).await).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // Bought in the shop weeks ago, logged today; the vendor keeps its own reminder.
+        let path = format!("/api/v1/threads/{t}/entries");
+        let bought = json!({"kind": "event", "event": {"type": "purchase", "item": "Trail 3", "on": "2026-11-02"}});
+        ok_json(app.post(&path, Some(&alice), bought).await).await;
+        let change = Some(json!({"follow_up_on": "2026-12-09"}));
+        let r = app
+            .call(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/threads/{t}"),
+                Some(&bob),
+                change,
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+
+        let other = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+        let carl = other.user("carl").await;
+        let threads_of = |token: String| {
+            let other = &other;
+            let rel = rel.clone();
+            async move {
+                let path = format!("/api/v1/relationships/{rel}/threads");
+                ok_json(other.get(&path, &token).await).await["items"][0].clone()
+            }
+        };
+        // The customer's bundle: her follow-up comes along, and the conversation began when
+        // its first entry says, not when it was imported.
+        ok_json(import(&other, &carl, export(&app, &alice, &rel).await).await).await;
+        let brought = threads_of(carl.clone()).await;
+        assert_eq!(brought["follow_up_on"], "2026-12-11", "{brought}");
+        assert!(
+            brought["created_at"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-11-02"),
+            "{brought}"
+        );
+        let due = ok_json(other.get("/api/v1/due?date=2026-12-11", &carl).await).await;
+        assert_eq!(due["items"][0]["id"], t.as_str(), "{due}");
+        // The vendor's bundle carries neither side's reminder.
+        let third = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+        let dora = third.user("dora").await;
+        ok_json(import(&third, &dora, export(&app, &bob, &rel).await).await).await;
+        let path = format!("/api/v1/relationships/{rel}/threads");
+        let theirs = ok_json(third.get(&path, &dora).await).await["items"][0].clone();
+        assert!(theirs["follow_up_on"].is_null(), "{theirs}");
+    }
+);
