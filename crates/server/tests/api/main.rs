@@ -17,6 +17,8 @@ mod openapi;
 mod ops;
 mod orgs;
 mod personal;
+mod personal_requests;
+mod personal_terms;
 mod portability;
 mod search;
 mod tenant_walls;
