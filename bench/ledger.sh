@@ -113,7 +113,8 @@ reads() { # backend url
       | awk '{print $7+0, $0}' | sort -n | awk -v n="$backend: GET /timeline, open loop at $r req/s" '{l[NR]=$0} END {m=int((NR+1)/2); sub(/^[^ ]+ /, "", l[m]); printf "%-48s %s  (median p99 of %d)\n", n, l[m], NR}'
   done
   # Search: a selective two-word query; p95 from a single-connection run of sequential
-  # searches, the person's and then the organization's (half the relationships shared).
+  # searches, the person's and then the organization's (one customer's relationship, ~1 %
+  # of the entries, shared with it).
   local agent; agent=$(login benchagent bench-password-2026)
   for who in "person:/api/v1/search:$tok" "organization:/api/v1/orgs/benchco/search:$agent"; do
   python3 - "$B" "$who" <<'PY'

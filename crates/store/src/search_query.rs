@@ -59,6 +59,26 @@ pub struct SearchPage<'a> {
     pub limit: i64,
 }
 
+/// On PostgreSQL, an organization with at most this many shared relationships is searched
+/// one relationship at a time, each walked newest first on its time index until a page of
+/// matches is found; a larger one through the full-text index (every match, then sorted).
+const FEW_RELATIONSHIPS: i64 = 100;
+
+/// An organization's page, relationship by relationship (see [`FEW_RELATIONSHIPS`]): each
+/// relationship's newest matches, then the newest of those.
+fn org_page_by_relationship(conds: &str, limit: i64) -> String {
+    format!(
+        "SELECT p.* FROM relationships rr CROSS JOIN LATERAL (\
+           SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
+           JOIN entry_bodies b ON b.entry_id = e.id JOIN threads t ON t.id = e.thread_id \
+           WHERE e.relationship_id = rr.id AND (e.private_side IS NULL OR e.private_side = 'vendor') \
+           AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1){conds} \
+           ORDER BY e.at DESC, e.id DESC LIMIT {limit}) p \
+         WHERE rr.org_id = $2 AND rr.shared_at IS NOT NULL \
+         ORDER BY p.at DESC, p.id DESC LIMIT {limit}"
+    )
+}
+
 /// The hit's columns, from `e` (entries), `t` (threads), `r` (relationships).
 const HIT_COLS: &str = "e.id AS entry_id, e.relationship_id, e.thread_id, e.at, t.subject, \
     r.vendor_name, r.pseudonym";
@@ -140,22 +160,45 @@ impl Store {
             }
             // The page first (newest matches, walking the time index or the GIN index as
             // the planner sees fit), then headlines for the page only.
-            Backend::Postgres => format!(
-                "SELECT {HIT_COLS}, \
-                 ts_headline('simple', e.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
-                 FROM (SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
-                       JOIN entry_bodies b ON b.entry_id = e.id JOIN threads t ON t.id = e.thread_id \
-                       JOIN relationships r ON r.id = e.relationship_id \
-                       WHERE {whose} \
-                       AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1){conds} \
-                       ORDER BY e.at DESC, e.id DESC LIMIT {limit}) e \
-                 JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
-                 ORDER BY e.at DESC, e.id DESC"
-            ),
+            Backend::Postgres => {
+                let page = match who {
+                    Searcher::Org { org_id, .. } if self.few_relationships(org_id).await? => {
+                        org_page_by_relationship(&conds, limit)
+                    }
+                    _ => format!(
+                        "SELECT e.id, e.relationship_id, e.thread_id, e.at, b.search_text FROM entries e \
+                         JOIN entry_bodies b ON b.entry_id = e.id JOIN threads t ON t.id = e.thread_id \
+                         JOIN relationships r ON r.id = e.relationship_id \
+                         WHERE {whose} \
+                         AND to_tsvector('simple', b.search_text) @@ plainto_tsquery('simple', $1){conds} \
+                         ORDER BY e.at DESC, e.id DESC LIMIT {limit}"
+                    ),
+                };
+                format!(
+                    "SELECT {HIT_COLS}, \
+                     ts_headline('simple', e.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
+                     FROM ({page}) e \
+                     JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
+                     ORDER BY e.at DESC, e.id DESC"
+                )
+            }
         };
         Ok(sqlx::query_as_with(&sql, any_args(args)?)
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    /// Whether the organization shares at most [`FEW_RELATIONSHIPS`] relationships.
+    async fn few_relationships(&self, org_id: &str) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE org_id = $1 \
+             AND shared_at IS NOT NULL LIMIT {}) x",
+            FEW_RELATIONSHIPS + 1
+        ))
+        .bind(org_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n <= FEW_RELATIONSHIPS)
     }
 
     /// The condition for hits after the cursor `before` (`<at>:<entry id>`): on SQLite,
@@ -262,6 +305,66 @@ mod tests {
             };
             let e = s.search(org, "invoice", &f, page).await.unwrap_err();
             assert!(matches!(e, crate::StoreError::NotFound), "{e:?}");
+        }
+    );
+
+    crate::dual_test!(
+        an_organization_with_many_customers_finds_theirs_only,
+        |db: TestDb| async move {
+            use slingshot_domain::ledger::EntryKind;
+            use slingshot_domain::{Handle, OrgKind, OrgName};
+            let s = &db.store;
+            let owner = crate::ledger_sqlite::tests::plain_user(s, "owner").await;
+            let org = s
+                .create_org(
+                    &owner.id,
+                    &Handle::parse("bigco").unwrap(),
+                    &OrgName::parse("Big Co").unwrap(),
+                    OrgKind::Vendor,
+                    "127.0.0.1",
+                )
+                .await
+                .unwrap();
+            // More customers than are searched one relationship at a time.
+            let mut written = Vec::new();
+            for i in 0..=crate::search_query::FEW_RELATIONSHIPS {
+                let c = Chain::new_named(s, &format!("customer{i:03}")).await;
+                s.share_with_org(&c.person, &c.rel, &org.id).await.unwrap();
+                if i % 40 == 0 {
+                    let mut note = c.message("teapot: my own note", None);
+                    note.kind = EntryKind::Note;
+                    let items = [c.message(&format!("teapot {i} is cracked"), None), note];
+                    let rows = s.append_entries(&items, &c.keys).await.unwrap();
+                    written.push(rows[0].id.clone());
+                }
+            }
+            // Someone who is not a customer of bigco.
+            let other = Chain::new_named(s, "stranger").await;
+            let items = [other.message("teapot elsewhere", None)];
+            s.append_entries(&items, &other.keys).await.unwrap();
+            written.reverse();
+
+            let f = TimelineFilter::default();
+            let who = Searcher::Org {
+                actor: &owner.id,
+                org_id: &org.id,
+            };
+            let mut seen = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let page = SearchPage {
+                    before: cursor.as_deref(),
+                    limit: 2,
+                };
+                let hits = s.search(who, "teapot", &f, page).await.unwrap();
+                cursor = hits.last().map(|h| h.cursor());
+                let full = hits.len() == 2;
+                seen.extend(hits.into_iter().map(|h| h.entry_id));
+                if !full {
+                    break;
+                }
+            }
+            assert_eq!(seen, written);
         }
     );
 }

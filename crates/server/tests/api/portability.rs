@@ -4,15 +4,9 @@
 
 use crate::app_test;
 use crate::helpers::{problem, TestApp};
+use crate::ledger::{export, json_of};
 use serde_json::{json, Value};
 use slingshot_domain::ledger::verify_bundle;
-
-async fn ok_json(r: reqwest::Response) -> Value {
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {v}");
-    v
-}
 
 /// Upload a file to a thread; the attachment entry.
 async fn upload(app: &TestApp, token: &str, thread: &str, name: &str, data: &[u8]) -> Value {
@@ -27,15 +21,7 @@ async fn upload(app: &TestApp, token: &str, thread: &str, name: &str, data: &[u8
         .send()
         .await
         .unwrap();
-    ok_json(r).await
-}
-
-async fn export(app: &TestApp, token: &str, rel: &str) -> Vec<u8> {
-    let r = app
-        .get(&format!("/api/v1/relationships/{rel}/export"), token)
-        .await;
-    assert_eq!(r.status(), 200);
-    r.bytes().await.unwrap().to_vec()
+    json_of(r).await
 }
 
 async fn import(app: &TestApp, token: &str, bundle: Vec<u8>) -> reqwest::Response {
@@ -57,7 +43,7 @@ app_test!(attachment_files_travel_with_the_bundle, |app| {
             json!({"vendor_name": "Paper Vendor"}),
         )
         .await;
-    let rel = ok_json(r).await["id"].as_str().unwrap().to_owned();
+    let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/relationships/{rel}/threads");
     let r = app
         .post(
@@ -66,7 +52,7 @@ app_test!(attachment_files_travel_with_the_bundle, |app| {
             json!({"subject": "Receipts", "stage": "purchase"}),
         )
         .await;
-    let t = ok_json(r).await["id"].as_str().unwrap().to_owned();
+    let t = json_of(r).await["id"].as_str().unwrap().to_owned();
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.resize(40_000, b'r');
     let receipt = upload(&app, &alice, &t, "receipt.pdf", &pdf).await;
@@ -102,11 +88,11 @@ app_test!(attachment_files_travel_with_the_bundle, |app| {
         detail.contains(&format!("entry {seq}: attachment file was altered")),
         "{p}"
     );
-    let rels = ok_json(other.get("/api/v1/relationships", &bob).await).await;
+    let rels = json_of(other.get("/api/v1/relationships", &bob).await).await;
     assert!(rels["items"].as_array().unwrap().is_empty(), "{rels}");
 
     // The bundle as exported: imported, and both files download there as they were.
-    ok_json(import(&other, &bob, bundle.clone()).await).await;
+    json_of(import(&other, &bob, bundle.clone()).await).await;
     for (id, data, content_type) in [
         (receipt_id, &pdf[..], "application/pdf"),
         (notes_id, &b"serial 0042-77"[..], "text/plain"),
@@ -143,17 +129,17 @@ app_test!(
                 json!({"org": "northwind"}),
             )
             .await;
-        let rel = ok_json(r).await["id"].as_str().unwrap().to_owned();
+        let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
         let path = format!("/api/v1/relationships/{rel}/threads");
         let body = json!({"subject": "Order 7", "stage": "purchase", "follow_up_on": "2026-12-11"});
-        let t = ok_json(app.post(&path, Some(&alice), body).await).await["id"]
+        let t = json_of(app.post(&path, Some(&alice), body).await).await["id"]
             .as_str()
             .unwrap()
             .to_owned();
         // Bought in the shop weeks ago, logged today; the vendor keeps its own reminder.
         let path = format!("/api/v1/threads/{t}/entries");
         let bought = json!({"kind": "event", "event": {"type": "purchase", "item": "Trail 3", "on": "2026-11-02"}});
-        ok_json(app.post(&path, Some(&alice), bought).await).await;
+        json_of(app.post(&path, Some(&alice), bought).await).await;
         let change = Some(json!({"follow_up_on": "2026-12-09"}));
         let r = app
             .call(
@@ -172,12 +158,12 @@ app_test!(
             let rel = rel.clone();
             async move {
                 let path = format!("/api/v1/relationships/{rel}/threads");
-                ok_json(other.get(&path, &token).await).await["items"][0].clone()
+                json_of(other.get(&path, &token).await).await["items"][0].clone()
             }
         };
         // The customer's bundle: her follow-up comes along, and the conversation began when
         // its first entry says, not when it was imported.
-        ok_json(import(&other, &carl, export(&app, &alice, &rel).await).await).await;
+        json_of(import(&other, &carl, export(&app, &alice, &rel).await).await).await;
         let brought = threads_of(carl.clone()).await;
         assert_eq!(brought["follow_up_on"], "2026-12-11", "{brought}");
         assert!(
@@ -187,14 +173,14 @@ app_test!(
                 .starts_with("2026-11-02"),
             "{brought}"
         );
-        let due = ok_json(other.get("/api/v1/due?date=2026-12-11", &carl).await).await;
+        let due = json_of(other.get("/api/v1/due?date=2026-12-11", &carl).await).await;
         assert_eq!(due["items"][0]["id"], t.as_str(), "{due}");
         // The vendor's bundle carries neither side's reminder.
         let third = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
         let dora = third.user("dora").await;
-        ok_json(import(&third, &dora, export(&app, &bob, &rel).await).await).await;
+        json_of(import(&third, &dora, export(&app, &bob, &rel).await).await).await;
         let path = format!("/api/v1/relationships/{rel}/threads");
-        let theirs = ok_json(third.get(&path, &dora).await).await["items"][0].clone();
+        let theirs = json_of(third.get(&path, &dora).await).await["items"][0].clone();
         assert!(theirs["follow_up_on"].is_null(), "{theirs}");
     }
 );

@@ -2,36 +2,25 @@
 
 use crate::app_test;
 use crate::helpers::{page, problem, signed_in, TestApp};
+use crate::ledger::{entry, json_of, relationship, thread};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-async fn ok_json(r: reqwest::Response) -> Value {
-    let status = r.status();
-    let v: Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{status}: {v}");
-    v
-}
-
 /// A relationship (`body` names the vendor) with one thread; (relationship, thread).
 async fn conversation(app: &TestApp, token: &str, body: Value) -> (String, String) {
-    let r = ok_json(app.post("/api/v1/relationships", Some(token), body).await).await;
-    let rel = r["id"].as_str().unwrap().to_owned();
-    let path = format!("/api/v1/relationships/{rel}/threads");
-    let subject = json!({"subject": "Jacket zip", "stage": "support"});
-    let t = ok_json(app.post(&path, Some(token), subject).await).await;
-    (rel, t["id"].as_str().unwrap().to_owned())
+    let rel = relationship(app, token, body).await;
+    let t = thread(app, token, &rel, "Jacket zip", "support").await;
+    (rel, t)
 }
 
 async fn say(app: &TestApp, token: &str, thread: &str, kind: &str, text: &str) -> String {
-    let path = format!("/api/v1/threads/{thread}/entries");
-    let body = json!({"kind": kind, "text": text});
-    let e = ok_json(app.post(&path, Some(token), body).await).await;
+    let e = entry(app, token, thread, json!({"kind": kind, "text": text})).await;
     e["id"].as_str().unwrap().to_owned()
 }
 
 /// The entry ids of a search's hits, and its `next`.
 async fn hits(app: &TestApp, token: &str, path: &str) -> (Vec<String>, Option<String>) {
-    let v = ok_json(app.get(path, token).await).await;
+    let v = json_of(app.get(path, token).await).await;
     let ids = v["items"].as_array().unwrap().iter();
     let ids = ids.map(|h| h["entry_id"].as_str().unwrap().to_owned());
     (ids.collect(), v["next"].as_str().map(str::to_owned))
@@ -64,7 +53,7 @@ app_test!(
         assert!(not_yet.is_none());
         let share = json!({"org": "northwind"});
         let path = format!("/api/v1/relationships/{dave_rel}/share");
-        ok_json(app.post(&path, Some(&dave), share).await).await;
+        json_of(app.post(&path, Some(&dave), share).await).await;
         // Erin's conversation with another vendor never shows.
         let (_, et) = conversation(&app, &erin, json!({"org": "southwind"})).await;
         say(&app, &erin, &et, "message", "parcel for southwind").await;
@@ -86,7 +75,7 @@ app_test!(
         assert_eq!(hits(&app, &bob, &by_id).await.0, found);
         // Each hit names its customer by their pseudonym, never the person's handle or the
         // name the person gave the vendor, and marks the match.
-        let v = ok_json(
+        let v = json_of(
             app.get("/api/v1/orgs/northwind/search?q=refund", &carol)
                 .await,
         )
@@ -94,7 +83,7 @@ app_test!(
         let hit = &v["items"][0];
         assert_eq!(hit["entry_id"], vendor_note.as_str(), "{v}");
         assert_eq!(hit["relationship_id"], alice_rel.as_str());
-        let rel = ok_json(
+        let rel = json_of(
             app.get(&format!("/api/v1/relationships/{alice_rel}"), &carol)
                 .await,
         )
@@ -217,7 +206,7 @@ async fn search_pages_show_a_page_and_lead_to_older_hits() {
     }
     say(&app, &alice, &t, "note", "kettle: my own note").await;
     let path = format!("/api/v1/relationships/{rel}");
-    let pseudonym = ok_json(app.get(&path, &bob).await).await["pseudonym"]
+    let pseudonym = json_of(app.get(&path, &bob).await).await["pseudonym"]
         .as_str()
         .unwrap()
         .to_owned();
