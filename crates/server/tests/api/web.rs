@@ -1,6 +1,6 @@
 //! Pages: forms need the CSRF token, errors show in place, sessions use safe cookies.
 
-use crate::helpers::{browser, csrf_from, TestApp, PASSWORD};
+use crate::helpers::{browser, csrf_from, signed_in, TestApp, PASSWORD};
 use reqwest::StatusCode;
 use slingshot_store::testing::TestDb;
 
@@ -203,23 +203,7 @@ async fn files_are_attached_from_the_thread_page_and_downloaded_by_either_side_o
         .await
         .unwrap();
     let tid = thread["id"].as_str().unwrap();
-    let c = browser();
-    let html = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = csrf_from(&html);
-    let r = c
-        .post(app.url("/login"))
-        .form(&[("handle", "alice"), ("password", PASSWORD), ("csrf", &csrf)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (c, csrf) = signed_in(&app, "alice").await;
     let upload = |name: &'static str, bytes: &'static [u8], csrf: String| {
         let c = c.clone();
         let url = app.url(&format!("/threads/{tid}/attachments?csrf={csrf}"));
