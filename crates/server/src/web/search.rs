@@ -36,6 +36,8 @@ struct SearchView {
 
 struct Hit {
     entry_id: String,
+    /// The hit's cursor: the thread page shows the entry from it.
+    cursor: String,
     thread_id: String,
     subject: String,
     /// The vendor (the person's search) or the customer (an organization's).
@@ -107,6 +109,7 @@ async fn show(
         .iter()
         .map(|h| Hit {
             entry_id: h.entry_id.clone(),
+            cursor: h.cursor(),
             thread_id: h.thread_id.clone(),
             subject: h.subject.clone(),
             who: name_of(h).to_owned(),

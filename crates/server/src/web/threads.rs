@@ -68,6 +68,8 @@ struct ThreadPage {
     correctable: bool,
     /// The hash of the entry the write form corrects (`?correct=`).
     correcting: Option<String>,
+    /// The page shows older entries than the newest (a link leads back to those).
+    paged: bool,
 }
 
 /// The organization's owners, admins and agents (account id, handle): who a
@@ -117,6 +119,20 @@ async fn render_thread(
         .store
         .timeline_relationship(&rel.id, side, Some(&t.id), before, THREAD_PAGE)
         .await?;
+    // An entry asked for (a search hit) that is not on this page: the page that ends with it.
+    let mut paged = before.is_some();
+    if let Some(c) = q.entry.as_deref().filter(|c| slingshot_store::is_cursor(c)) {
+        let wanted = c.split_once(':').map(|(_, id)| id).unwrap_or_default();
+        if !rows.iter().any(|r| r.id == wanted) {
+            // `~` sorts after every id character: the cursor just after the entry.
+            let through = format!("{c}~");
+            rows = state
+                .store
+                .timeline_relationship(&rel.id, side, Some(&t.id), Some(&through), THREAD_PAGE)
+                .await?;
+            paged = true;
+        }
+    }
     let next = (rows.len() == usize::try_from(THREAD_PAGE).unwrap_or(usize::MAX))
         .then(|| {
             rows.last()
@@ -151,6 +167,7 @@ async fn render_thread(
         assignees,
         correctable: true,
         correcting: q.correct.filter(|c| !c.trim().is_empty()),
+        paged,
     };
     render(status, &page)
 }
@@ -159,11 +176,13 @@ async fn render_thread(
 const THREAD_PAGE: i64 = 200;
 
 /// A thread page's query: `?before=` (a timeline cursor), `?correct=` (the hash of an
-/// entry to write a correction of).
+/// entry to write a correction of), `?entry=` (an entry's cursor, `<at>:<id>`, as a search
+/// hit gives it: the page shows that entry even when it is older than the newest page).
 #[derive(Deserialize, Default)]
 pub struct ThreadQuery {
     before: Option<String>,
     correct: Option<String>,
+    entry: Option<String>,
 }
 
 /// `GET /threads/{id}`.

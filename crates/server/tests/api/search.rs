@@ -269,3 +269,36 @@ async fn search_pages_show_a_page_and_lead_to_older_hits() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+/// A hit older than a long thread's newest page opens the page that holds it, with a way
+/// back to the newest.
+#[tokio::test]
+async fn a_hit_deep_in_a_long_thread_opens_where_it_is() {
+    let app = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let (_, t) = conversation(&app, &alice, json!({"vendor_name": "Long Mail"})).await;
+    let first = say(&app, &alice, &t, "message", "the original warranty card").await;
+    for i in 0..205 {
+        say(&app, &alice, &t, "message", &format!("reply {i}")).await;
+    }
+    let (a, _) = signed_in(&app, "alice").await;
+    let newest = page(&a, app.url(&format!("/threads/{t}"))).await;
+    assert!(
+        !newest.contains(&format!("id=\"e-{first}\"")),
+        "not a long thread"
+    );
+    let hits = page(&a, app.url("/search?q=warranty")).await;
+    let link = hits
+        .split("<a href=\"")
+        .find(|s| s.starts_with(&format!("/threads/{t}?entry=")))
+        .and_then(|s| s.split('"').next())
+        .expect("the hit links to its thread")
+        .replace("&#38;", "&");
+    let opened = page(&a, app.url(&link)).await;
+    assert!(
+        opened.contains(&format!("id=\"e-{first}\"")),
+        "{link}: {opened}"
+    );
+    assert!(opened.contains(&format!("href=\"/threads/{t}\">Newest entries")));
+    assert!(!newest.contains("Newest entries"));
+}
