@@ -17,16 +17,48 @@ use slingshot_domain::conversation::{parse_date, Stage, Status};
 use slingshot_domain::{DomainError, Handle};
 use slingshot_store::{cursor_of, rfc3339, NewRelationship, Thread, TimelineFilter};
 
-/// Timeline filters from the query string.
+/// Timeline (and search) filters from the query string.
 #[derive(Deserialize, Default)]
 pub struct Filter {
-    relationship: Option<String>,
-    stage: Option<String>,
-    status: Option<String>,
-    tag: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    before: Option<String>,
+    pub(crate) relationship: Option<String>,
+    pub(crate) stage: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) tag: Option<String>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) before: Option<String>,
+}
+
+impl Filter {
+    /// The store's filter: an unknown stage or status or a malformed date is an error.
+    pub(crate) fn checked(&self) -> Result<TimelineFilter, ServerError> {
+        Ok(TimelineFilter {
+            relationship_id: nonempty(&self.relationship),
+            stage: nonempty(&self.stage)
+                .map(|s| Stage::parse(&s))
+                .transpose()?
+                .map(|s| s.as_str().to_owned()),
+            status: nonempty(&self.status)
+                .map(|s| Status::parse(&s))
+                .transpose()?
+                .map(|s| s.as_str().to_owned()),
+            tag: nonempty(&self.tag),
+            from_us: nonempty(&self.from).map(|d| day_us(&d)).transpose()?,
+            to_us: nonempty(&self.to).map(|d| day_us(&d)).transpose()?,
+        })
+    }
+
+    /// The filters (not the cursor), by their names in the query string.
+    pub(crate) fn pairs(&self) -> [(&'static str, &Option<String>); 6] {
+        [
+            ("relationship", &self.relationship),
+            ("stage", &self.stage),
+            ("status", &self.status),
+            ("tag", &self.tag),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+    }
 }
 
 #[derive(Template)]
@@ -77,36 +109,13 @@ async fn render_list(
 ) -> Result<Response, WebError> {
     let me = &u.0.user.id;
     let rels = state.store.relationships_of(me).await?;
-    let tf = TimelineFilter {
-        relationship_id: nonempty(&f.relationship),
-        stage: nonempty(&f.stage)
-            .map(|s| Stage::parse(&s))
-            .transpose()
-            .map_err(ServerError::from)?
-            .map(|s| s.as_str().to_owned()),
-        status: nonempty(&f.status)
-            .map(|s| Status::parse(&s))
-            .transpose()
-            .map_err(ServerError::from)?
-            .map(|s| s.as_str().to_owned()),
-        tag: nonempty(&f.tag),
-        from_us: nonempty(&f.from).map(|d| day_us(&d)).transpose()?,
-        to_us: nonempty(&f.to).map(|d| day_us(&d)).transpose()?,
-    };
+    let tf = f.checked()?;
     let rows = state
         .store
         .timeline_person(me, &tf, f.before.as_deref(), 50)
         .await?;
-    let filters = [
-        ("relationship", &f.relationship),
-        ("stage", &f.stage),
-        ("status", &f.status),
-        ("tag", &f.tag),
-        ("from", &f.from),
-        ("to", &f.to),
-    ];
     let next = (rows.len() == 50)
-        .then(|| rows.last().map(|r| next_page(&filters, &cursor_of(r))))
+        .then(|| rows.last().map(|r| next_page(&f.pairs(), &cursor_of(r))))
         .flatten();
     let today: String = rfc3339(slingshot_store::now_us())
         .chars()

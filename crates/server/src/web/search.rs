@@ -2,6 +2,7 @@
 //! a page of hits at a time with a link to older ones.
 
 use super::csrf::CsrfToken;
+use super::relationships::{next_page, Filter};
 use super::views::{safe_snippet, short_time};
 use super::{render, Layout, WebError};
 use crate::auth::WebUser;
@@ -11,7 +12,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use slingshot_store::{is_cursor, rfc3339, SearchHit, SearchPage, Searcher, TimelineFilter};
+use slingshot_domain::conversation::{Stage, Status};
+use slingshot_store::{is_cursor, rfc3339, SearchHit, SearchPage, Searcher};
 
 /// Hits per page.
 const PAGE: i64 = 50;
@@ -25,11 +27,14 @@ struct SearchView {
     action: String,
     q: String,
     hits: Vec<Hit>,
-    /// What the narrowing list names ("Vendor", "Customer"), its choices (relationship id,
-    /// name), and the one chosen (empty: all).
+    /// What the narrowing list names ("Vendor", "Customer") and its choices (relationship
+    /// id, name).
     narrow_label: &'static str,
     choices: Vec<(String, String)>,
-    chosen: String,
+    /// The filters as given (the relationship chosen among `choices`).
+    filter: Filter,
+    stages: Vec<&'static str>,
+    statuses: Vec<&'static str>,
     /// The link to the next page, if this one was full.
     more: Option<String>,
 }
@@ -47,16 +52,14 @@ struct Hit {
     snippet: String,
 }
 
-/// `?q=`, optionally `?relationship=` (one vendor or customer) and `?before=` (a page's
-/// last hit).
+/// `?q=`, and the timeline's filters (`relationship` is one vendor or customer) with
+/// `before` (a page's last hit).
 #[derive(Deserialize)]
 pub struct SearchForm {
     #[serde(default)]
     q: String,
-    #[serde(default)]
-    relationship: String,
-    #[serde(default)]
-    before: String,
+    #[serde(flatten)]
+    filter: Filter,
 }
 
 /// What one search page needs besides its hits.
@@ -78,13 +81,9 @@ async fn show(
     name_of: fn(&SearchHit) -> &str,
 ) -> Result<Response, WebError> {
     let q: String = f.q.chars().take(500).collect();
-    let chosen = f.relationship.trim().to_owned();
-    let filter = TimelineFilter {
-        relationship_id: Some(chosen.clone()).filter(|v| !v.is_empty()),
-        ..Default::default()
-    };
+    let filter = f.filter.checked()?;
     // A cursor not from a page (typed or cut short) starts from the newest.
-    let before = Some(f.before.as_str()).filter(|b| is_cursor(b));
+    let before = f.filter.before.as_deref().filter(|b| is_cursor(b));
     let page = SearchPage {
         before,
         limit: PAGE,
@@ -98,12 +97,11 @@ async fn show(
         .then(|| hits.last())
         .flatten()
         .map(|h| {
-            let query = form_urlencoded::Serializer::new(String::new())
+            let words = form_urlencoded::Serializer::new(String::new())
                 .append_pair("q", &q)
-                .append_pair("relationship", &chosen)
-                .append_pair("before", &h.cursor())
                 .finish();
-            format!("{}?{query}", scope.action)
+            let rest = next_page(&f.filter.pairs(), &h.cursor());
+            format!("{}?{words}&{rest}", scope.action)
         });
     let hits = hits
         .iter()
@@ -131,7 +129,9 @@ async fn show(
             hits,
             narrow_label: scope.narrow_label,
             choices: scope.choices,
-            chosen,
+            filter: f.filter,
+            stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
+            statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
             more,
         },
     )
