@@ -207,6 +207,7 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> 
                 .map_err(corrupt)?;
         }
     }
+    crate::bundle_notes::write(&state.store, &rel.id, side, &mut w).await?;
     for c in state.store.checkpoints(&rel.id).await? {
         let cp = Checkpoint {
             relationship: rel.id.clone(),
@@ -245,13 +246,14 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
     let mut header = None;
     let mut entries = Vec::new();
     let mut checkpoints = Vec::new();
+    let mut notes = Vec::new();
     let mut entry_threads: Vec<String> = Vec::new();
     let mut seen_threads = std::collections::HashSet::new();
     while let Some(step) = reader
         .next_item()
         .map_err(|e| ServerError::Invalid("invalid_bundle", e.to_string()))?
     {
-        let ReadStep::Ok((_, item)) = step else {
+        let ReadStep::Ok((line, item)) = step else {
             return Err(ServerError::Invalid(
                 "invalid_bundle",
                 "the bundle has a malformed line".into(),
@@ -293,6 +295,12 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
                     search_text,
                     file,
                 });
+            }
+            BundleItem::Note(n) => {
+                if seen_threads.insert(n.thread.clone()) {
+                    entry_threads.push(n.thread.clone());
+                }
+                notes.push(crate::bundle_notes::imported(line, n)?);
             }
             BundleItem::Checkpoint(c) => checkpoints.push(CheckpointRow {
                 seq: i64::try_from(c.checkpoint.sequence).unwrap_or(i64::MAX),
@@ -341,6 +349,7 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
             &name,
             &keys,
             &entries,
+            &notes,
             &checkpoints,
             &threads,
             &links,

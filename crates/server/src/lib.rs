@@ -7,6 +7,7 @@ pub mod api;
 pub mod attachments;
 pub mod auth;
 pub mod bundle_files;
+pub mod bundle_notes;
 pub mod bundle_threads;
 pub mod config;
 pub mod demo;

@@ -2,6 +2,7 @@
 
 use crate::relationships::GENESIS_HASH;
 use crate::search::{index_entry, SearchRow};
+use crate::write_turn::WriteTx;
 use crate::{new_id, now_us, AttachmentData, Result, Store, StoreError};
 
 /// One chain entry as stored: header JSON, hash, signature, and body unless erased.
@@ -46,6 +47,32 @@ pub struct BundleThread {
     /// The customer's follow-up date (YYYY-MM-DD), in the customer's own bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_on: Option<String>,
+}
+
+/// A private note as a bundle carries it (off the chain, unsigned).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NoteRow {
+    /// Thread id.
+    pub thread_id: String,
+    /// Microseconds since the epoch.
+    pub at: i64,
+    /// Body JSON.
+    pub body: String,
+}
+
+/// A private note of a verified bundle, ready to store as the importing person's.
+#[derive(Debug, Clone)]
+pub struct ImportedNote {
+    /// Thread id.
+    pub thread_id: String,
+    /// Microseconds since the epoch.
+    pub at: i64,
+    /// Body JSON, as built here.
+    pub body: String,
+    /// Body digest (hex).
+    pub body_digest: String,
+    /// Text for search.
+    pub search_text: String,
 }
 
 /// A link between two conversations of a bundle: (from, to, kind).
@@ -146,6 +173,20 @@ impl Store {
         .await?)
     }
 
+    /// The private notes of `side` (`customer` or `vendor`) on a relationship, oldest
+    /// first, for its export; erased ones are left out.
+    pub async fn bundle_notes(&self, relationship_id: &str, side: &str) -> Result<Vec<NoteRow>> {
+        Ok(sqlx::query_as(
+            "SELECT e.thread_id, e.at, b.body FROM entries e JOIN entry_bodies b ON b.entry_id = e.id \
+             WHERE e.relationship_id = $1 AND e.kind = 'note' AND e.private_side = $2 AND e.erased_at IS NULL \
+             ORDER BY e.at, e.id",
+        )
+        .bind(relationship_id)
+        .bind(side)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Checkpoints of a relationship, in sequence order.
     pub async fn checkpoints(&self, relationship_id: &str) -> Result<Vec<CheckpointRow>> {
         Ok(sqlx::query_as("SELECT seq, hash, side, key_id, signature, at FROM checkpoints WHERE relationship_id = $1 ORDER BY seq, side")
@@ -238,6 +279,7 @@ impl Store {
         vendor_name: &str,
         keys: &[(String, String, String)],
         entries: &[ImportedEntry],
+        notes: &[ImportedNote],
         checkpoints: &[CheckpointRow],
         threads: &[BundleThread],
         links: &[BundleLink],
@@ -278,9 +320,10 @@ impl Store {
         // A conversation began with its first entry and was last active at its last; one
         // with no entries here, now.
         let mut span: std::collections::HashMap<&str, (i64, i64)> = Default::default();
-        for e in entries {
-            let s = span.entry(e.thread_id.as_str()).or_insert((e.at, e.at));
-            *s = (s.0.min(e.at), s.1.max(e.at));
+        let times = entries.iter().map(|e| (e.thread_id.as_str(), e.at));
+        for (thread, at) in times.chain(notes.iter().map(|n| (n.thread_id.as_str(), n.at))) {
+            let s = span.entry(thread).or_insert((at, at));
+            *s = (s.0.min(at), s.1.max(at));
         }
         for t in threads {
             let (first, last) = span.get(t.id.as_str()).copied().unwrap_or((now, now));
@@ -347,16 +390,7 @@ impl Store {
                     text: &e.search_text,
                     at_us: e.at,
                 };
-                let search_rowid = index_entry(self.backend(), &mut tx, row).await?;
-                sqlx::query(
-                    "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(&id)
-                .bind(body)
-                .bind(&e.search_text)
-                .bind(search_rowid)
-                .execute(&mut *tx)
-                .await?;
+                self.insert_body(&mut tx, row, body).await?;
             }
             if let Some(f) = &e.file {
                 sqlx::query("INSERT INTO attachments (id, entry_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6, $7)")
@@ -372,6 +406,29 @@ impl Store {
                     .map_err(crate::error::conflict_on_unique("attachment"))?;
             }
         }
+        for n in notes {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO entries (id, relationship_id, thread_id, side, author_id, kind, at, body_digest, private_side, person_id) \
+                 VALUES ($1, $2, $3, 'customer', $4, 'note', $5, $6, 'customer', $4)",
+            )
+            .bind(&id)
+            .bind(relationship_id)
+            .bind(&n.thread_id)
+            .bind(person)
+            .bind(n.at)
+            .bind(&n.body_digest)
+            .execute(&mut *tx)
+            .await?;
+            let row = SearchRow {
+                entry_id: &id,
+                person_id: person,
+                org_id: None,
+                text: &n.search_text,
+                at_us: n.at,
+            };
+            self.insert_body(&mut tx, row, &n.body).await?;
+        }
         for c in checkpoints {
             sqlx::query("INSERT INTO checkpoints (relationship_id, seq, hash, side, key_id, signature, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(relationship_id)
@@ -385,6 +442,21 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// Store an imported entry's body and its search row.
+    async fn insert_body(&self, tx: &mut WriteTx, row: SearchRow<'_>, body: &str) -> Result<()> {
+        let search_rowid = index_entry(self.backend(), tx, row).await?;
+        sqlx::query(
+            "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(row.entry_id)
+        .bind(body)
+        .bind(row.text)
+        .bind(search_rowid)
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 }

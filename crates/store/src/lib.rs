@@ -46,7 +46,9 @@ pub use entries::{
     TimelineFilter,
 };
 pub use error::{Result, StoreError};
-pub use export::{BundleLink, BundleThread, ChainRow, CheckpointRow, ImportedEntry};
+pub use export::{
+    BundleLink, BundleThread, ChainRow, CheckpointRow, ImportedEntry, ImportedNote, NoteRow,
+};
 pub use grants::{
     AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
 };

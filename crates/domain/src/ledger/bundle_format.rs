@@ -6,11 +6,14 @@
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{…},"erased":false}
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":null,"erased":true}
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{"attachment":{…}},"erased":false,"file":"…"}
+//! {"type":"note","thread":"…","side":"customer","time":"…","body":{…}}
 //! {"type":"checkpoint","checkpoint":{…},"signature":"…"}
 //! ```
 //!
 //! One JSON object per line: first the bundle header, then the entries in
-//! sequence order, then the checkpoints. Public keys and signatures are
+//! sequence order, then the exporting side's private notes (off the chain and
+//! unsigned: the exporter's own record, counted but not verified), then the
+//! checkpoints. Public keys and signatures are
 //! unpadded base64url, digests lowercase hex. The header's `relationship`
 //! object must have an `id`; other fields (names, export time) are
 //! informational and not signed. `tip` is optional and not signed either: it
@@ -24,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::keys::{public_key_b64, signature_b64};
-use super::{Checkpoint, Digest, EntryHeader, KeyId, Side, SignedCheckpoint, SignedEntry};
+use super::{
+    Checkpoint, Digest, EntryHeader, KeyId, LedgerTime, Side, SignedCheckpoint, SignedEntry,
+};
 
 /// The `format` of the bundles this module writes and reads.
 pub const BUNDLE_FORMAT: &str = "slingshot-ledger-bundle/1";
@@ -96,6 +101,19 @@ pub struct BundleEntry {
     pub file: Option<Vec<u8>>,
 }
 
+/// A private note of the exporting side: not on the chain, not signed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BundleNote {
+    /// The conversation it belongs to.
+    pub thread: String,
+    /// The side that wrote it (and alone sees it).
+    pub side: Side,
+    /// When it was written.
+    pub time: LedgerTime,
+    /// Its body.
+    pub body: Value,
+}
+
 /// One line of a bundle, as read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BundleItem {
@@ -103,6 +121,8 @@ pub enum BundleItem {
     Header(BundleHeader),
     /// An entry line.
     Entry(BundleEntry),
+    /// A private note line.
+    Note(BundleNote),
     /// A checkpoint line.
     Checkpoint(SignedCheckpoint),
 }
@@ -133,6 +153,14 @@ pub(crate) struct EntryLineOut<'a> {
 }
 
 #[derive(Serialize)]
+pub(crate) struct NoteLineOut<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub note: &'a BundleNote,
+}
+
+#[derive(Serialize)]
 pub(crate) struct CheckpointLineOut<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -158,6 +186,9 @@ pub(crate) struct AnyLine {
     pub body: Option<Value>,
     pub erased: Option<bool>,
     pub file: Option<String>,
+    pub thread: Option<String>,
+    pub side: Option<Side>,
+    pub time: Option<LedgerTime>,
     pub checkpoint: Option<Checkpoint>,
 }
 
@@ -166,6 +197,7 @@ pub(crate) struct AnyLine {
 pub(crate) enum LineKind {
     Bundle,
     Entry,
+    Note,
     Checkpoint,
 }
 

@@ -5,8 +5,10 @@ use base64::Engine;
 use std::io::{BufRead, Read as _};
 
 use super::bundle_format::{AnyLine, LineKind, LineKindOnly};
+use serde_json::Value;
+
 use super::{
-    BundleEntry, BundleHeader, BundleItem, LedgerError, SignedCheckpoint, SignedEntry,
+    BundleEntry, BundleHeader, BundleItem, BundleNote, LedgerError, SignedCheckpoint, SignedEntry,
     BUNDLE_FORMAT,
 };
 
@@ -22,6 +24,8 @@ pub enum LineHint {
     Entry,
     /// Its `type` is `checkpoint`.
     Checkpoint,
+    /// Its `type` is `note`.
+    Note,
     /// Not valid JSON, or no known `type`.
     Unknown,
 }
@@ -115,6 +119,7 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
                     Some("bundle") => LineHint::Bundle,
                     Some("entry") => LineHint::Entry,
                     Some("checkpoint") => LineHint::Checkpoint,
+                    Some("note") => LineHint::Note,
                     _ => LineHint::Unknown,
                 },
                 _ => LineHint::Unknown,
@@ -184,6 +189,25 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
                     file,
                 }),
             ))
+        }
+        LineKind::Note => {
+            let hint = LineHint::Note;
+            let note = BundleNote {
+                thread: parsed
+                    .thread
+                    .ok_or_else(|| bad(hint, "missing field `thread`"))?,
+                side: parsed
+                    .side
+                    .ok_or_else(|| bad(hint, "missing field `side`"))?,
+                time: parsed
+                    .time
+                    .ok_or_else(|| bad(hint, "missing field `time`"))?,
+                body: parsed
+                    .body
+                    .filter(Value::is_object)
+                    .ok_or_else(|| bad(hint, "`body` must be an object"))?,
+            };
+            Ok((line, BundleItem::Note(note)))
         }
         LineKind::Checkpoint => {
             let hint = LineHint::Checkpoint;

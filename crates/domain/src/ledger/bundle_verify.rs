@@ -90,6 +90,7 @@ pub fn verify_bundle_with<R: BufRead>(
                 v.fail(line, FailedItem::Header, None, Problem::DuplicateHeader);
             }
             Ok((line, BundleItem::Entry(entry))) => v.entry(line, entry),
+            Ok((_, BundleItem::Note(_))) => v.report.notes += 1,
             Ok((line, BundleItem::Checkpoint(c))) => {
                 v.report.checkpoints += 1;
                 v.checkpoints.push((line, c));
@@ -248,12 +249,17 @@ impl<'o> Verifier<'o> {
     /// A line that could not be read: counted as the entry due here while
     /// entries are being read, else as a checkpoint.
     fn bad_line(&mut self, bad: BadLine) {
+        let problem = Problem::BadLine(bad.message);
+        if bad.hint == LineHint::Note {
+            self.report.notes += 1;
+            self.fail(bad.line, FailedItem::Line, None, problem);
+            return;
+        }
         let as_entry = match bad.hint {
             LineHint::Entry => true,
             LineHint::Unknown => self.checkpoints.is_empty(),
-            LineHint::Bundle | LineHint::Checkpoint => false,
+            LineHint::Bundle | LineHint::Checkpoint | LineHint::Note => false,
         };
-        let problem = Problem::BadLine(bad.message);
         if as_entry {
             self.report.entries += 1;
             let seq = self.next_seq;

@@ -6,8 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::Value;
 
-use super::bundle_format::{CheckpointLineOut, EntryLineOut, HeaderLineOut};
-use super::{BundleHeader, LedgerError, SignedCheckpoint, SignedEntry, BUNDLE_FORMAT};
+use super::bundle_format::{CheckpointLineOut, EntryLineOut, HeaderLineOut, NoteLineOut};
+use super::{BundleHeader, BundleNote, LedgerError, SignedCheckpoint, SignedEntry, BUNDLE_FORMAT};
 
 /// An entry's body as exported.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,7 @@ pub enum EntryBody<'a> {
 pub struct BundleWriter<W: Write> {
     out: W,
     entries: u64,
+    notes: u64,
     checkpoints: u64,
 }
 
@@ -43,6 +44,7 @@ impl<W: Write> BundleWriter<W> {
         Ok(Self {
             out,
             entries: 0,
+            notes: 0,
             checkpoints: 0,
         })
     }
@@ -63,8 +65,10 @@ impl<W: Write> BundleWriter<W> {
         body: EntryBody<'_>,
         file: Option<&[u8]>,
     ) -> Result<(), LedgerError> {
-        if self.checkpoints > 0 {
-            return Err(LedgerError::BundleOrder("entries come before checkpoints"));
+        if self.checkpoints > 0 || self.notes > 0 {
+            return Err(LedgerError::BundleOrder(
+                "entries come before notes and checkpoints",
+            ));
         }
         let (body, erased) = match body {
             EntryBody::Present(v) => (Some(v), false),
@@ -83,6 +87,17 @@ impl<W: Write> BundleWriter<W> {
             },
         )?;
         self.entries += 1;
+        Ok(())
+    }
+
+    /// Write one of the exporting side's private notes (after the entries, before the
+    /// checkpoints).
+    pub fn write_note(&mut self, note: &BundleNote) -> Result<(), LedgerError> {
+        if self.checkpoints > 0 {
+            return Err(LedgerError::BundleOrder("notes come before checkpoints"));
+        }
+        write_line(&mut self.out, &NoteLineOut { kind: "note", note })?;
+        self.notes += 1;
         Ok(())
     }
 

@@ -45,7 +45,8 @@ mod tests_props;
 mod tests_support;
 
 pub use bundle_format::{
-    BundleEntry, BundleHeader, BundleItem, BundleKey, BundleRelationship, BundleTip, BUNDLE_FORMAT,
+    BundleEntry, BundleHeader, BundleItem, BundleKey, BundleNote, BundleRelationship, BundleTip,
+    BUNDLE_FORMAT,
 };
 pub use bundle_read::{BadLine, BundleReader, LineHint, ReadStep, MAX_LINE_BYTES};
 pub use bundle_verify::{verify_bundle, verify_bundle_with, VerifyOptions};

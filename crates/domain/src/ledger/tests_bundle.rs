@@ -501,3 +501,53 @@ fn attachment_files_travel_bound_to_their_signed_body() {
     assert!(report.is_valid(), "{report}");
     assert_eq!(report.files, 0);
 }
+
+#[test]
+fn private_notes_travel_unsigned_after_the_entries() {
+    let chain = sample(3);
+    let note = BundleNote {
+        thread: chain.entries[0].0.header.thread.clone(),
+        side: Side::Customer,
+        time: time(7),
+        body: json!({"text": "compared three models"}),
+    };
+    let mut w = BundleWriter::new(Vec::new(), &chain.header()).unwrap();
+    for (e, body) in &chain.entries {
+        w.write_entry(e, EntryBody::Present(body)).unwrap();
+    }
+    w.write_note(&note).unwrap();
+    assert!(w
+        .write_entry(&chain.entries[0].0, EntryBody::Erased)
+        .is_err());
+    for c in &chain.checkpoints {
+        w.write_checkpoint(c).unwrap();
+    }
+    assert!(w.write_note(&note).is_err(), "a note after a checkpoint");
+    let bundle = w.finish().unwrap();
+    let report = verify(&bundle);
+    assert!(report.is_valid(), "{report}");
+    assert_eq!((report.entries, report.notes), (3, 1));
+    assert!(
+        report.to_string().contains("1 private notes (unsigned)"),
+        "{report}"
+    );
+    let items: Vec<_> = BundleReader::new(&bundle[..])
+        .map(|step| step.unwrap().unwrap().1)
+        .collect();
+    assert_eq!(items[4], BundleItem::Note(note));
+    // A note whose body is not an object, or that lacks its thread, is a bad line.
+    let mut l = lines(&bundle);
+    l[4]["body"] = json!("text");
+    let found = problems(&join(&l));
+    assert!(
+        matches!(&found[..], [(5, None, Problem::BadLine(m))] if m.contains("body")),
+        "{found:?}"
+    );
+    let mut l = lines(&bundle);
+    l[4].as_object_mut().unwrap().remove("thread");
+    let found = problems(&join(&l));
+    assert!(
+        matches!(&found[..], [(5, None, Problem::BadLine(_))]),
+        "{found:?}"
+    );
+}

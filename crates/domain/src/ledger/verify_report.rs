@@ -17,6 +17,8 @@ pub struct VerifyReport {
     pub erased: u64,
     /// Attachment files carried (each checked against its entry's body).
     pub files: u64,
+    /// The exporting side's private notes (off the chain, unsigned: not verified).
+    pub notes: u64,
     /// Checkpoint lines read.
     pub checkpoints: u64,
     /// The last entry of the chain as read.
@@ -50,6 +52,9 @@ impl fmt::Display for VerifyReport {
             )?;
             if self.files > 0 {
                 write!(f, ", {} attachment files", self.files)?;
+            }
+            if self.notes > 0 {
+                write!(f, ", {} private notes (unsigned)", self.notes)?;
             }
             if let Some(tip) = &self.tip {
                 write!(f, "; last entry {} with hash {}", tip.sequence, tip.hash)?;

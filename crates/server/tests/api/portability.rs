@@ -184,3 +184,94 @@ app_test!(
         assert!(theirs["follow_up_on"].is_null(), "{theirs}");
     }
 );
+
+app_test!(
+    the_customers_private_notes_come_along_and_the_vendors_stay,
+    |app| {
+        let bob = app.user("bob").await;
+        let alice = app.user("alice").await;
+        app.org(&bob, "northwind").await;
+        let r = app
+            .post(
+                "/api/v1/relationships",
+                Some(&alice),
+                json!({"org": "northwind"}),
+            )
+            .await;
+        let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/relationships/{rel}/threads");
+        let r = app
+            .post(
+                &path,
+                Some(&alice),
+                json!({"subject": "Bike", "stage": "research"}),
+            )
+            .await;
+        let t = json_of(r).await["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/threads/{t}/entries");
+        for (token, body) in [
+            (
+                &alice,
+                json!({"kind": "message", "text": "Which frame size?"}),
+            ),
+            (
+                &alice,
+                json!({"kind": "note", "text": "compared three commuter frames"}),
+            ),
+            (
+                &bob,
+                json!({"kind": "note", "text": "vip customer, offer a discount"}),
+            ),
+        ] {
+            json_of(app.post(&path, Some(token), body).await).await;
+        }
+
+        let bundle = export(&app, &alice, &rel).await;
+        let report = verify_bundle(&bundle[..]).unwrap();
+        assert!(report.is_valid(), "{report}");
+        assert_eq!(report.notes, 1, "{report}");
+        let text = String::from_utf8(bundle.clone()).unwrap();
+        assert!(
+            !text.contains("vip customer"),
+            "the vendor's note left with the customer's bundle"
+        );
+        let vendors = String::from_utf8(export(&app, &bob, &rel).await).unwrap();
+        assert!(!vendors.contains("commuter frames") && !vendors.contains("vip customer"));
+
+        // Not a note this instance would take: refused with the line named, nothing stored.
+        let other = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+        let carl = other.user("carl").await;
+        for (from, to) in [
+            (
+                "\"side\":\"customer\",\"time\"",
+                "\"side\":\"vendor\",\"time\"",
+            ),
+            ("compared three commuter frames", "   "),
+        ] {
+            assert!(text.contains(from), "{from}");
+            let r = import(&other, &carl, text.replacen(from, to, 1).into_bytes()).await;
+            let p = problem(r, 422, "invalid_bundle").await;
+            assert!(p["detail"].as_str().unwrap().starts_with("line "), "{p}");
+        }
+        let rels = json_of(other.get("/api/v1/relationships", &carl).await).await;
+        assert!(rels["items"].as_array().unwrap().is_empty(), "{rels}");
+
+        // Brought in: the note is the importer's own private note, found by search.
+        json_of(import(&other, &carl, bundle).await).await;
+        let path = format!("/api/v1/threads/{t}/entries");
+        let entries = json_of(other.get(&path, &carl).await).await;
+        let notes: Vec<&Value> = entries["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "note")
+            .collect();
+        assert_eq!(notes.len(), 1, "{entries}");
+        assert_eq!(notes[0]["body"]["text"], "compared three commuter frames");
+        let hits = json_of(other.get("/api/v1/search?q=commuter", &carl).await).await;
+        assert_eq!(hits["items"].as_array().unwrap().len(), 1, "{hits}");
+        // Exported again from there, it still verifies and still carries the note.
+        let again = verify_bundle(&export(&other, &carl, &rel).await[..]).unwrap();
+        assert!(again.is_valid() && again.notes == 1, "{again}");
+    }
+);
