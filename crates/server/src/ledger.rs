@@ -134,8 +134,9 @@ fn corrupt(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(format!("stored chain: {e}"))
 }
 
-/// The relationship's bundle (JSON Lines), as `side` exports it: the customer's bundle
-/// also carries the customer's follow-up dates (a vendor's stay with the vendor).
+/// The relationship's bundle (JSON Lines), as `side` exports it: the chain with its
+/// attachment files, the conversations, and, in the customer's bundle, the customer's
+/// follow-up dates and private notes (a vendor's stay with the vendor).
 pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> Result<Vec<u8>> {
     let ids = state.store.chain_key_ids(&rel.id).await?;
     let mut keys = Vec::new();
