@@ -6,10 +6,21 @@
 use crate::attachments::{clean_filename, sniff, ACCEPTED};
 use crate::{Result, ServerError};
 use serde_json::Value;
+use slingshot_domain::ledger::MAX_LINE_BYTES;
 use slingshot_store::AttachmentData;
 
 /// Longest attachment id accepted from a bundle.
 const MAX_ID: usize = 64;
+
+/// Room left on an entry's line for everything but its file.
+const LINE_ROOM: u64 = 1024 * 1024;
+
+/// Whether a file of `len` bytes fits on its entry's line (base64 and the rest of the line
+/// within [`MAX_LINE_BYTES`]); a larger one is left out of the bundle (its entry still
+/// verifies: the file is not part of the chain).
+pub fn fits(len: usize) -> bool {
+    (len as u64).div_ceil(3) * 4 + LINE_ROOM <= MAX_LINE_BYTES
+}
 
 fn invalid(seq: u64, what: String) -> ServerError {
     ServerError::Invalid("invalid_bundle", format!("entry {seq}: {what}"))
@@ -76,6 +87,13 @@ mod tests {
         );
         assert_eq!(a.filename, "receipt.pdf");
         assert_eq!(a.id, "0192-ab");
+    }
+
+    #[test]
+    fn files_too_long_for_a_line_are_left_out() {
+        assert!(fits(10 * 1024 * 1024));
+        assert!(fits(11 * 1024 * 1024));
+        assert!(!fits(12 * 1024 * 1024));
     }
 
     #[test]

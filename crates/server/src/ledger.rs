@@ -203,7 +203,8 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> 
                     Some(state.store.chain_file(&rel.id, id).await?)
                 }
                 _ => None,
-            };
+            }
+            .filter(|f| crate::bundle_files::fits(f.len()));
             w.write_entry_with_file(&entry, b, file.as_deref())
                 .map_err(corrupt)?;
         }

@@ -275,3 +275,37 @@ app_test!(
         assert!(again.is_valid() && again.notes == 1, "{again}");
     }
 );
+
+/// An attachment too large for a bundle line (possible when `attachment_limit` is raised past
+/// 12 MiB) is left out of the bundle; the chain still verifies.
+#[tokio::test]
+async fn a_file_too_large_for_a_bundle_line_is_left_out() {
+    let db = slingshot_store::testing::TestDb::sqlite().await;
+    let app = TestApp::spawn_with(db, |c| c.attachment_limit = 13 * 1024 * 1024).await;
+    let alice = app.user("alice").await;
+    let r = app
+        .post(
+            "/api/v1/relationships",
+            Some(&alice),
+            json!({"vendor_name": "Scans"}),
+        )
+        .await;
+    let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/relationships/{rel}/threads");
+    let r = app
+        .post(
+            &path,
+            Some(&alice),
+            json!({"subject": "Scans", "stage": "other"}),
+        )
+        .await;
+    let t = json_of(r).await["id"].as_str().unwrap().to_owned();
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(12 * 1024 * 1024 + 1, b's');
+    upload(&app, &alice, &t, "scan.pdf", &big).await;
+    upload(&app, &alice, &t, "small.txt", b"fits").await;
+    let bundle = export(&app, &alice, &rel).await;
+    let report = verify_bundle(&bundle[..]).unwrap();
+    assert!(report.is_valid(), "{report}");
+    assert_eq!(report.files, 1, "{report}");
+}
