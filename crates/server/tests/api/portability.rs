@@ -4,7 +4,7 @@
 
 use crate::app_test;
 use crate::helpers::{problem, TestApp};
-use crate::ledger::{export, json_of};
+use crate::ledger::{export, json_of, relationship, thread};
 use serde_json::{json, Value};
 use slingshot_domain::ledger::verify_bundle;
 
@@ -36,23 +36,8 @@ async fn import(app: &TestApp, token: &str, bundle: Vec<u8>) -> reqwest::Respons
 
 app_test!(attachment_files_travel_with_the_bundle, |app| {
     let alice = app.user("alice").await;
-    let r = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"vendor_name": "Paper Vendor"}),
-        )
-        .await;
-    let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
-    let path = format!("/api/v1/relationships/{rel}/threads");
-    let r = app
-        .post(
-            &path,
-            Some(&alice),
-            json!({"subject": "Receipts", "stage": "purchase"}),
-        )
-        .await;
-    let t = json_of(r).await["id"].as_str().unwrap().to_owned();
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Paper Vendor"})).await;
+    let t = thread(&app, &alice, &rel, "Receipts", "purchase").await;
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.resize(40_000, b'r');
     let receipt = upload(&app, &alice, &t, "receipt.pdf", &pdf).await;
@@ -191,23 +176,8 @@ app_test!(
         let bob = app.user("bob").await;
         let alice = app.user("alice").await;
         app.org(&bob, "northwind").await;
-        let r = app
-            .post(
-                "/api/v1/relationships",
-                Some(&alice),
-                json!({"org": "northwind"}),
-            )
-            .await;
-        let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
-        let path = format!("/api/v1/relationships/{rel}/threads");
-        let r = app
-            .post(
-                &path,
-                Some(&alice),
-                json!({"subject": "Bike", "stage": "research"}),
-            )
-            .await;
-        let t = json_of(r).await["id"].as_str().unwrap().to_owned();
+        let rel = relationship(&app, &alice, json!({"org": "northwind"})).await;
+        let t = thread(&app, &alice, &rel, "Bike", "research").await;
         let path = format!("/api/v1/threads/{t}/entries");
         for (token, body) in [
             (
@@ -283,23 +253,8 @@ async fn a_file_too_large_for_a_bundle_line_is_left_out() {
     let db = slingshot_store::testing::TestDb::sqlite().await;
     let app = TestApp::spawn_with(db, |c| c.attachment_limit = 13 * 1024 * 1024).await;
     let alice = app.user("alice").await;
-    let r = app
-        .post(
-            "/api/v1/relationships",
-            Some(&alice),
-            json!({"vendor_name": "Scans"}),
-        )
-        .await;
-    let rel = json_of(r).await["id"].as_str().unwrap().to_owned();
-    let path = format!("/api/v1/relationships/{rel}/threads");
-    let r = app
-        .post(
-            &path,
-            Some(&alice),
-            json!({"subject": "Scans", "stage": "other"}),
-        )
-        .await;
-    let t = json_of(r).await["id"].as_str().unwrap().to_owned();
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Scans"})).await;
+    let t = thread(&app, &alice, &rel, "Scans", "other").await;
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(12 * 1024 * 1024 + 1, b's');
     upload(&app, &alice, &t, "scan.pdf", &big).await;
