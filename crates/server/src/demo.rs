@@ -298,6 +298,16 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         None,
     )
     .await?;
+    let confirmation = b"Northwind Outfitters - order confirmation\nOrder NW-1042\n1 x Alpine jacket, size L, slate  189.00 EUR\n";
+    crate::attachments::add_attachment(
+        state,
+        &alice,
+        &purchase,
+        "order-NW-1042.txt",
+        "text/plain",
+        confirmation.to_vec(),
+    )
+    .await?;
     let delivery = EventInput {
         kind: "delivery".into(),
         item: Some("Alpine jacket".into()),
@@ -555,7 +565,13 @@ mod tests {
                 .unwrap();
         let report = slingshot_domain::ledger::verify_bundle(&bundle[..]).unwrap();
         assert!(
-            report.is_valid() && report.entries == 6 && report.checkpoints == 1,
+            report.is_valid()
+                && (
+                    report.entries,
+                    report.files,
+                    report.notes,
+                    report.checkpoints
+                ) == (7, 1, 1, 1),
             "{report:?}"
         );
         // The follow-up fell due yesterday: due today, not two days ago.
