@@ -264,3 +264,8 @@ pub async fn page(c: &reqwest::Client, url: String) -> String {
     assert_eq!(r.status(), StatusCode::OK);
     r.text().await.unwrap()
 }
+
+/// Post a form from a signed-in browser.
+pub async fn post_form(c: &Client, url: String, form: &[(&str, &str)]) -> Response {
+    c.post(url).form(form).send().await.unwrap()
+}

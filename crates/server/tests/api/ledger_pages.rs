@@ -1,7 +1,7 @@
 //! Pages of the ledger: the vendor inbox and its due list, assignment, paging, corrections,
 //! relationship notes, several mail files at once, bringing a history in, search by vendor.
 
-use crate::helpers::{page, signed_in, TestApp};
+use crate::helpers::{page, post_form, signed_in, TestApp};
 use reqwest::StatusCode;
 use slingshot_store::testing::TestDb;
 
@@ -235,12 +235,7 @@ async fn the_person_keeps_notes_and_describes_the_vendor_on_its_page() {
         ("vendor_name", "Corner Bikes"),
         ("notes", "Ask for Sam at the counter"),
     ];
-    let r = c
-        .post(app.url("/relationships"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&c, app.url("/relationships"), &form).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let at = r.headers()["location"].to_str().unwrap().to_owned();
     let html = page(&c, app.url(&at)).await;
@@ -252,12 +247,7 @@ async fn the_person_keeps_notes_and_describes_the_vendor_on_its_page() {
         ("vendor_domain", "cornerbikes.example"),
         ("notes", "Sam left; ask for Jo"),
     ];
-    let r = c
-        .post(app.url(&format!("{at}/edit")))
-        .form(&edit)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&c, app.url(&format!("{at}/edit")), &edit).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page(&c, app.url(&at)).await;
     assert!(
@@ -273,12 +263,7 @@ async fn the_person_keeps_notes_and_describes_the_vendor_on_its_page() {
         ("vendor_name", "X"),
         ("vendor_domain", "no spaces please"),
     ];
-    let r = c
-        .post(app.url(&format!("{at}/edit")))
-        .form(&bad)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&c, app.url(&format!("{at}/edit")), &bad).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page(&c, app.url(&at))
         .await
@@ -316,12 +301,7 @@ async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() 
         ("text", "It was 859 EUR"),
         ("corrects", hash),
     ];
-    let r = c
-        .post(app.url(&format!("/threads/{tid}/entries")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&c, app.url(&format!("/threads/{tid}/entries")), &form).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = page(&c, app.url(&format!("/threads/{tid}"))).await;
     let old = e["id"].as_str().unwrap();
@@ -337,12 +317,7 @@ async fn a_correction_is_written_from_the_thread_page_and_points_to_its_entry() 
         ("text", "x"),
         ("corrects", "00"),
     ];
-    let r = c
-        .post(app.url(&format!("/threads/{tid}/entries")))
-        .form(&bad)
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&c, app.url(&format!("/threads/{tid}/entries")), &bad).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let tl: Value = app
         .get(&format!("/api/v1/relationships/{rid}/timeline"), &alice)

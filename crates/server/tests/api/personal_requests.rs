@@ -280,63 +280,39 @@ app_test!(
             .contains("Commissioner"));
         assert_eq!(refused["has_export"], false);
 
-        // Bad requests: unknown kind, no relationship, correction without or with others' fields.
-        problem(
-            app.post(
-                "/api/v1/me/requests",
-                Some(&alice),
-                json!({"org": "acme", "kind": "erase", "body": "x"}),
-            )
-            .await,
-            422,
-            "invalid_value",
-        )
-        .await;
-        problem(
-            app.post(
-                "/api/v1/me/requests",
-                Some(&alice),
-                json!({"org": "acme", "kind": "access", "body": " "}),
-            )
-            .await,
-            422,
-            "text_required",
-        )
-        .await;
+        // Bad requests: unknown kind, no text, an organization without a relationship or none
+        // at all, a correction naming no fields.
         app.org(&carol, "globex").await;
-        problem(
-            app.post(
-                "/api/v1/me/requests",
-                Some(&alice),
+        for (body, status, code) in [
+            (
+                json!({"org": "acme", "kind": "erase", "body": "x"}),
+                422,
+                "invalid_value",
+            ),
+            (
+                json!({"org": "acme", "kind": "access", "body": " "}),
+                422,
+                "text_required",
+            ),
+            (
                 json!({"org": "globex", "kind": "access", "body": "x"}),
-            )
-            .await,
-            404,
-            "not_found",
-        )
-        .await;
-        problem(
-            app.post(
-                "/api/v1/me/requests",
-                Some(&alice),
+                404,
+                "not_found",
+            ),
+            (
                 json!({"org": "nope", "kind": "access", "body": "x"}),
-            )
-            .await,
-            404,
-            "not_found",
-        )
-        .await;
-        problem(
-            app.post(
-                "/api/v1/me/requests",
-                Some(&alice),
+                404,
+                "not_found",
+            ),
+            (
                 json!({"org": "acme", "kind": "correction", "body": "fix"}),
-            )
-            .await,
-            422,
-            "text_required",
-        )
-        .await;
+                422,
+                "text_required",
+            ),
+        ] {
+            let r = app.post("/api/v1/me/requests", Some(&alice), body).await;
+            problem(r, status, code).await;
+        }
         let cf = ok(app
             .post(
                 "/api/v1/me/profile",
