@@ -6,7 +6,7 @@
 //! refused whole with [`StoreError::Conflict`] and nothing is written.
 
 use crate::entries::{EntryRow, NewEntry};
-use crate::search::{index_entries, SearchRow};
+use crate::search::{index_entries, shared_orgs, SearchRow};
 use crate::write_turn::WriteTx;
 use crate::{new_id, Backend, Result, Store, StoreError, GENESIS_HASH};
 use slingshot_domain::ledger::{
@@ -465,6 +465,15 @@ pub(crate) async fn write_group(
         }
     }
     let mut search_keys_used = std::collections::HashSet::new();
+    let unshared: Vec<&str> = group
+        .entries
+        .iter()
+        .filter(|p| p.entry.org_id.is_none())
+        .map(|p| p.entry.relationship_id.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let shared_now = shared_orgs(backend, tx, &unshared).await?;
     for chunk in group.entries.chunks(ROWS_PER_INSERT) {
         let entries_sql = format!(
             "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
@@ -485,7 +494,11 @@ pub(crate) async fn write_group(
             .map(|p| SearchRow {
                 entry_id: &p.id,
                 person_id: &p.entry.person_id,
-                org_id: p.entry.org_id.as_deref(),
+                org_id: p
+                    .entry
+                    .org_id
+                    .as_deref()
+                    .or_else(|| shared_now.get(&p.entry.relationship_id).map(String::as_str)),
                 text: &p.entry.search_text,
                 at_us: p.entry.at_us,
             })

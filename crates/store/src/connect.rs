@@ -120,7 +120,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize> {
         let before = self.applied_migrations().await.unwrap_or(0);
         MIGRATOR.run(&self.pool).await?;
-        crate::search::ensure_search(self).await?;
+        crate::search_layout::ensure_search(self).await?;
         crate::mail_messages::backfill(self).await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }

@@ -298,7 +298,7 @@ impl ImportBatch {
 
 #[cfg(test)]
 mod tests {
-    use crate::ledger_sqlite::tests::{plain_user, Chain};
+    use crate::test_chain::{plain_user, Chain};
     use crate::{NewEntry, NewRelationship, NewThread, Store, StoreError};
     use slingshot_domain::conversation::Stage;
 
@@ -484,7 +484,7 @@ mod tests {
 
 #[cfg(test)]
 mod search_tests {
-    use crate::ledger_sqlite::tests::Chain;
+    use crate::test_chain::Chain;
 
     // Mail often shares one `Date`: 250 messages of one instant in each of two imports
     // (the second's keys collide with the first's rows, so it probes row by row) are all

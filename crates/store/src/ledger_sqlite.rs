@@ -9,7 +9,8 @@
 use crate::append::{PreparedGroup, ALREADY_IMPORTED, ENTRY_COLUMNS};
 use crate::search::{SearchKeys, NEXT_FREE_KEY_SQL};
 use crate::{Result, StoreError, CHAIN_MOVED};
-use rusqlite::{params, Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -181,15 +182,36 @@ impl LedgerConn {
                 .map(|p| (SearchKeys::new(p.entry.at_us, &p.id), p))
                 .collect();
             by_key.sort_by_key(|(k, _)| k.key());
+            // An entry prepared as its history was being shared takes its
+            // relationship's organization now (`search::shared_orgs`).
+            let mut shared_now = tx.prepare_cached(
+                "SELECT org_id FROM relationships WHERE id = ?1 \
+                 AND org_id IS NOT NULL AND shared_at IS NOT NULL",
+            )?;
+            let mut orgs: HashMap<&str, Option<String>> = HashMap::new();
+            for p in &group.entries {
+                let rel = p.entry.relationship_id.as_str();
+                if p.entry.org_id.is_none() && !orgs.contains_key(rel) {
+                    let org = shared_now
+                        .query_row([rel], |r| r.get::<_, String>(0))
+                        .optional()?;
+                    orgs.insert(rel, org);
+                }
+            }
             for (mut keys, p) in by_key {
                 let it = &p.entry;
+                let org = it
+                    .org_id
+                    .as_deref()
+                    .or_else(|| orgs.get(it.relationship_id.as_str())?.as_deref())
+                    .unwrap_or("");
                 // Its body keeps the key, to erase it by.
                 loop {
                     let done = search.execute(params![
                         keys.key(),
                         p.id,
                         it.person_id,
-                        it.org_id.as_deref().unwrap_or(""),
+                        org,
                         it.search_text
                     ]);
                     match done {
@@ -307,87 +329,11 @@ pub(crate) fn blocking<T>(f: impl FnOnce() -> T) -> T {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
+    use crate::test_chain::{plain_user, Chain};
     use crate::testing::TestDb;
-    use crate::{NewEntry, NewRelationship, NewThread, Store};
-    use slingshot_domain::conversation::Stage;
-    use slingshot_domain::ledger::{EntryKind, Side};
-    use slingshot_domain::{DisplayName, Handle};
-    use std::collections::HashMap;
-
-    /// A person named after the handle, with no relationships yet.
-    pub(crate) async fn plain_user(s: &Store, handle: &str) -> crate::User {
-        s.create_user(
-            &Handle::parse(handle).unwrap(),
-            &DisplayName::parse(handle).unwrap(),
-            "$argon2id$fake",
-            false,
-            true,
-            "127.0.0.1",
-        )
-        .await
-        .unwrap()
-    }
-
-    /// A person with one relationship and one thread, and the person's signing key.
-    pub(crate) struct Chain {
-        pub(crate) person: String,
-        pub(crate) rel: String,
-        pub(crate) thread: String,
-        pub(crate) keys: HashMap<String, slingshot_domain::ledger::SigningKey>,
-    }
-
-    impl Chain {
-        pub(crate) async fn new(s: &Store) -> Self {
-            Self::new_named(s, "walter").await
-        }
-
-        /// The same for a person of another handle.
-        pub(crate) async fn new_named(s: &Store, handle: &str) -> Self {
-            let u = plain_user(s, handle).await;
-            let rel = NewRelationship {
-                vendor_name: "V".into(),
-                ..Default::default()
-            };
-            let r = s.create_relationship(&u.id, &rel).await.unwrap();
-            let thread = NewThread {
-                subject: "s".into(),
-                stage: Stage::Other,
-                tags: vec![],
-                follow_up_on: None,
-            };
-            let t = s.create_thread(&u.id, &r.id, &thread).await.unwrap();
-            let keys = HashMap::from([(
-                format!("user:{}", u.id),
-                slingshot_credentials::generate_signing_key(),
-            )]);
-            Self {
-                person: u.id,
-                rel: r.id,
-                thread: t.id,
-                keys,
-            }
-        }
-
-        /// A customer message on the thread.
-        pub(crate) fn message(&self, text: &str, source_ref: Option<&str>) -> NewEntry {
-            NewEntry {
-                relationship_id: self.rel.clone(),
-                person_id: self.person.clone(),
-                org_id: None,
-                thread_id: self.thread.clone(),
-                side: Side::Customer,
-                author_id: self.person.clone(),
-                kind: EntryKind::Message,
-                body: serde_json::json!({ "text": text }),
-                search_text: text.to_owned(),
-                source_ref: source_ref.map(str::to_owned),
-                corrects: None,
-                at_us: crate::now_us(),
-                attachment: None,
-            }
-        }
-    }
+    use crate::{NewEntry, Store};
+    use slingshot_domain::ledger::Side;
 
     /// The group writer's reads (chain tips, thread access) see each commit at once and
     /// give write access to the relationship's person only.

@@ -24,10 +24,13 @@ mod profile;
 mod relationships;
 mod requests;
 mod search;
+mod search_layout;
 mod search_query;
 mod sessions;
 mod sql;
 mod terms;
+#[cfg(test)]
+mod test_chain;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod thread_access;

@@ -95,7 +95,7 @@ pub(crate) async fn backfill(store: &Store) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ledger_sqlite::tests::Chain;
+    use crate::test_chain::Chain;
 
     // Mail imported before `mail_messages` existed is found by its Message-ID once the
     // store has read it in (once: the marker is gone afterwards).

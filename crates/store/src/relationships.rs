@@ -222,17 +222,23 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-        self.write_one(sqlx::query(
+        let mut tx = self.begin_write().await?;
+        let shared = sqlx::query(
             "UPDATE relationships SET org_id = $1, shared_at = $2 WHERE id = $3 AND org_id IS NULL",
         )
         .bind(&org_id)
         .bind(now_us())
         .bind(id)
-        )
+        .execute(&mut *tx)
         .await
         .map_err(crate::error::conflict_on_unique(
             "relationship with this organization",
         ))?;
+        if shared.rows_affected() != 1 {
+            return Err(StoreError::Conflict("already shared with an organization"));
+        }
+        crate::search::mark_shared(self.backend(), &mut tx, id, &org_id).await?;
+        tx.commit().await?;
         Ok(self.relationship_for(person, id).await?.0)
     }
 

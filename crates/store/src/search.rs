@@ -1,14 +1,11 @@
 //! Full-text search over entries: SQLite FTS5 or a PostgreSQL GIN index on a
-//! `tsvector`. The two have no common syntax, so this is set up here, idempotently, after
-//! the portable migrations run; queries go through one API.
+//! `tsvector`. The two have no common syntax; this keeps SQLite's search rows (the layout
+//! is brought up to date in [`crate::search_layout`], queries are in
+//! [`crate::search_query`]).
 
 use crate::write_turn::WriteTx;
-use crate::{Backend, Result, Store};
-
-/// The layout of SQLite's search rows this code writes (`PRAGMA user_version`): 1 = each
-/// body holds its search row's rowid (`entry_bodies.search_rowid`, migration 0008);
-/// 2 = search rows are keyed by the entry's time ([`search_key`]).
-const SEARCH_LAYOUT: i64 = 2;
+use crate::{Backend, Result};
+use std::collections::HashMap;
 
 /// Search rows are keyed by their entry's time, so that walking the full-text index
 /// backwards (which stops as soon as a page is full) gives the newest entries first,
@@ -80,112 +77,6 @@ impl SearchKeys {
 fn key_taken(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("19")
         || db.kind() == sqlx::error::ErrorKind::UniqueViolation)
-}
-
-/// SQLite's full-text table, named `{table}`.
-const FTS_TABLE_SQL: &str = "CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5(\
-    entry_id UNINDEXED, person_id UNINDEXED, org_id UNINDEXED, search_text, tokenize = 'unicode61 remove_diacritics 2')";
-
-pub(crate) async fn ensure_search(store: &Store) -> Result<()> {
-    let sql = match store.backend() {
-        Backend::Sqlite => FTS_TABLE_SQL.replace("{table}", "entry_fts"),
-        Backend::Postgres => {
-            "CREATE INDEX IF NOT EXISTS entry_bodies_fts ON entry_bodies USING gin (to_tsvector('simple', search_text))".into()
-        }
-    };
-    sqlx::query(&sql).execute(&store.pool).await?;
-    if store.backend() == Backend::Sqlite {
-        link_search_rows(store).await?;
-    }
-    Ok(())
-}
-
-/// Give bodies stored before [`SEARCH_LAYOUT`] 1 their search row's rowid, in one pass
-/// over the search rows (0 where a body has none), once per database.
-async fn link_search_rows(store: &Store) -> Result<()> {
-    let layout: i64 = sqlx::query_scalar("PRAGMA user_version")
-        .fetch_one(&store.pool)
-        .await?;
-    if layout < 1 {
-        link_bodies(store).await?;
-    }
-    if layout < 2 {
-        if let Err(e) = rekey_by_time(store).await {
-            // Search still works; rows stored before keep their order of storing.
-            tracing::warn!(error = %e, "search rows could not be keyed by time");
-        }
-    }
-    Ok(())
-}
-
-/// Layout 0 → 1: each body learns its search row's rowid.
-async fn link_bodies(store: &Store) -> Result<()> {
-    let mut tx = store.begin_write().await?;
-    sqlx::query(
-        "UPDATE entry_bodies SET search_rowid = f.rowid FROM entry_fts f \
-         WHERE f.entry_id = entry_bodies.entry_id AND entry_bodies.search_rowid IS NULL",
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE entry_bodies SET search_rowid = 0 WHERE search_rowid IS NULL")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("PRAGMA user_version = 1")
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Layout 1 → 2: key the search rows stored before by their entry's time (as
-/// [`search_key`] does, entries of one millisecond in order of time, then of storing), and
-/// tell their bodies. The index is written anew in the order of the new keys (renumbering
-/// rows in place leaves it in many small segments, and searches three times slower). One
-/// transaction; nothing changes if it fails. About 30 s for 1,000,000 rows on 2 cores.
-async fn rekey_by_time(store: &Store) -> Result<()> {
-    let started = std::time::Instant::now();
-    let mut tx = store.begin_write().await?;
-    for sql in [
-        "CREATE TEMP TABLE IF NOT EXISTS search_rekey (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)",
-        "DELETE FROM search_rekey",
-        "DROP TABLE IF EXISTS entry_fts_rekeyed",
-    ] {
-        sqlx::query(sql).execute(&mut *tx).await?;
-    }
-    let moved = sqlx::query(
-        "INSERT INTO search_rekey (old, new) \
-         SELECT old, ms * 65536 + row_number() OVER (PARTITION BY ms ORDER BY at, old) - 1 FROM ( \
-           SELECT f.rowid AS old, e.at AS at, \
-             max(-70368744177664, min(70368744177663, \
-               CASE WHEN e.at >= 0 THEN e.at / 1000 ELSE -((999 - e.at) / 1000) END)) AS ms \
-           FROM entry_fts f JOIN entries e ON e.id = f.entry_id)",
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let rebuild = [
-        FTS_TABLE_SQL.replace("{table}", "entry_fts_rekeyed"),
-        "INSERT INTO entry_fts_rekeyed (rowid, entry_id, person_id, org_id, search_text) \
-         SELECT m.new, f.entry_id, f.person_id, f.org_id, f.search_text \
-         FROM search_rekey m JOIN entry_fts f ON f.rowid = m.old ORDER BY m.new"
-            .into(),
-        "UPDATE entry_bodies SET search_rowid = (SELECT new FROM search_rekey WHERE old = entry_bodies.search_rowid) \
-         WHERE search_rowid IN (SELECT old FROM search_rekey)"
-            .into(),
-        "DROP TABLE entry_fts".into(),
-        "ALTER TABLE entry_fts_rekeyed RENAME TO entry_fts".into(),
-        "DROP TABLE search_rekey".into(),
-        format!("PRAGMA user_version = {SEARCH_LAYOUT}"),
-    ];
-    for sql in rebuild {
-        sqlx::query(&sql).execute(&mut *tx).await?;
-    }
-    tx.commit().await?;
-    if moved > 0 {
-        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        tracing::info!(rows = moved, ms, "search rows keyed by time");
-    }
-    Ok(())
 }
 
 /// Index an entry's text (SQLite; PostgreSQL indexes `entry_bodies` itself): the search
@@ -335,6 +226,59 @@ pub(crate) struct SearchRow<'a> {
     pub at_us: i64,
 }
 
+/// Each search row names the organization of its entry's relationship while the history
+/// is shared with one (`''` otherwise), so that an organization's search skips everyone
+/// else's rows before any join. When a history is shared, its rows are marked here, in
+/// the same write (SQLite; nothing on PostgreSQL).
+pub(crate) async fn mark_shared(
+    backend: Backend,
+    tx: &mut WriteTx,
+    relationship_id: &str,
+    org_id: &str,
+) -> Result<()> {
+    if backend == Backend::Sqlite {
+        sqlx::query(MARK_SHARED_SQL)
+            .bind(org_id)
+            .bind(relationship_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Set `org_id` ($1) on the search rows of relationship $2's bodies, found by rowid.
+pub(crate) const MARK_SHARED_SQL: &str = "UPDATE entry_fts SET org_id = $1 WHERE rowid IN (\
+    SELECT b.search_rowid FROM entries e JOIN entry_bodies b ON b.entry_id = e.id \
+    WHERE e.relationship_id = $2 AND b.search_rowid > 0) AND org_id <> $1";
+
+/// The organizations of those of `relationships` that are shared now, read inside the
+/// write: an entry prepared as its history was being shared has no organization yet, and
+/// its search row takes the one its relationship has when it is stored (SQLite only;
+/// empty on PostgreSQL or when `relationships` is).
+pub(crate) async fn shared_orgs(
+    backend: Backend,
+    tx: &mut WriteTx,
+    relationships: &[&str],
+) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    if backend != Backend::Sqlite {
+        return Ok(out);
+    }
+    for chunk in relationships.chunks(500) {
+        let sql = format!(
+            "SELECT id, org_id FROM relationships WHERE id IN ({}) \
+             AND org_id IS NOT NULL AND shared_at IS NOT NULL",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        out.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(out)
+}
+
 /// Remove from the index the search rows of the bodies whose entry ids `entries` (a
 /// subquery over `$1`) selects, found by rowid. Run it before the bodies are deleted.
 pub(crate) const UNINDEX_SQL: &str =
@@ -375,7 +319,8 @@ pub fn fts5_query(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::{fts5_query, UNINDEX_SQL};
-    use crate::ledger_sqlite::tests::Chain;
+    use crate::search_layout::SEARCH_LAYOUT;
+    use crate::test_chain::Chain;
     use crate::testing::TestDb;
     use crate::Store;
 
@@ -469,7 +414,7 @@ mod tests {
         let linked = "SELECT count(*) FROM entry_bodies b JOIN entry_fts f \
                       ON f.rowid = b.search_rowid AND f.entry_id = b.entry_id";
         assert_eq!(count(&s, linked).await, 3);
-        assert_eq!(count(&s, "PRAGMA user_version").await, 2);
+        assert_eq!(count(&s, "PRAGMA user_version").await, SEARCH_LAYOUT);
         s.erase_entry(&c.person, &ids[2]).await.unwrap();
         assert!(hits(&s, &c, "foxtrot").await.is_empty());
         assert_eq!(hits(&s, &c, "bike").await.len(), 2);
@@ -586,7 +531,7 @@ mod tests {
         s.close().await;
 
         let s = Store::open(&db.url).await.unwrap();
-        assert_eq!(count(&s, "PRAGMA user_version").await, 2);
+        assert_eq!(count(&s, "PRAGMA user_version").await, SEARCH_LAYOUT);
         let found = s.search_person(&c.person, "parcel", 10).await.unwrap();
         let order: Vec<&str> = found.iter().map(|h| h.entry_id.as_str()).collect();
         assert_eq!(order[..2], [ids[0].as_str(), ids[2].as_str()]);

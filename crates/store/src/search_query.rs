@@ -142,13 +142,13 @@ impl Store {
         conds.push_str(&after);
         let limit = crate::sql::limit(page.limit);
         let sql = match self.backend() {
-            // The person's rows are also marked in the index itself (checked before any
-            // join); an organization's are found through their relationship, which holds
-            // whether the history is shared now.
+            // The searcher's rows are also marked in the index itself, checked before any
+            // join (an organization's while the history is shared: `search::mark_shared`);
+            // the joins then check against the relationship as it is now.
             Backend::Sqlite => {
                 let person = match who {
                     Searcher::Person(_) => "AND f.person_id = $2 ",
-                    Searcher::Org { .. } => "",
+                    Searcher::Org { .. } => "AND f.org_id = $2 ",
                 };
                 format!(
                     "SELECT {HIT_COLS}, snippet(entry_fts, 3, '<mark>', '</mark>', '…', 16) AS snippet \
@@ -242,7 +242,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::{SearchPage, Searcher};
-    use crate::ledger_sqlite::tests::Chain;
+    use crate::test_chain::Chain;
     use crate::testing::TestDb;
     use crate::TimelineFilter;
 
@@ -314,7 +314,7 @@ mod tests {
             use slingshot_domain::ledger::EntryKind;
             use slingshot_domain::{Handle, OrgKind, OrgName};
             let s = &db.store;
-            let owner = crate::ledger_sqlite::tests::plain_user(s, "owner").await;
+            let owner = crate::test_chain::plain_user(s, "owner").await;
             let org = s
                 .create_org(
                     &owner.id,

@@ -73,7 +73,7 @@ impl DerefMut for WriteTx {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger_sqlite::tests::{plain_user, Chain};
+    use crate::test_chain::{plain_user, Chain};
     use crate::testing::TestDb;
     use std::sync::Mutex as StdMutex;
 
