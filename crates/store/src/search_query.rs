@@ -26,11 +26,22 @@ pub struct SearchHit {
     /// An excerpt with matches between `<mark>` and `</mark>`; the rest is plain text
     /// (escape it before marking up).
     pub snippet: String,
+    /// On SQLite, the hit's place in the index (the next page starts below it).
+    pub search_key: Option<i64>,
 }
 
 impl SearchHit {
-    /// The cursor for the page after this hit (`?before=`), in a timeline's form.
+    /// The cursor for the page after this hit (`?before=`): a timeline's form
+    /// (`<at>:<entry id>`), with the hit's place in the index after it on SQLite.
     pub fn cursor(&self) -> String {
+        match self.search_key {
+            Some(key) => format!("{}:{}:{key}", self.at, self.entry_id),
+            None => self.entry_cursor(),
+        }
+    }
+
+    /// Where the hit's entry is on its thread's timeline (`<at>:<entry id>`).
+    pub fn entry_cursor(&self) -> String {
         format!("{}:{}", self.at, self.entry_id)
     }
 }
@@ -138,7 +149,7 @@ impl Store {
             }
         };
         let mut conds = filter_conds(f, &mut args);
-        let after = self.after_cursor(page.before, &mut args).await?;
+        let after = Self::after_cursor(page.before, self.backend(), &mut args);
         conds.push_str(&after);
         let limit = crate::sql::limit(page.limit);
         let sql = match self.backend() {
@@ -151,7 +162,7 @@ impl Store {
                     Searcher::Org { .. } => "AND f.org_id = $2 ",
                 };
                 format!(
-                    "SELECT {HIT_COLS}, snippet(entry_fts, 3, '<mark>', '</mark>', '…', 16) AS snippet \
+                    "SELECT {HIT_COLS}, snippet(entry_fts, 3, '<mark>', '</mark>', '…', 16) AS snippet, f.rowid AS search_key \
                      FROM entry_fts f JOIN entries e ON e.id = f.entry_id \
                      JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
                      WHERE entry_fts MATCH $1 {person}AND {whose}{conds} \
@@ -176,7 +187,8 @@ impl Store {
                 };
                 format!(
                     "SELECT {HIT_COLS}, \
-                     ts_headline('simple', e.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet \
+                     ts_headline('simple', e.search_text, plainto_tsquery('simple', $1), 'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8') AS snippet, \
+                     CAST(NULL AS BIGINT) AS search_key \
                      FROM ({page}) e \
                      JOIN threads t ON t.id = e.thread_id JOIN relationships r ON r.id = e.relationship_id \
                      ORDER BY e.at DESC, e.id DESC"
@@ -201,28 +213,25 @@ impl Store {
         Ok(n <= FEW_RELATIONSHIPS)
     }
 
-    /// The condition for hits after the cursor `before` (`<at>:<entry id>`): on SQLite,
-    /// before the cursor's search row (the index's own order); on PostgreSQL, before its
-    /// time and id. A hit erased since is placed by its time; a cursor not in that form
-    /// (see [`crate::is_cursor`]) reads from the newest.
-    async fn after_cursor(&self, before: Option<&str>, args: &mut Vec<Arg>) -> Result<String> {
+    /// The condition for hits after the cursor `before` ([`SearchHit::cursor`]): on
+    /// SQLite, below the place in the index it names (the index's own order; a cursor
+    /// without one is placed by its time); on PostgreSQL, before its time and id. A
+    /// cursor not in that form (see [`crate::is_cursor`]) reads from the newest. Nothing
+    /// is looked up by the cursor's entry id, so a cursor tells nothing of others' entries.
+    fn after_cursor(before: Option<&str>, backend: Backend, args: &mut Vec<Arg>) -> String {
         let Some(c) = before else {
-            return Ok(String::new());
+            return String::new();
         };
         let (at, id) = crate::entries::parse_cursor(Some(c));
-        let id = id.as_str();
-        Ok(match self.backend() {
+        match backend {
             Backend::Sqlite => {
-                let key: Option<i64> = sqlx::query_scalar(
-                    "SELECT b.search_rowid FROM entry_bodies b WHERE b.entry_id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .flatten();
-                args.push(Arg::I(
-                    key.unwrap_or_else(|| crate::search::search_key(at, id)),
-                ));
+                let key = match id.split_once(':') {
+                    Some((id, key)) => key
+                        .parse()
+                        .unwrap_or_else(|_| crate::search::search_key(at, id)),
+                    None => crate::search::search_key(at, &id),
+                };
+                args.push(Arg::I(key));
                 format!(" AND f.rowid < ${}", args.len())
             }
             Backend::Postgres => {
@@ -235,7 +244,7 @@ impl Store {
                     n - 1
                 )
             }
-        })
+        }
     }
 }
 
@@ -305,6 +314,54 @@ mod tests {
             };
             let e = s.search(org, "invoice", &f, page).await.unwrap_err();
             assert!(matches!(e, crate::StoreError::NotFound), "{e:?}");
+        }
+    );
+
+    crate::dual_test!(
+        erasing_the_last_hit_of_a_page_skips_nothing_after_it,
+        |db: TestDb| async move {
+            let s = &db.store;
+            let c = Chain::new(s).await;
+            let at = crate::now_us() - 86_400_000_000;
+            // Mail sharing one `Date`: their search keys collide and are probed upwards.
+            let items: Vec<_> = (0..45)
+                .map(|i| {
+                    let mut e = c.message(&format!("receipt copy {i}"), None);
+                    e.at_us = at;
+                    e
+                })
+                .collect();
+            s.append_entries(&items, &c.keys).await.unwrap();
+            let f = TimelineFilter::default();
+            let who = Searcher::Person(&c.person);
+            let page = |before| SearchPage { before, limit: 10 };
+            let first = s.search(who, "receipt", &f, page(None)).await.unwrap();
+            let last = first.last().unwrap();
+            s.erase_entry(&c.person, &last.entry_id).await.unwrap();
+            let cursor = last.cursor();
+            let rest = s
+                .search(who, "receipt", &f, page(Some(&cursor)))
+                .await
+                .unwrap();
+            let rest_all = s
+                .search(
+                    who,
+                    "receipt",
+                    &f,
+                    SearchPage {
+                        before: Some(&cursor),
+                        limit: 100,
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(rest.len(), 10);
+            assert_eq!(rest_all.len(), 35, "hits after the erased one were skipped");
+            let shown: std::collections::HashSet<&str> =
+                first.iter().map(|h| h.entry_id.as_str()).collect();
+            assert!(rest_all
+                .iter()
+                .all(|h| !shown.contains(h.entry_id.as_str())));
         }
     );
 

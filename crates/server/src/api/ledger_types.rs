@@ -327,7 +327,8 @@ pub struct SearchHitOut {
     pub subject: String,
     /// The vendor's name.
     pub vendor_name: String,
-    /// Excerpt; matches between `<mark>` and `</mark>`.
+    /// Excerpt; matches between `<mark>` and `</mark>`. Everything else is the entry's
+    /// text as written, not HTML: escape it before showing the snippet as markup.
     pub snippet: String,
 }
 
@@ -360,7 +361,8 @@ pub struct OrgSearchHitOut {
     pub subject: String,
     /// The customer's pseudonym.
     pub customer: String,
-    /// Excerpt; matches between `<mark>` and `</mark>`.
+    /// Excerpt; matches between `<mark>` and `</mark>`. Everything else is the entry's
+    /// text as written, not HTML: escape it before showing the snippet as markup.
     pub snippet: String,
 }
 

@@ -107,7 +107,7 @@ async fn show(
         .iter()
         .map(|h| Hit {
             entry_id: h.entry_id.clone(),
-            cursor: h.cursor(),
+            cursor: h.entry_cursor(),
             thread_id: h.thread_id.clone(),
             subject: h.subject.clone(),
             who: name_of(h).to_owned(),
