@@ -3,29 +3,40 @@
 
 use crate::error::CliError;
 use indicatif::{ProgressBar, ProgressStyle};
-use slingshot_domain::ledger::{public_key_from_base64url, verify_bundle_with, VerifyOptions};
+use slingshot_domain::ledger::{
+    public_key_from_base64url, verify_bundle_with, Side, VerifyOptions,
+};
 use slingshot_server::{AppState, Config};
 use slingshot_store::Store;
 use std::io::{BufReader, IsTerminal, Read, Write};
 use std::path::Path;
 use std::time::Instant;
 
-/// Write a relationship's bundle to `out` (or stdout).
+/// Whose copy of a relationship `slingshot export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Copy {
+    /// The shared history only (what the vendor's own export carries).
+    Vendor,
+    /// With the customer's private notes and follow-up dates.
+    Customer,
+}
+
+/// Write `copy`'s bundle of a relationship to `out` (or stdout).
 pub async fn export(
     config: Config,
     store: Store,
     relationship: &str,
     out: Option<&Path>,
+    copy: Copy,
 ) -> Result<(), CliError> {
     let master = config.load_master_key()?;
     let state = AppState::new(store.clone(), config, master);
     let rel = store.relationship_by_id(relationship).await?;
-    let bytes = slingshot_server::ledger::export_bundle(
-        &state,
-        &rel,
-        slingshot_domain::ledger::Side::Customer,
-    )
-    .await?;
+    let side = match copy {
+        Copy::Vendor => Side::Vendor,
+        Copy::Customer => Side::Customer,
+    };
+    let bytes = slingshot_server::ledger::export_bundle(&state, &rel, side).await?;
     match out {
         Some(p) => {
             std::fs::write(p, &bytes)?;
@@ -52,13 +63,21 @@ pub async fn import(
     let user = store.user_by_handle(person).await?;
     let master = config.load_master_key()?;
     let state = AppState::new(store.clone(), config, master);
-    let id = slingshot_server::ledger::import_bundle(&state, &user.id, &bytes).await?;
+    let done = slingshot_server::ledger::import_bundle(&state, &user.id, &bytes).await?;
+    let id = done.relationship_id;
     let rel = store.relationship_by_id(&id).await?;
     let threads = store.threads_in(&user.id, &id).await?.len();
     println!(
         "imported relationship {id} ({}) for {person}: {} chain entries, {threads} conversations",
         rel.vendor_name, rel.head_seq
     );
+    if !done.files_left_out.is_empty() {
+        let seqs: Vec<String> = done.files_left_out.iter().map(u64::to_string).collect();
+        println!(
+            "left out the files of entries {} (larger than this instance's attachment_limit)",
+            seqs.join(", ")
+        );
+    }
     Ok(())
 }
 

@@ -81,6 +81,11 @@ enum Command {
         /// Output file (default: standard output).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Whose copy: `vendor` (the default) carries the shared history only; `customer`
+        /// also carries the customer's private notes and follow-up dates, for handing the
+        /// customer their own copy. A vendor's private notes never leave.
+        #[arg(long, value_enum, default_value_t = ledger_cmd::Copy::Vendor)]
+        side: ledger_cmd::Copy,
     },
     /// Import a relationship bundle (from `export`, here or on another instance) as one
     /// of a person's relationships: it is verified first, and stored whole or not at all.
@@ -216,10 +221,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             db,
             relationship,
             out,
+            side,
         } => {
             let config = settings::load(file, &db, None, None, None)?;
             let store = Store::open(&config.database_url()).await?;
-            ledger_cmd::export(config, store, &relationship, out.as_deref()).await
+            ledger_cmd::export(config, store, &relationship, out.as_deref(), side).await
         }
         Command::Import {
             db,

@@ -170,6 +170,18 @@ fn export_and_verify_name_the_failing_entry() {
         "{}",
         text(&o)
     );
+    // An operator's export is the shared history; the customer's copy adds their notes.
+    assert!(!text(&o).contains("private notes"), "{}", text(&o));
+    let args = ["export", &id, "--side", "customer", "--out", "own.jsonl"];
+    assert!(slingshot(d, &args).status.success());
+    let o = slingshot(d, &["verify", "own.jsonl"]);
+    assert!(text(&o).contains("1 private notes"), "{}", text(&o));
+    let o = slingshot(d, &["export", &id, "--side", "everyone"]);
+    assert!(
+        !o.status.success() && text(&o).contains("--side"),
+        "{}",
+        text(&o)
+    );
     let good = std::fs::read_to_string(d.join("nw.jsonl")).unwrap();
     std::fs::write(d.join("bad.jsonl"), good.replace("189.00", "18.00")).unwrap();
     let o = slingshot(d, &["verify", "bad.jsonl"]);

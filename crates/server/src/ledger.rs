@@ -199,12 +199,20 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> 
                 _ => EntryBody::Erased,
             };
             let file = match (&r.file_id, &b) {
+                // Erased since the rows were read: no file.
                 (Some(id), EntryBody::Present(_)) => {
-                    Some(state.store.chain_file(&rel.id, id).await?)
+                    match state.store.chain_file(&rel.id, id).await {
+                        Ok(f) => Some(f),
+                        Err(slingshot_store::StoreError::NotFound) => None,
+                        Err(e) => return Err(e.into()),
+                    }
                 }
                 _ => None,
             }
-            .filter(|f| crate::bundle_files::fits(f.len()));
+            .filter(|f| {
+                let written = w.get_ref().len();
+                crate::bundle_files::fits_within(f.len(), written, state.config.import_limit)
+            });
             w.write_entry_with_file(&entry, b, file.as_deref())
                 .map_err(corrupt)?;
         }
@@ -231,7 +239,7 @@ pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> 
 }
 
 /// Verify a bundle and store it as one of the person's relationships.
-pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Result<String> {
+pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Result<ImportedBundle> {
     let report = slingshot_domain::ledger::verify_bundle(bytes)
         .map_err(|e| ServerError::Invalid("invalid_bundle", e.to_string()))?;
     if !report.is_valid() {
@@ -251,6 +259,7 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
     let mut notes = Vec::new();
     let mut entry_threads: Vec<String> = Vec::new();
     let mut seen_threads = std::collections::HashSet::new();
+    let mut files_left_out = Vec::new();
     while let Some(step) = reader
         .next_item()
         .map_err(|e| ServerError::Invalid("invalid_bundle", e.to_string()))?
@@ -274,12 +283,14 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
                     .map(slingshot_domain::entry_body::search_text_of)
                     .unwrap_or_default();
                 let file = match (e.file, &e.body) {
-                    (Some(data), Some(body)) => Some(crate::bundle_files::imported(
-                        h.sequence,
-                        body,
-                        data,
-                        state.config.attachment_limit,
-                    )?),
+                    (Some(data), Some(body)) => {
+                        let limit = state.config.attachment_limit;
+                        let file = crate::bundle_files::imported(h.sequence, body, data, limit)?;
+                        if file.is_none() {
+                            files_left_out.push(h.sequence);
+                        }
+                        file
+                    }
                     _ => None,
                 };
                 entries.push(ImportedEntry {
@@ -357,7 +368,20 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
             &links,
         )
         .await?;
-    Ok(header.relationship.id)
+    Ok(ImportedBundle {
+        relationship_id: header.relationship.id,
+        files_left_out,
+    })
+}
+
+/// What [`import_bundle`] stored.
+#[derive(Debug)]
+pub struct ImportedBundle {
+    /// The relationship, under the id it had where it was exported.
+    pub relationship_id: String,
+    /// The entries (by sequence) whose file was larger than this instance's
+    /// `attachment_limit`: imported without it.
+    pub files_left_out: Vec<u64>,
 }
 
 fn parse_time_us(s: &str) -> i64 {

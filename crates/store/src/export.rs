@@ -149,7 +149,8 @@ impl Store {
     }
 
     /// The bytes of an attachment of the relationship's chain ([`ChainRow::file_id`]),
-    /// read one at a time so that an export holds one file in memory, not a page of them.
+    /// read one at a time: an export holds the files it carries (within `import_limit`)
+    /// and this one, never a page of them.
     pub async fn chain_file(&self, relationship_id: &str, file_id: &str) -> Result<Vec<u8>> {
         let data: Option<Option<Vec<u8>>> = sqlx::query_scalar(
             "SELECT a.data FROM attachments a JOIN entries e ON e.id = a.entry_id \

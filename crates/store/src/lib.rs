@@ -138,3 +138,21 @@ impl<T> Page<T> {
         Self { items: rows, next }
     }
 }
+
+#[cfg(test)]
+mod time_tests {
+    use slingshot_domain::ledger::LedgerTime;
+
+    /// Every time a bundle may carry is an instant here (an import never dates it 1970).
+    #[test]
+    fn every_ledger_time_is_an_instant() {
+        for t in [
+            "2016-12-31T23:59:60Z",
+            "2024-02-29T00:00:00Z",
+            "2026-11-25T12:45:12.123456789Z",
+        ] {
+            assert!(LedgerTime::parse(t).is_ok(), "{t}");
+            assert!(super::parse_rfc3339_us(t).is_some(), "{t}");
+        }
+    }
+}

@@ -8,8 +8,8 @@ use super::bundle_format::{AnyLine, LineKind, LineKindOnly};
 use serde_json::Value;
 
 use super::{
-    BundleEntry, BundleHeader, BundleItem, BundleNote, LedgerError, SignedCheckpoint, SignedEntry,
-    BUNDLE_FORMAT,
+    check_id, BundleEntry, BundleHeader, BundleItem, BundleNote, LedgerError, SignedCheckpoint,
+    SignedEntry, BUNDLE_FORMAT,
 };
 
 /// The longest line a reader accepts (16 MiB); longer lines are reported and skipped.
@@ -192,10 +192,13 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
         }
         LineKind::Note => {
             let hint = LineHint::Note;
+            let thread = parsed
+                .thread
+                .ok_or_else(|| bad(hint, "missing field `thread`"))?;
+            check_id(&thread, "a note's thread")
+                .map_err(|_| bad(hint, "`thread` is not a thread id"))?;
             let note = BundleNote {
-                thread: parsed
-                    .thread
-                    .ok_or_else(|| bad(hint, "missing field `thread`"))?,
+                thread,
                 side: parsed
                     .side
                     .ok_or_else(|| bad(hint, "missing field `side`"))?,

@@ -23,8 +23,8 @@ use sha2::{Digest as _, Sha256};
 use super::bundle_read::{BadLine, LineHint};
 use super::{
     body_digest, verify_digest, BundleEntry, BundleHeader, BundleItem, BundleReader, BundleTip,
-    Digest, FailedItem, KeyId, LedgerError, Problem, Side, SignedCheckpoint, VerifyFailure,
-    VerifyReport,
+    Digest, EntryKind, FailedItem, KeyId, LedgerError, Problem, Side, SignedCheckpoint,
+    VerifyFailure, VerifyReport,
 };
 
 /// How to verify a bundle.
@@ -391,7 +391,7 @@ impl<'o> Verifier<'o> {
             }
         }
         if let Some(file) = &e.file {
-            check_file(e.body.as_ref(), file)?;
+            check_file(h.kind, e.body.as_ref(), file)?;
         }
         self.key_for(h.author_key_id, h.author_side)
     }
@@ -552,8 +552,12 @@ impl<'o> Verifier<'o> {
 }
 
 /// An attachment's file must be what its (already checked) body records: the same SHA-256
-/// and size. A file on an erased entry, or on one that records no attachment, is refused.
-fn check_file(body: Option<&Value>, file: &[u8]) -> Result<(), Problem> {
+/// and size. A file on an erased entry, on an entry of another kind, or on one that
+/// records no attachment, is refused.
+fn check_file(kind: EntryKind, body: Option<&Value>, file: &[u8]) -> Result<(), Problem> {
+    if kind != EntryKind::Attachment {
+        return Err(Problem::StrayFile("it is not an attachment"));
+    }
     let Some(body) = body else {
         return Err(Problem::StrayFile("its body was erased"));
     };

@@ -120,6 +120,11 @@ impl<W: Write> BundleWriter<W> {
         self.entries
     }
 
+    /// The output written so far (a `Vec<u8>`'s length tells the bundle's size).
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
     /// Flush and hand back the output.
     pub fn finish(mut self) -> Result<W, LedgerError> {
         self.out.flush()?;

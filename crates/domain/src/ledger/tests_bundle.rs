@@ -429,8 +429,15 @@ fn attachment_files_travel_bound_to_their_signed_body() {
     let attachment = json!({"attachment": {"id": "a1", "filename": "receipt.pdf",
         "content_type": "application/pdf", "size": file.len(),
         "sha256": hex::encode(Sha256::digest(&file))}});
-    chain.push(Side::Customer, EntryKind::Attachment, attachment, None);
-    chain.erased = vec![false; 2];
+    chain.push(
+        Side::Customer,
+        EntryKind::Attachment,
+        attachment.clone(),
+        None,
+    );
+    // A message whose body names the same file: it may not carry it.
+    chain.push(Side::Customer, EntryKind::Message, attachment, None);
+    chain.erased = vec![false; 3];
 
     // Written with its file, read back with the same bytes, and verified.
     let mut w = BundleWriter::new(Vec::new(), &chain.header()).unwrap();
@@ -438,6 +445,9 @@ fn attachment_files_travel_bound_to_their_signed_body() {
     w.write_entry(&first.0, EntryBody::Present(&first.1))
         .unwrap();
     w.write_entry_with_file(&second.0, EntryBody::Present(&second.1), Some(&file))
+        .unwrap();
+    let third = &chain.entries[2];
+    w.write_entry(&third.0, EntryBody::Present(&third.1))
         .unwrap();
     let bundle = w.finish().unwrap();
     let items: Vec<_> = BundleReader::new(&bundle[..])
@@ -466,18 +476,21 @@ fn attachment_files_travel_bound_to_their_signed_body() {
         matches!(&found[..], [(3, Some(2), Problem::FileAltered { size, recorded_size, .. })] if size == recorded_size),
         "{found:?}"
     );
-    // A file on an entry that records none, or that is not base64url.
-    let mut l = lines(&bundle);
-    l[1]["file"] = json!(URL_SAFE_NO_PAD.encode(&file));
-    let found = problems(&join(&l));
-    assert_eq!(
-        found,
-        [(
-            2,
-            Some(1),
-            Problem::StrayFile("its body records no attachment")
-        )]
-    );
+    // A file on an entry that is not an attachment (even one whose body records the
+    // file), or that is not base64url.
+    for (line, seq) in [(1, 1), (3, 3)] {
+        let mut l = lines(&bundle);
+        l[line]["file"] = json!(URL_SAFE_NO_PAD.encode(&file));
+        let found = problems(&join(&l));
+        assert_eq!(
+            found,
+            [(
+                line as u64 + 1,
+                Some(seq),
+                Problem::StrayFile("it is not an attachment")
+            )]
+        );
+    }
     let mut l = lines(&bundle);
     l[2]["file"] = json!("not base64!");
     let found = problems(&join(&l));
@@ -550,4 +563,14 @@ fn private_notes_travel_unsigned_after_the_entries() {
         matches!(&found[..], [(5, None, Problem::BadLine(_))]),
         "{found:?}"
     );
+    // A thread that is not a thread id (a path, nothing, or too long) is refused.
+    for thread in ["../attachments/x", "", &"t".repeat(129)] {
+        let mut l = lines(&bundle);
+        l[4]["thread"] = json!(thread);
+        let found = problems(&join(&l));
+        assert!(
+            matches!(&found[..], [(5, None, Problem::BadLine(m))] if m.contains("thread")),
+            "{thread}: {found:?}"
+        );
+    }
 }

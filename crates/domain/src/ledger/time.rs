@@ -48,15 +48,16 @@ fn is_rfc3339_utc(b: &[u8]) -> bool {
         let (hour, minute, second) = (num(b, 11, 2)?, num(b, 14, 2)?, num(b, 17, 2)?);
         Some((year, month, day, hour, minute, second))
     })();
-    let Some((_year, month, day, hour, minute, second)) = fields else {
+    let Some((year, month, day, hour, minute, second)) = fields else {
         return false;
     };
     let shape = sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':');
+    // A day the month has; a leap second only as a day's last.
     let ranges = (1..=12).contains(&month)
-        && (1..=31).contains(&day)
+        && (1..=days_in_month(year, month)).contains(&day)
         && hour <= 23
         && minute <= 59
-        && second <= 60;
+        && (second <= 59 || (second == 60 && hour == 23 && minute == 59));
     let tail = match b.get(19..) {
         Some([b'Z']) => true,
         Some([b'.', rest @ .., b'Z']) => {
@@ -65,6 +66,17 @@ fn is_rfc3339_utc(b: &[u8]) -> bool {
         _ => false,
     };
     shape && ranges && tail
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 impl fmt::Display for LedgerTime {
@@ -95,6 +107,9 @@ mod tests {
             "2026-11-25T12:45:12.1Z",
             "2026-11-25T12:45:12.123456789Z",
             "2016-12-31T23:59:60Z",
+            "2024-02-29T00:00:00Z",
+            "2000-02-29T00:00:00Z",
+            "2026-04-30T23:59:59Z",
         ] {
             assert!(LedgerTime::parse(ok).is_ok(), "{ok}");
         }
@@ -114,6 +129,11 @@ mod tests {
             "2026-11-25T24:00:00Z",
             "2026-11-25T12:45:12ZZ",
             "२०२६-11-25T12:45:12Z",
+            "2026-02-29T12:00:00Z",
+            "2026-02-31T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2100-02-29T00:00:00Z",
+            "2026-11-25T12:45:60Z",
         ] {
             assert!(LedgerTime::parse(bad).is_err(), "{bad}");
         }

@@ -59,11 +59,12 @@ pub async fn import(
             "the body is empty; send the bundle file".into(),
         ));
     }
-    let id = ledger::import_bundle(&state, &user.id, &body).await?;
+    let done = ledger::import_bundle(&state, &user.id, &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(ImportOut {
-            relationship_id: id,
+            relationship_id: done.relationship_id,
+            files_left_out: done.files_left_out,
         }),
     ))
 }

@@ -464,4 +464,7 @@ pub struct CheckpointOut {
 pub struct ImportOut {
     /// The relationship created.
     pub relationship_id: String,
+    /// Entries (by sequence) whose attachment file was larger than this instance
+    /// accepts: imported without the file (the entry and its record of the file remain).
+    pub files_left_out: Vec<u64>,
 }

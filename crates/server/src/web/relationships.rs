@@ -229,6 +229,30 @@ struct RelPage {
     correctable: bool,
 }
 
+/// What the page after an import says (`?files_left_out=3,7`).
+#[derive(Deserialize, Default)]
+pub struct AfterImport {
+    files_left_out: Option<String>,
+}
+
+impl AfterImport {
+    /// The notice: which entries came without their file. Anything but a short list of
+    /// sequence numbers says nothing.
+    fn notice(&self) -> Option<String> {
+        let list = self.files_left_out.as_deref()?;
+        let ok = !list.is_empty()
+            && list.len() <= 200
+            && list.split(',').all(|n| n.parse::<u64>().is_ok());
+        ok.then(|| {
+            format!(
+                "Imported. The files of entries {} were larger than this instance accepts \
+                 and were left out; the entries and their record of each file are here.",
+                list.replace(',', ", ")
+            )
+        })
+    }
+}
+
 /// `GET /relationships/{id}`: either side.
 pub async fn page(
     State(state): State<AppState>,
@@ -236,6 +260,7 @@ pub async fn page(
     csrf: CsrfToken,
     Path(id): Path<String>,
     Query(f): Query<Filter>,
+    Query(after): Query<AfterImport>,
 ) -> Result<Response, WebError> {
     let (rel, side) = state.store.relationship_for(&u.0.user.id, &id).await?;
     let mut threads = Vec::new();
@@ -249,8 +274,10 @@ pub async fn page(
     let next = (rows.len() == 50)
         .then(|| rows.last().map(|r| next_page(&[], &cursor_of(r))))
         .flatten();
+    let mut l = Layout::new(rel.vendor_name.clone(), Some(&u), &csrf);
+    l.notice = after.notice();
     let page = RelPage {
-        l: Layout::new(rel.vendor_name.clone(), Some(&u), &csrf),
+        l,
         rel: RelationshipOut::from(&rel, side.as_str()),
         side: side.as_str().to_owned(),
         threads,
@@ -367,7 +394,24 @@ pub async fn import_bundle(
     }
     .await;
     match result {
-        Ok(id) => Ok(see_other(&format!("/relationships/{id}"))),
+        Ok(done) if done.files_left_out.is_empty() => Ok(see_other(&format!(
+            "/relationships/{}",
+            done.relationship_id
+        ))),
+        Ok(done) => {
+            // The first few are named; the API's answer lists them all.
+            let seqs: Vec<String> = done
+                .files_left_out
+                .iter()
+                .take(20)
+                .map(u64::to_string)
+                .collect();
+            Ok(see_other(&format!(
+                "/relationships/{}?files_left_out={}",
+                done.relationship_id,
+                seqs.join(",")
+            )))
+        }
         Err(e) if e.status_code().0.is_client_error() => {
             let (status, msg) = (e.status_code().0, e.to_string());
             render_list(&state, &u, &csrf, Filter::default(), status, Some(msg)).await

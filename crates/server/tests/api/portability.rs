@@ -264,3 +264,104 @@ async fn a_file_too_large_for_a_bundle_line_is_left_out() {
     assert!(report.is_valid(), "{report}");
     assert_eq!(report.files, 1, "{report}");
 }
+
+/// Files are carried while the bundle stays within the instance's `import_limit` (so it can
+/// be brought back); an instance that accepts smaller attachments imports the entries
+/// without the larger files and says which.
+#[tokio::test]
+async fn bundles_keep_within_the_import_limit_and_imports_name_files_left_out() {
+    let db = slingshot_store::testing::TestDb::sqlite().await;
+    let app = TestApp::spawn_with(db, |c| c.import_limit = 2 * 1024 * 1024 + 200_000).await;
+    let alice = app.user("alice").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Scans"})).await;
+    let t = thread(&app, &alice, &rel, "Scans", "other").await;
+    let mut scan = b"%PDF-1.7\n".to_vec();
+    scan.resize(600_000, b's');
+    let mut seqs = Vec::new();
+    for name in ["a.pdf", "b.pdf", "c.pdf"] {
+        seqs.push(
+            upload(&app, &alice, &t, name, &scan).await["seq"]
+                .as_u64()
+                .unwrap(),
+        );
+    }
+    let small = upload(&app, &alice, &t, "small.txt", b"fits").await;
+    let bundle = export(&app, &alice, &rel).await;
+    assert!(
+        bundle.len() <= 2 * 1024 * 1024 + 200_000,
+        "{}",
+        bundle.len()
+    );
+    let report = verify_bundle(&bundle[..]).unwrap();
+    assert!(report.is_valid(), "{report}");
+    // 1 MiB of room per line is kept: one scan and the small file.
+    assert_eq!(report.files, 2, "{report}");
+    // The same bundle brought back here is accepted whole.
+    let bob = app.user("bob").await;
+    let r = import(&app, &bob, bundle.clone()).await;
+    assert_eq!(r.status(), 409, "the relationship is already here");
+
+    // Another instance that accepts attachments of at most 100 kB.
+    let db = slingshot_store::testing::TestDb::sqlite().await;
+    let other = TestApp::spawn_with(db, |c| c.attachment_limit = 100_000).await;
+    let carol = other.user("carol").await;
+    let r = import(&other, &carol, bundle).await;
+    assert_eq!(r.status(), 201);
+    let done = json_of(r).await;
+    assert_eq!(done["files_left_out"], json!([seqs[0]]), "{done}");
+    let small_id = small["body"]["attachment"]["id"].as_str().unwrap();
+    let got = other
+        .get(&format!("/api/v1/attachments/{small_id}"), &carol)
+        .await;
+    assert_eq!(got.status(), 200);
+    let timeline = json_of(
+        other
+            .get(&format!("/api/v1/relationships/{rel}/timeline"), &carol)
+            .await,
+    )
+    .await;
+    assert_eq!(timeline["items"].as_array().unwrap().len(), 4, "{timeline}");
+}
+
+/// Brought in through the page, a history whose files are too large here says which
+/// entries came without them; the notice takes nothing but a list of numbers.
+#[tokio::test]
+async fn the_import_page_names_the_files_left_out() {
+    use crate::helpers::{page, signed_in};
+    let app = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+    let alice = app.user("alice").await;
+    let rel = relationship(&app, &alice, json!({"vendor_name": "Scans"})).await;
+    let t = thread(&app, &alice, &rel, "Scans", "other").await;
+    let mut scan = b"%PDF-1.7\n".to_vec();
+    scan.resize(300_000, b's');
+    let seq = upload(&app, &alice, &t, "scan.pdf", &scan).await["seq"]
+        .as_u64()
+        .unwrap();
+    let bundle = export(&app, &alice, &rel).await;
+
+    let db = slingshot_store::testing::TestDb::sqlite().await;
+    let other = TestApp::spawn_with(db, |c| c.attachment_limit = 100_000).await;
+    other.user("alice").await;
+    let (c, csrf) = signed_in(&other, "alice").await;
+    let part = reqwest::multipart::Part::bytes(bundle).file_name("history.jsonl");
+    let r = c
+        .post(other.url(&format!("/relationships/import?csrf={csrf}")))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, format!("/relationships/{rel}?files_left_out={seq}"));
+    let html = page(&c, other.url(&to)).await;
+    assert!(
+        html.contains(&format!("The files of entries {seq} were larger")),
+        "{html}"
+    );
+    let html = page(
+        &c,
+        other.url(&format!("/relationships/{rel}?files_left_out=1,x")),
+    )
+    .await;
+    assert!(!html.contains("were larger"), "{html}");
+}
