@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use slingshot_domain::ledger::{
     public_key_from_base64url, verify_bundle_with, Side, VerifyOptions,
 };
+use slingshot_server::bundle_export::Export;
 use slingshot_server::{AppState, Config};
 use slingshot_store::Store;
 use std::io::{BufReader, IsTerminal, Read, Write};
@@ -21,7 +22,8 @@ pub enum Copy {
     Customer,
 }
 
-/// Write `copy`'s bundle of a relationship to `out` (or stdout).
+/// Write `copy`'s bundle of a relationship to `out` (or stdout), a chunk at a time. A file
+/// is written beside `out` and renamed into place once whole.
 pub async fn export(
     config: Config,
     store: Store,
@@ -36,18 +38,53 @@ pub async fn export(
         Copy::Vendor => Side::Vendor,
         Copy::Customer => Side::Customer,
     };
-    let bytes = slingshot_server::ledger::export_bundle(&state, &rel, side).await?;
-    match out {
-        Some(p) => {
-            std::fs::write(p, &bytes)?;
-            eprintln!(
-                "wrote {} ({} entries, {} bytes)",
-                p.display(),
-                rel.head_seq,
-                bytes.len()
-            );
+    let bundle = Export::prepare(&state, &rel, side).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<slingshot_server::bundle_export::Chunk>(2);
+    let partial = out.map(|p| {
+        let mut name = p.as_os_str().to_owned();
+        name.push(".partial");
+        std::path::PathBuf::from(name)
+    });
+    let mut sink: Box<dyn Write> = match &partial {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
+        None => Box::new(std::io::stdout()),
+    };
+    let write = async {
+        while let Some(Ok(chunk)) = rx.recv().await {
+            sink.write_all(&chunk)?;
         }
-        None => std::io::stdout().write_all(&bytes)?,
+        sink.flush()
+    };
+    let (done, written) = tokio::join!(bundle.write_to(tx), write);
+    drop(sink);
+    let result = done.map_err(CliError::from).and_then(|d| {
+        written?;
+        Ok(d)
+    });
+    let done = match result {
+        Ok(d) => d,
+        Err(e) => {
+            if let Some(p) = &partial {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e);
+        }
+    };
+    if let (Some(p), Some(tmp)) = (out, &partial) {
+        std::fs::rename(tmp, p)?;
+        eprintln!(
+            "wrote {} ({} entries, {} bytes)",
+            p.display(),
+            done.entries,
+            done.bytes
+        );
+    }
+    if !done.files_left_out.is_empty() {
+        let seqs: Vec<String> = done.files_left_out.iter().map(u64::to_string).collect();
+        eprintln!(
+            "left out the files of entries {} (with them the bundle would be larger than import_limit)",
+            seqs.join(", ")
+        );
     }
     Ok(())
 }
@@ -74,7 +111,7 @@ pub async fn import(
     if !done.files_left_out.is_empty() {
         let seqs: Vec<String> = done.files_left_out.iter().map(u64::to_string).collect();
         println!(
-            "left out the files of entries {} (larger than this instance's attachment_limit)",
+            "the files of entries {} were not brought (left out by the exporter, or larger than this instance's attachment_limit)",
             seqs.join(", ")
         );
     }

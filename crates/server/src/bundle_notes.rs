@@ -2,10 +2,11 @@
 //! entries of the customer's own export (a vendor's notes stay with the vendor), and built
 //! again on import under the rules for a note typed here.
 
+use crate::bundle_export::ChunkedBundle;
 use crate::{Result, ServerError};
 use serde_json::Value;
 use slingshot_domain::entry_body::{build_body, BodyError, MAX_TEXT_BYTES};
-use slingshot_domain::ledger::{body_digest, BundleNote, BundleWriter, LedgerTime, Side};
+use slingshot_domain::ledger::{body_digest, BundleNote, LedgerTime, Side};
 use slingshot_store::{ImportedNote, Store};
 
 fn corrupt(e: impl std::fmt::Display) -> ServerError {
@@ -17,7 +18,7 @@ pub async fn write(
     store: &Store,
     relationship_id: &str,
     side: Side,
-    w: &mut BundleWriter<Vec<u8>>,
+    out: &mut ChunkedBundle,
 ) -> Result<()> {
     if side != Side::Customer {
         return Ok(());
@@ -29,7 +30,8 @@ pub async fn write(
             time: LedgerTime::parse(&slingshot_store::rfc3339(n.at)).map_err(corrupt)?,
             body: serde_json::from_str(&n.body).map_err(corrupt)?,
         };
-        w.write_note(&note).map_err(corrupt)?;
+        out.w.write_note(&note).map_err(corrupt)?;
+        out.flush_if_full().await;
     }
     Ok(())
 }

@@ -559,10 +559,9 @@ mod tests {
             ]
         );
         let nw = rels.iter().find(|r| r.two_sided()).unwrap();
-        let bundle =
-            crate::ledger::export_bundle(&state, nw, slingshot_domain::ledger::Side::Customer)
-                .await
-                .unwrap();
+        let side = slingshot_domain::ledger::Side::Customer;
+        let export = crate::bundle_export::Export::prepare(&state, nw, side);
+        let bundle = export.await.unwrap().into_bytes().await.unwrap();
         let report = slingshot_domain::ledger::verify_bundle(&bundle[..]).unwrap();
         assert!(
             report.is_valid()

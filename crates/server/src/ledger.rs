@@ -5,11 +5,10 @@ use crate::{AppState, Result, ServerError};
 use serde_json::Value;
 use slingshot_domain::entry_body::{build_body, BodyError, EventInput};
 use slingshot_domain::ledger::{
-    public_key_from_base64url, BundleHeader, BundleItem, BundleKey, BundleReader,
-    BundleRelationship, BundleTip, BundleWriter, Checkpoint, Digest, EntryBody, EntryHeader,
-    EntryKind, KeyId, LedgerTime, ReadStep, Side, SignedCheckpoint, SignedEntry,
+    BundleItem, BundleReader, Checkpoint, Digest, EntryHeader, EntryKind, KeyId, LedgerTime,
+    ReadStep, SignedCheckpoint,
 };
-use slingshot_store::{CheckpointRow, EntryRow, ImportedEntry, Relationship, StoreError};
+use slingshot_store::{CheckpointRow, EntryRow, ImportedEntry, StoreError};
 
 /// What a person writes: kind, text, event details, and for corrections the hash of
 /// the corrected entry.
@@ -134,110 +133,6 @@ fn corrupt(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(format!("stored chain: {e}"))
 }
 
-/// The relationship's bundle (JSON Lines), as `side` exports it: the chain with its
-/// attachment files, the conversations, and, in the customer's bundle, the customer's
-/// follow-up dates and private notes (a vendor's stay with the vendor).
-pub async fn export_bundle(state: &AppState, rel: &Relationship, side: Side) -> Result<Vec<u8>> {
-    let ids = state.store.chain_key_ids(&rel.id).await?;
-    let mut keys = Vec::new();
-    for k in state.store.public_keys(&ids).await? {
-        let side = if k.owner.starts_with("org:") || k.owner.ends_with(":vendor") {
-            Side::Vendor
-        } else {
-            Side::Customer
-        };
-        keys.push(BundleKey::new(
-            side,
-            public_key_from_base64url(&k.public_key).map_err(corrupt)?,
-        ));
-    }
-    let mut details = serde_json::Map::new();
-    details.insert("vendor_name".into(), Value::String(rel.vendor_name.clone()));
-    details.insert(
-        "exported_at".into(),
-        Value::String(slingshot_store::rfc3339(slingshot_store::now_us())),
-    );
-    let follow_ups = side == Side::Customer;
-    let (threads, links) = state.store.bundle_threads(&rel.id, follow_ups).await?;
-    crate::bundle_threads::write(&mut details, &threads, &links)?;
-    let tip = (rel.head_seq > 0).then(|| -> Result<BundleTip> {
-        Ok(BundleTip {
-            sequence: u64::try_from(rel.head_seq).unwrap_or(0),
-            hash: Digest::parse(&rel.head_hash).map_err(corrupt)?,
-        })
-    });
-    let header = BundleHeader {
-        relationship: BundleRelationship {
-            id: rel.id.clone(),
-            details,
-        },
-        keys,
-        tip: tip.transpose()?,
-    };
-    let mut w = BundleWriter::new(Vec::new(), &header).map_err(corrupt)?;
-    let mut after = 0;
-    loop {
-        let rows = state.store.chain_rows(&rel.id, after, 5000).await?;
-        let Some(last) = rows.last() else { break };
-        after = last.seq;
-        for r in &rows {
-            let header: EntryHeader = serde_json::from_str(&r.header).map_err(corrupt)?;
-            let entry = SignedEntry {
-                header,
-                hash: Digest::parse(&r.hash).map_err(corrupt)?,
-                signature: slingshot_domain::ledger::signature_from_base64url(&r.signature)
-                    .map_err(corrupt)?,
-            };
-            let body: Option<Value> = r
-                .body
-                .as_deref()
-                .map(serde_json::from_str)
-                .transpose()
-                .map_err(corrupt)?;
-            let b = match &body {
-                Some(v) if r.erased_at.is_none() => EntryBody::Present(v),
-                _ => EntryBody::Erased,
-            };
-            let file = match (&r.file_id, &b) {
-                // Erased since the rows were read: no file.
-                (Some(id), EntryBody::Present(_)) => {
-                    match state.store.chain_file(&rel.id, id).await {
-                        Ok(f) => Some(f),
-                        Err(slingshot_store::StoreError::NotFound) => None,
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                _ => None,
-            }
-            .filter(|f| {
-                let written = w.get_ref().len();
-                crate::bundle_files::fits_within(f.len(), written, state.config.import_limit)
-            });
-            w.write_entry_with_file(&entry, b, file.as_deref())
-                .map_err(corrupt)?;
-        }
-    }
-    crate::bundle_notes::write(&state.store, &rel.id, side, &mut w).await?;
-    for c in state.store.checkpoints(&rel.id).await? {
-        let cp = Checkpoint {
-            relationship: rel.id.clone(),
-            sequence: u64::try_from(c.seq).unwrap_or(0),
-            hash: Digest::parse(&c.hash).map_err(corrupt)?,
-            side: Side::parse(&c.side).map_err(corrupt)?,
-            key_id: KeyId::parse(&c.key_id).map_err(corrupt)?,
-            time: LedgerTime::parse(&slingshot_store::rfc3339(c.at)).map_err(corrupt)?,
-        };
-        let signature =
-            slingshot_domain::ledger::signature_from_base64url(&c.signature).map_err(corrupt)?;
-        w.write_checkpoint(&SignedCheckpoint {
-            checkpoint: cp,
-            signature,
-        })
-        .map_err(corrupt)?;
-    }
-    w.finish().map_err(corrupt)
-}
-
 /// Verify a bundle and store it as one of the person's relationships.
 pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Result<ImportedBundle> {
     let report = slingshot_domain::ledger::verify_bundle(bytes)
@@ -282,6 +177,9 @@ pub async fn import_bundle(state: &AppState, person: &str, bytes: &[u8]) -> Resu
                     .as_ref()
                     .map(slingshot_domain::entry_body::search_text_of)
                     .unwrap_or_default();
+                if e.file_left_out {
+                    files_left_out.push(h.sequence);
+                }
                 let file = match (e.file, &e.body) {
                     (Some(data), Some(body)) => {
                         let limit = state.config.attachment_limit;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api;
 pub mod attachments;
 pub mod auth;
+pub mod bundle_export;
 pub mod bundle_files;
 pub mod bundle_notes;
 pub mod bundle_threads;

@@ -6,6 +6,7 @@
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{…},"erased":false}
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":null,"erased":true}
 //! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{"attachment":{…}},"erased":false,"file":"…"}
+//! {"type":"entry","header":{…},"hash":"…","signature":"…","body":{"attachment":{…}},"erased":false,"file_left_out":true}
 //! {"type":"note","thread":"…","side":"customer","time":"…","body":{…}}
 //! {"type":"checkpoint","checkpoint":{…},"signature":"…"}
 //! ```
@@ -20,7 +21,9 @@
 //! catches accidental truncation; a deliberately truncated tail is caught only
 //! by the other side's checkpoints. An attachment entry may carry its file
 //! (`file`, unpadded base64url): not signed itself, but bound to the signed body
-//! by the body's `attachment.sha256` and `attachment.size`.
+//! by the body's `attachment.sha256` and `attachment.size`. An attachment whose
+//! file the exporter left out (it would have made the bundle larger than the
+//! exporter takes in an import) says so with `"file_left_out":true`.
 
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
@@ -99,6 +102,8 @@ pub struct BundleEntry {
     pub erased: bool,
     /// An attachment entry's file, when the bundle carries it.
     pub file: Option<Vec<u8>>,
+    /// The exporter held the attachment's file but left it out of the bundle.
+    pub file_left_out: bool,
 }
 
 /// A private note of the exporting side: not on the chain, not signed.
@@ -150,6 +155,8 @@ pub(crate) struct EntryLineOut<'a> {
     pub erased: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub file_left_out: bool,
 }
 
 #[derive(Serialize)]
@@ -186,6 +193,7 @@ pub(crate) struct AnyLine {
     pub body: Option<Value>,
     pub erased: Option<bool>,
     pub file: Option<String>,
+    pub file_left_out: Option<bool>,
     pub thread: Option<String>,
     pub side: Option<Side>,
     pub time: Option<LedgerTime>,

@@ -180,6 +180,10 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
                 .map(|f| URL_SAFE_NO_PAD.decode(f))
                 .transpose()
                 .map_err(|_| bad(hint, "`file` is not unpadded base64url"))?;
+            let file_left_out = parsed.file_left_out.unwrap_or(false);
+            if file_left_out && file.is_some() {
+                return Err(bad(hint, "a file both carried and `file_left_out`"));
+            }
             Ok((
                 line,
                 BundleItem::Entry(BundleEntry {
@@ -187,6 +191,7 @@ fn parse_line(line: u64, bytes: &[u8]) -> ReadStep {
                     body: parsed.body,
                     erased,
                     file,
+                    file_left_out,
                 }),
             ))
         }

@@ -285,6 +285,10 @@ impl<'o> Verifier<'o> {
         if e.file.is_some() {
             self.report.files += 1;
         }
+        if e.file_left_out {
+            let seq = e.entry.header.sequence;
+            self.report.files_left_out.push(seq);
+        }
         let expected = self.next_seq;
         let h = &e.entry.header;
         let fail_here = |v: &mut Self, problem| {
@@ -392,6 +396,9 @@ impl<'o> Verifier<'o> {
         }
         if let Some(file) = &e.file {
             check_file(h.kind, e.body.as_ref(), file)?;
+        }
+        if e.file_left_out {
+            recorded_file(h.kind, e.body.as_ref())?;
         }
         self.key_for(h.author_key_id, h.author_side)
     }
@@ -555,20 +562,7 @@ impl<'o> Verifier<'o> {
 /// and size. A file on an erased entry, on an entry of another kind, or on one that
 /// records no attachment, is refused.
 fn check_file(kind: EntryKind, body: Option<&Value>, file: &[u8]) -> Result<(), Problem> {
-    if kind != EntryKind::Attachment {
-        return Err(Problem::StrayFile("it is not an attachment"));
-    }
-    let Some(body) = body else {
-        return Err(Problem::StrayFile("its body was erased"));
-    };
-    let recorded = body.get("attachment").and_then(|a| {
-        let sha256 = a.get("sha256")?.as_str()?;
-        let size = a.get("size")?.as_u64()?;
-        Some((sha256, size))
-    });
-    let Some((expected, recorded_size)) = recorded else {
-        return Err(Problem::StrayFile("its body records no attachment"));
-    };
+    let (expected, recorded_size) = recorded_file(kind, body)?;
     let computed = hex::encode(Sha256::digest(file));
     let size = file.len() as u64;
     if computed != expected || size != recorded_size {
@@ -580,4 +574,21 @@ fn check_file(kind: EntryKind, body: Option<&Value>, file: &[u8]) -> Result<(), 
         });
     }
     Ok(())
+}
+
+/// The SHA-256 and size an attachment entry's body records; the entry a file (or a
+/// `file_left_out`) is on must be an attachment whose body is present.
+fn recorded_file(kind: EntryKind, body: Option<&Value>) -> Result<(&str, u64), Problem> {
+    if kind != EntryKind::Attachment {
+        return Err(Problem::StrayFile("it is not an attachment"));
+    }
+    let Some(body) = body else {
+        return Err(Problem::StrayFile("its body was erased"));
+    };
+    let recorded = body.get("attachment").and_then(|a| {
+        let sha256 = a.get("sha256")?.as_str()?;
+        let size = a.get("size")?.as_u64()?;
+        Some((sha256, size))
+    });
+    recorded.ok_or(Problem::StrayFile("its body records no attachment"))
 }

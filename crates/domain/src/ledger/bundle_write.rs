@@ -65,6 +65,26 @@ impl<W: Write> BundleWriter<W> {
         body: EntryBody<'_>,
         file: Option<&[u8]>,
     ) -> Result<(), LedgerError> {
+        self.entry_line(entry, body, file, false)
+    }
+
+    /// Write an attachment entry whose file the exporter holds but leaves out
+    /// (`"file_left_out":true`).
+    pub fn write_entry_leaving_out_file(
+        &mut self,
+        entry: &SignedEntry,
+        body: EntryBody<'_>,
+    ) -> Result<(), LedgerError> {
+        self.entry_line(entry, body, None, true)
+    }
+
+    fn entry_line(
+        &mut self,
+        entry: &SignedEntry,
+        body: EntryBody<'_>,
+        file: Option<&[u8]>,
+        file_left_out: bool,
+    ) -> Result<(), LedgerError> {
         if self.checkpoints > 0 || self.notes > 0 {
             return Err(LedgerError::BundleOrder(
                 "entries come before notes and checkpoints",
@@ -84,6 +104,7 @@ impl<W: Write> BundleWriter<W> {
                 body,
                 erased,
                 file: file.map(|f| URL_SAFE_NO_PAD.encode(f)),
+                file_left_out,
             },
         )?;
         self.entries += 1;
@@ -123,6 +144,11 @@ impl<W: Write> BundleWriter<W> {
     /// The output written so far (a `Vec<u8>`'s length tells the bundle's size).
     pub fn get_ref(&self) -> &W {
         &self.out
+    }
+
+    /// The output, to take what was written so far (an export sent in chunks).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
     }
 
     /// Flush and hand back the output.

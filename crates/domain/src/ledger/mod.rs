@@ -40,6 +40,8 @@ mod verify_report;
 #[cfg(test)]
 mod tests_bundle;
 #[cfg(test)]
+mod tests_files;
+#[cfg(test)]
 mod tests_props;
 #[cfg(test)]
 mod tests_support;

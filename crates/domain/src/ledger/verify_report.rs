@@ -17,6 +17,8 @@ pub struct VerifyReport {
     pub erased: u64,
     /// Attachment files carried (each checked against its entry's body).
     pub files: u64,
+    /// Sequence numbers of attachments whose file the exporter left out.
+    pub files_left_out: Vec<u64>,
     /// The exporting side's private notes (off the chain, unsigned: not verified).
     pub notes: u64,
     /// Checkpoint lines read.
@@ -52,6 +54,20 @@ impl fmt::Display for VerifyReport {
             )?;
             if self.files > 0 {
                 write!(f, ", {} attachment files", self.files)?;
+            }
+            if !self.files_left_out.is_empty() {
+                write!(
+                    f,
+                    ", {} attachment files left out by the exporter (entries ",
+                    self.files_left_out.len()
+                )?;
+                for (i, seq) in self.files_left_out.iter().take(20).enumerate() {
+                    write!(f, "{}{seq}", if i > 0 { ", " } else { "" })?;
+                }
+                if self.files_left_out.len() > 20 {
+                    write!(f, ", …")?;
+                }
+                write!(f, ")")?;
             }
             if self.notes > 0 {
                 write!(f, ", {} private notes (unsigned)", self.notes)?;
@@ -219,8 +235,8 @@ pub enum Problem {
         /// The file's size.
         size: u64,
     },
-    /// A file on an entry that cannot hold one.
-    #[error("carries a file, but {0}")]
+    /// A file (or a file left out) on an entry that cannot hold one.
+    #[error("names an attachment file, but {0}")]
     StrayFile(&'static str),
     /// The signing key is not in the bundle's key list.
     #[error("signed with key {key_id}, which is not among the bundle's keys")]

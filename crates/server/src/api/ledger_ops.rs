@@ -27,14 +27,14 @@ pub async fn export(
 ) -> Result<Response> {
     let user = p.require(Scope::LedgerRead)?;
     let (rel, side) = state.store.relationship_for(&user.id, &id).await?;
-    let bytes = ledger::export_bundle(&state, &rel, side).await?;
+    let bundle = crate::bundle_export::Export::prepare(&state, &rel, side).await?;
     let disposition = format!("attachment; filename=\"relationship-{}.jsonl\"", rel.id);
     Ok((
         [
             (header::CONTENT_TYPE, "application/jsonl".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        bundle.into_body(),
     )
         .into_response())
 }

@@ -464,7 +464,8 @@ pub struct CheckpointOut {
 pub struct ImportOut {
     /// The relationship created.
     pub relationship_id: String,
-    /// Entries (by sequence) whose attachment file was larger than this instance
-    /// accepts: imported without the file (the entry and its record of the file remain).
+    /// Entries (by sequence) imported without their attachment file: the exporter left it
+    /// out (`"file_left_out":true`), or it was larger than this instance accepts. The
+    /// entry and its signed record of the file remain.
     pub files_left_out: Vec<u64>,
 }

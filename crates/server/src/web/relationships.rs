@@ -245,8 +245,9 @@ impl AfterImport {
             && list.split(',').all(|n| n.parse::<u64>().is_ok());
         ok.then(|| {
             format!(
-                "Imported. The files of entries {} were larger than this instance accepts \
-                 and were left out; the entries and their record of each file are here.",
+                "Imported. The files of entries {} were not brought (left out by the exporter, \
+                 or larger than this instance accepts); the entries and their record of each \
+                 file are here.",
                 list.replace(',', ", ")
             )
         })
@@ -356,14 +357,14 @@ pub async fn export(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let (rel, side) = state.store.relationship_for(&u.0.user.id, &id).await?;
-    let bytes = ledger::export_bundle(&state, &rel, side).await?;
+    let bundle = crate::bundle_export::Export::prepare(&state, &rel, side).await?;
     let disposition = format!("attachment; filename=\"relationship-{}.jsonl\"", rel.id);
     Ok((
         [
             (header::CONTENT_TYPE, "application/jsonl".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        bytes,
+        bundle.into_body(),
     )
         .into_response())
 }

@@ -257,12 +257,13 @@ async fn a_file_too_large_for_a_bundle_line_is_left_out() {
     let t = thread(&app, &alice, &rel, "Scans", "other").await;
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(12 * 1024 * 1024 + 1, b's');
-    upload(&app, &alice, &t, "scan.pdf", &big).await;
+    let scan = upload(&app, &alice, &t, "scan.pdf", &big).await["seq"].clone();
     upload(&app, &alice, &t, "small.txt", b"fits").await;
     let bundle = export(&app, &alice, &rel).await;
     let report = verify_bundle(&bundle[..]).unwrap();
     assert!(report.is_valid(), "{report}");
     assert_eq!(report.files, 1, "{report}");
+    assert_eq!(json!(report.files_left_out), json!([scan]), "{report}");
 }
 
 /// Files are carried while the bundle stays within the instance's `import_limit` (so it can
@@ -294,8 +295,10 @@ async fn bundles_keep_within_the_import_limit_and_imports_name_files_left_out() 
     );
     let report = verify_bundle(&bundle[..]).unwrap();
     assert!(report.is_valid(), "{report}");
-    // 1 MiB of room per line is kept: one scan and the small file.
+    // 1 MiB of room per line is kept: one scan and the small file; the bundle says
+    // which files it left out.
     assert_eq!(report.files, 2, "{report}");
+    assert_eq!(report.files_left_out, seqs[1..], "{report}");
     // The same bundle brought back here is accepted whole.
     let bob = app.user("bob").await;
     let r = import(&app, &bob, bundle.clone()).await;
@@ -308,7 +311,8 @@ async fn bundles_keep_within_the_import_limit_and_imports_name_files_left_out() 
     let r = import(&other, &carol, bundle).await;
     assert_eq!(r.status(), 201);
     let done = json_of(r).await;
-    assert_eq!(done["files_left_out"], json!([seqs[0]]), "{done}");
+    // The first scan is over this instance's limit; the exporter left out the others.
+    assert_eq!(done["files_left_out"], json!(seqs), "{done}");
     let small_id = small["body"]["attachment"]["id"].as_str().unwrap();
     let got = other
         .get(&format!("/api/v1/attachments/{small_id}"), &carol)
@@ -355,7 +359,7 @@ async fn the_import_page_names_the_files_left_out() {
     assert_eq!(to, format!("/relationships/{rel}?files_left_out={seq}"));
     let html = page(&c, other.url(&to)).await;
     assert!(
-        html.contains(&format!("The files of entries {seq} were larger")),
+        html.contains(&format!("The files of entries {seq} were not brought")),
         "{html}"
     );
     let html = page(
