@@ -40,27 +40,35 @@ pub async fn export(
     };
     let bundle = Export::prepare(&state, &rel, side).await?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<slingshot_server::bundle_export::Chunk>(2);
-    let partial = out.map(|p| {
-        let mut name = p.as_os_str().to_owned();
-        name.push(".partial");
-        std::path::PathBuf::from(name)
-    });
-    let mut sink: Box<dyn Write> = match &partial {
+    // A regular file is written beside its name and renamed into place once whole; a
+    // device or pipe (`-o /dev/stdout`) is written directly.
+    let partial = match out {
+        Some(p) if !p.metadata().is_ok_and(|m| !m.is_file()) => {
+            let mut name = p.as_os_str().to_owned();
+            name.push(".partial");
+            Some(std::path::PathBuf::from(name))
+        }
+        _ => None,
+    };
+    let mut sink: Box<dyn Write> = match partial.as_deref().or(out) {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p)?)),
         None => Box::new(std::io::stdout()),
     };
-    let write = async {
+    // `rx` moves in: when a write fails it is dropped, and the export stops sending.
+    let write = async move {
         while let Some(Ok(chunk)) = rx.recv().await {
             sink.write_all(&chunk)?;
         }
         sink.flush()
     };
     let (done, written) = tokio::join!(bundle.write_to(tx), write);
-    drop(sink);
-    let result = done.map_err(CliError::from).and_then(|d| {
-        written?;
-        Ok(d)
-    });
+    let result = done
+        .map_err(CliError::from)
+        .and_then(|d| written.map(|()| d).map_err(CliError::from))
+        .and_then(|d| match (out, &partial) {
+            (Some(p), Some(tmp)) => std::fs::rename(tmp, p).map(|()| d).map_err(CliError::from),
+            _ => Ok(d),
+        });
     let done = match result {
         Ok(d) => d,
         Err(e) => {
@@ -70,8 +78,7 @@ pub async fn export(
             return Err(e);
         }
     };
-    if let (Some(p), Some(tmp)) = (out, &partial) {
-        std::fs::rename(tmp, p)?;
+    if let Some(p) = out {
         eprintln!(
             "wrote {} ({} entries, {} bytes)",
             p.display(),

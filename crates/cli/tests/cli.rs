@@ -164,6 +164,14 @@ fn export_and_verify_name_the_failing_entry() {
     assert!(!id.is_empty());
     let o = slingshot(d, &["export", &id, "--out", "nw.jsonl"]);
     assert!(o.status.success(), "{}", text(&o));
+    assert!(!d.join("nw.jsonl.partial").exists());
+    // A device is written directly; a failed write is an error, not a finished file.
+    let o = slingshot(d, &["export", &id, "--out", "/dev/full"]);
+    assert!(
+        !o.status.success() && text(&o).contains("No space left"),
+        "{}",
+        text(&o)
+    );
     let o = slingshot(d, &["verify", "nw.jsonl"]);
     assert!(
         o.status.success() && text(&o).contains("OK: relationship"),

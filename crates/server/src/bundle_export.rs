@@ -1,17 +1,18 @@
 //! Exporting a relationship's bundle a chunk at a time, so that an export of a long
 //! history never sits whole in memory: to an HTTP response, a file, or a buffer.
 //!
-//! [`Export::prepare`] reads what the header needs (keys, conversations, the tip), so a
-//! failure there still becomes an error response; entries, notes and checkpoints are read
-//! from the store while the bundle is written. A failure after that aborts the response
-//! (the client sees an incomplete download; the header's `tip` makes a truncated bundle
-//! fail `slingshot verify`).
+//! [`Export::prepare`] reads the header (keys, conversations, the tip), the private notes
+//! and the checkpoints, so a failure there still becomes an error response; entries and
+//! their files are read from the store while the bundle is written, up to the tip. A
+//! failure after that aborts the response (the client sees an incomplete download), and
+//! since it can only come before the last entry, the header's `tip` makes the bundle
+//! received fail `slingshot verify` too.
 
 use crate::{AppState, Result, ServerError};
 use axum::body::{Body, Bytes};
 use serde_json::Value;
 use slingshot_domain::ledger::{
-    public_key_from_base64url, BundleHeader, BundleKey, BundleRelationship, BundleTip,
+    public_key_from_base64url, BundleHeader, BundleKey, BundleNote, BundleRelationship, BundleTip,
     BundleWriter, Checkpoint, Digest, EntryBody, EntryHeader, KeyId, LedgerTime, Side,
     SignedCheckpoint, SignedEntry,
 };
@@ -36,8 +37,9 @@ pub type Chunk = std::io::Result<Vec<u8>>;
 pub struct Export {
     state: AppState,
     rel: Relationship,
-    side: Side,
     header: BundleHeader,
+    notes: Vec<BundleNote>,
+    checkpoints: Vec<SignedCheckpoint>,
 }
 
 /// What an export wrote.
@@ -59,6 +61,30 @@ fn corrupt(e: impl std::fmt::Display) -> ServerError {
 impl Export {
     /// Read the header of `rel`'s bundle as `side` exports it.
     pub async fn prepare(state: &AppState, rel: &Relationship, side: Side) -> Result<Self> {
+        // Checkpoints first: the keys read next then include theirs. Entries and
+        // checkpoints stop at the tip read with `rel`, so a history that grows while it
+        // is downloaded still makes a bundle that verifies.
+        let mut checkpoints = Vec::new();
+        for c in state.store.checkpoints(&rel.id).await? {
+            if c.seq > rel.head_seq {
+                continue;
+            }
+            let checkpoint = Checkpoint {
+                relationship: rel.id.clone(),
+                sequence: u64::try_from(c.seq).unwrap_or(0),
+                hash: Digest::parse(&c.hash).map_err(corrupt)?,
+                side: Side::parse(&c.side).map_err(corrupt)?,
+                key_id: KeyId::parse(&c.key_id).map_err(corrupt)?,
+                time: LedgerTime::parse(&slingshot_store::rfc3339(c.at)).map_err(corrupt)?,
+            };
+            let signature = slingshot_domain::ledger::signature_from_base64url(&c.signature)
+                .map_err(corrupt)?;
+            checkpoints.push(SignedCheckpoint {
+                checkpoint,
+                signature,
+            });
+        }
+        let notes = crate::bundle_notes::read(&state.store, &rel.id, side).await?;
         let ids = state.store.chain_key_ids(&rel.id).await?;
         let mut keys = Vec::new();
         for k in state.store.public_keys(&ids).await? {
@@ -98,8 +124,9 @@ impl Export {
         Ok(Self {
             state: state.clone(),
             rel: rel.clone(),
-            side,
             header,
+            notes,
+            checkpoints,
         })
     }
 
@@ -114,8 +141,9 @@ impl Export {
             closed: false,
         };
         let mut done = Exported::default();
+        let tip = self.rel.head_seq;
         let mut after = 0;
-        while !out.closed {
+        while after < tip {
             let rows = self
                 .state
                 .store
@@ -123,32 +151,23 @@ impl Export {
                 .await?;
             let Some(last) = rows.last() else { break };
             after = last.seq;
-            for r in &rows {
+            for r in rows.iter().take_while(|r| r.seq <= tip) {
                 if self.write_entry(&mut out, r).await? {
                     done.files_left_out.push(u64::try_from(r.seq).unwrap_or(0));
                 }
                 done.entries += 1;
                 out.flush_if_full().await;
+                if out.closed {
+                    return Ok(done);
+                }
             }
         }
-        crate::bundle_notes::write(&self.state.store, &self.rel.id, self.side, &mut out).await?;
-        for c in self.state.store.checkpoints(&self.rel.id).await? {
-            let cp = Checkpoint {
-                relationship: self.rel.id.clone(),
-                sequence: u64::try_from(c.seq).unwrap_or(0),
-                hash: Digest::parse(&c.hash).map_err(corrupt)?,
-                side: Side::parse(&c.side).map_err(corrupt)?,
-                key_id: KeyId::parse(&c.key_id).map_err(corrupt)?,
-                time: LedgerTime::parse(&slingshot_store::rfc3339(c.at)).map_err(corrupt)?,
-            };
-            let signature = slingshot_domain::ledger::signature_from_base64url(&c.signature)
-                .map_err(corrupt)?;
-            out.w
-                .write_checkpoint(&SignedCheckpoint {
-                    checkpoint: cp,
-                    signature,
-                })
-                .map_err(corrupt)?;
+        for note in &self.notes {
+            out.w.write_note(note).map_err(corrupt)?;
+            out.flush_if_full().await;
+        }
+        for c in &self.checkpoints {
+            out.w.write_checkpoint(c).map_err(corrupt)?;
             out.flush_if_full().await;
         }
         out.flush().await;
@@ -175,18 +194,25 @@ impl Export {
             Some(v) if r.erased_at.is_none() => EntryBody::Present(v),
             _ => EntryBody::Erased,
         };
-        let file = match (&r.file_id, &b) {
-            // Erased since the rows were read: no file.
-            (Some(id), EntryBody::Present(_)) => {
-                match self.state.store.chain_file(&self.rel.id, id).await {
-                    Ok(f) => Some(f),
-                    Err(slingshot_store::StoreError::NotFound) => None,
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            _ => None,
-        };
         let limit = self.state.config.import_limit;
+        let (Some(id), EntryBody::Present(_)) = (&r.file_id, &b) else {
+            out.w.write_entry(&entry, b).map_err(corrupt)?;
+            return Ok(false);
+        };
+        // Left out on its recorded size, before its bytes are read.
+        let size = usize::try_from(r.file_size.unwrap_or(0)).unwrap_or(usize::MAX);
+        if !crate::bundle_files::fits_within(size, out.written(), limit) {
+            out.w
+                .write_entry_leaving_out_file(&entry, b)
+                .map_err(corrupt)?;
+            return Ok(true);
+        }
+        let file = match self.state.store.chain_file(&self.rel.id, id).await {
+            Ok(f) => Some(f),
+            // Erased since the rows were read: no file.
+            Err(slingshot_store::StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        };
         match file {
             Some(f) if !crate::bundle_files::fits_within(f.len(), out.written(), limit) => {
                 out.w
@@ -237,9 +263,9 @@ impl Export {
 }
 
 /// A bundle writer whose output is handed on whenever it reaches [`CHUNK`] bytes.
-pub struct ChunkedBundle {
+struct ChunkedBundle {
     /// The writer; its output holds what was not yet handed on.
-    pub w: BundleWriter<Vec<u8>>,
+    w: BundleWriter<Vec<u8>>,
     tx: mpsc::Sender<Chunk>,
     sent: usize,
     closed: bool,
@@ -252,7 +278,7 @@ impl ChunkedBundle {
     }
 
     /// Hand on what was written when it reaches a chunk's size.
-    pub async fn flush_if_full(&mut self) {
+    async fn flush_if_full(&mut self) {
         if self.w.get_ref().len() >= CHUNK {
             self.flush().await;
         }
@@ -268,5 +294,82 @@ impl ChunkedBundle {
         if !self.closed && self.tx.send(Ok(chunk)).await.is_err() {
             self.closed = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{add_entry, EntryInput};
+    use slingshot_domain::ledger::verify_bundle;
+    use slingshot_store::testing::TestDb;
+    use std::time::Duration;
+
+    /// The demo world with eight 300 kB scans on Alice's Northwind history: a bundle of
+    /// several chunks.
+    async fn long_history() -> (TestDb, AppState, String, String) {
+        let db = TestDb::sqlite().await;
+        let state = AppState::new(
+            db.store.clone(),
+            crate::Config::default(),
+            slingshot_credentials::MasterKey::generate(),
+        );
+        crate::demo::seed(&state).await.unwrap().unwrap();
+        let alice = db.store.user_by_handle("alice").await.unwrap();
+        let rels = db.store.relationships_of(&alice.id).await.unwrap();
+        let nw = rels.into_iter().find(|r| r.two_sided()).unwrap();
+        let thread = db.store.threads_in(&alice.id, &nw.id).await.unwrap()[0]
+            .id
+            .clone();
+        for i in 0..8 {
+            let mut scan = format!("scan {i}\n").into_bytes();
+            scan.resize(300_000, b's');
+            crate::attachments::add_attachment(&state, &alice.id, &thread, "s.txt", "", scan)
+                .await
+                .unwrap();
+        }
+        (db, state, alice.id, thread)
+    }
+
+    #[tokio::test]
+    async fn a_history_that_grows_while_it_is_written_still_verifies() {
+        let (db, state, alice, thread) = long_history().await;
+        let rel = db.store.thread_for(&alice, &thread).await.unwrap().1;
+        let export = Export::prepare(&state, &rel, Side::Customer).await.unwrap();
+        let text = EntryInput {
+            kind: "message",
+            text: Some("written during the download"),
+            ..EntryInput::default()
+        };
+        add_entry(&state, &alice, &thread, text, None)
+            .await
+            .unwrap();
+        let bundle = export.into_bytes().await.unwrap();
+        assert!(bundle.len() > 4 * CHUNK, "{}", bundle.len());
+        let report = verify_bundle(&bundle[..]).unwrap();
+        assert!(report.is_valid(), "{report}");
+        assert_eq!(report.entries, u64::try_from(rel.head_seq).unwrap());
+        assert_eq!((report.files, report.notes), (9, 1), "{report}");
+    }
+
+    #[tokio::test]
+    async fn an_export_stops_when_its_reader_goes_away() {
+        let (db, state, alice, thread) = long_history().await;
+        let rel = db.store.thread_for(&alice, &thread).await.unwrap().1;
+        let export = Export::prepare(&state, &rel, Side::Customer).await.unwrap();
+        let (tx, mut rx) = mpsc::channel(1);
+        let writing = tokio::spawn(export.write_to(tx));
+        let first = rx.recv().await.unwrap().unwrap();
+        assert!(first.starts_with(b"{\"type\":\"bundle\""));
+        drop(rx);
+        let done = tokio::time::timeout(Duration::from_secs(30), writing)
+            .await
+            .expect("the export stops")
+            .unwrap()
+            .unwrap();
+        assert!(
+            done.entries < u64::try_from(rel.head_seq).unwrap(),
+            "{done:?}"
+        );
     }
 }

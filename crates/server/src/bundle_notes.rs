@@ -2,7 +2,6 @@
 //! entries of the customer's own export (a vendor's notes stay with the vendor), and built
 //! again on import under the rules for a note typed here.
 
-use crate::bundle_export::ChunkedBundle;
 use crate::{Result, ServerError};
 use serde_json::Value;
 use slingshot_domain::entry_body::{build_body, BodyError, MAX_TEXT_BYTES};
@@ -13,27 +12,21 @@ fn corrupt(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(format!("stored note: {e}"))
 }
 
-/// Write `side`'s private notes on the relationship (only the customer's travel).
-pub async fn write(
-    store: &Store,
-    relationship_id: &str,
-    side: Side,
-    out: &mut ChunkedBundle,
-) -> Result<()> {
+/// `side`'s private notes on the relationship, for its bundle (only the customer's travel).
+pub async fn read(store: &Store, relationship_id: &str, side: Side) -> Result<Vec<BundleNote>> {
     if side != Side::Customer {
-        return Ok(());
+        return Ok(Vec::new());
     }
+    let mut notes = Vec::new();
     for n in store.bundle_notes(relationship_id, side.as_str()).await? {
-        let note = BundleNote {
+        notes.push(BundleNote {
             thread: n.thread_id,
             side,
             time: LedgerTime::parse(&slingshot_store::rfc3339(n.at)).map_err(corrupt)?,
             body: serde_json::from_str(&n.body).map_err(corrupt)?,
-        };
-        out.w.write_note(&note).map_err(corrupt)?;
-        out.flush_if_full().await;
+        });
     }
-    Ok(())
+    Ok(notes)
 }
 
 /// The note on `line` of a bundle, to store as the importing person's own. Refused (422

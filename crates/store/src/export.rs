@@ -24,6 +24,8 @@ pub struct ChainRow {
     pub erased_at: Option<i64>,
     /// The attachment whose file this entry records, while its bytes are held.
     pub file_id: Option<String>,
+    /// That attachment's size in bytes.
+    pub file_size: Option<i64>,
 }
 
 /// A conversation as a bundle carries it, beside the chain (unsigned: its subject,
@@ -137,7 +139,8 @@ impl Store {
     ) -> Result<Vec<ChainRow>> {
         Ok(sqlx::query_as(
             "SELECT e.seq, e.header, e.hash, e.signature, e.key_id, b.body, e.erased_at, \
-             (SELECT a.id FROM attachments a WHERE e.kind = 'attachment' AND a.entry_id = e.id AND a.data IS NOT NULL) AS file_id \
+             (SELECT a.id FROM attachments a WHERE e.kind = 'attachment' AND a.entry_id = e.id AND a.data IS NOT NULL) AS file_id, \
+             (SELECT a.size FROM attachments a WHERE e.kind = 'attachment' AND a.entry_id = e.id AND a.data IS NOT NULL) AS file_size \
              FROM entries e LEFT JOIN entry_bodies b ON b.entry_id = e.id WHERE e.relationship_id = $1 AND e.seq IS NOT NULL AND e.seq > $2 \
              ORDER BY e.seq LIMIT $3",
         )

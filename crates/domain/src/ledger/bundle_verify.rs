@@ -285,10 +285,6 @@ impl<'o> Verifier<'o> {
         if e.file.is_some() {
             self.report.files += 1;
         }
-        if e.file_left_out {
-            let seq = e.entry.header.sequence;
-            self.report.files_left_out.push(seq);
-        }
         let expected = self.next_seq;
         let h = &e.entry.header;
         let fail_here = |v: &mut Self, problem| {
@@ -335,6 +331,9 @@ impl<'o> Verifier<'o> {
         match problem {
             Err(problem) => fail_here(self, problem),
             Ok(key) => {
+                if e.file_left_out {
+                    self.report.files_left_out.push(seq);
+                }
                 self.batch.push(Pending {
                     line,
                     item: FailedItem::Entry,
