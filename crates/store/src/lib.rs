@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod grants;
 mod import_batch;
+mod inbox;
 mod invites;
 mod keys;
 mod ledger_sqlite;
@@ -56,6 +57,7 @@ pub use grants::{
     AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
 };
 pub use import_batch::{ImportBatch, IMPORT_MOVED};
+pub use inbox::{Assigned, InboxRow};
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
 pub use mail_messages::MailThreadRef;
@@ -72,7 +74,7 @@ pub use search_query::{SearchHit, SearchPage, Searcher};
 pub use sessions::Session;
 pub use terms::{TermsAnswer, TermsRow};
 pub use thread_access::ThreadAccess;
-pub use threads::{Assigned, InboxRow, NewThread, Thread, ThreadChange, ThreadLink};
+pub use threads::{NewThread, Thread, ThreadChange, ThreadLink};
 pub use tokens::ApiToken;
 pub use users::User;
 pub use watchlist::WatchRun;

@@ -1,0 +1,161 @@
+//! The organization's inbox: threads across its customers, awaiting an answer first, and
+//! its due list of follow-ups; for its owners, admins and agents only.
+
+use crate::relationships::VENDOR_ROLES;
+use crate::{Result, Store};
+use slingshot_domain::conversation::Status;
+
+/// An inbox row: a thread with its customer's pseudonym.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxRow {
+    /// Thread id.
+    pub id: String,
+    /// Relationship id.
+    pub relationship_id: String,
+    /// Customer pseudonym.
+    pub pseudonym: String,
+    /// Subject.
+    pub subject: String,
+    /// Stage.
+    pub stage: String,
+    /// Status.
+    pub status: String,
+    /// Assignee id.
+    pub assignee_id: Option<String>,
+    /// Assignee's handle.
+    pub assignee_handle: Option<String>,
+    /// The vendor side's follow-up date, YYYY-MM-DD.
+    pub follow_up_on: Option<String>,
+    /// When the customer last wrote.
+    pub last_customer_at: Option<i64>,
+    /// When the organization last wrote (not its private notes).
+    pub last_vendor_at: Option<i64>,
+    /// Last activity.
+    pub last_activity_at: i64,
+}
+
+impl InboxRow {
+    /// The customer wrote last and has had no answer since.
+    pub fn awaiting_reply(&self) -> bool {
+        match (self.last_customer_at, self.last_vendor_at) {
+            (Some(c), Some(v)) => c > v,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+}
+
+/// The columns of an [`InboxRow`].
+const INBOX_COLS: &str = "t.id, t.relationship_id, r.pseudonym, t.subject, t.stage, t.status, \
+    t.assignee_id, a.handle AS assignee_handle, t.vendor_follow_up_on AS follow_up_on, \
+    t.last_customer_at, t.last_vendor_at, t.last_activity_at";
+
+/// The tables of an [`InboxRow`].
+const INBOX_FROM: &str = "threads t JOIN relationships r ON r.id = t.relationship_id \
+    LEFT JOIN users a ON a.id = t.assignee_id";
+
+/// Whose conversations an inbox lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assigned<'a> {
+    /// Everyone's and no one's.
+    Anyone,
+    /// Only those assigned to no one.
+    Nobody,
+    /// Only those assigned to this account.
+    To(&'a str),
+}
+
+impl Assigned<'_> {
+    /// The value bound for `$n` in [`ASSIGNED_SQL`].
+    fn bind_value(self) -> String {
+        match self {
+            Self::Anyone => "*".into(),
+            Self::Nobody => String::new(),
+            Self::To(id) => id.to_owned(),
+        }
+    }
+}
+
+/// The assignee condition on `$3` ([`Assigned::bind_value`]; ids are never `*` or empty).
+const ASSIGNED_SQL: &str =
+    "($3 = '*' OR ($3 = '' AND t.assignee_id IS NULL) OR t.assignee_id = $3)";
+
+impl Store {
+    /// The organization's inbox: threads across customers, those awaiting an answer first
+    /// (longest-waiting customer first), then the answered ones;
+    /// those of `status`, or (without one) every thread not resolved or closed.
+    pub async fn org_inbox(
+        &self,
+        actor: &str,
+        org_id: &str,
+        status: Option<Status>,
+        assigned: Assigned<'_>,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>> {
+        let awaiting_first = "CASE WHEN t.last_customer_at IS NOT NULL AND (t.last_vendor_at IS NULL \
+            OR t.last_vendor_at < t.last_customer_at) THEN 0 ELSE 1 END, COALESCE(t.last_customer_at, t.last_activity_at)";
+        self.inbox_rows(
+            actor,
+            org_id,
+            "(($2 = '' AND t.status NOT IN ('resolved', 'closed')) OR t.status = $2)",
+            status.map(|s| s.as_str()).unwrap_or(""),
+            assigned,
+            awaiting_first,
+            limit,
+        )
+        .await
+    }
+
+    /// The organization's follow-ups due on or before `date` (YYYY-MM-DD), earliest first:
+    /// open threads of shared relationships whose vendor-side follow-up date has come,
+    /// those `assigned`. Owners, admins and agents only.
+    pub async fn due_for_org(
+        &self,
+        actor: &str,
+        org_id: &str,
+        date: &str,
+        assigned: Assigned<'_>,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>> {
+        self.inbox_rows(
+            actor,
+            org_id,
+            "t.vendor_follow_up_on <= $2 AND t.status NOT IN ('resolved', 'closed')",
+            date,
+            assigned,
+            "t.vendor_follow_up_on",
+            limit,
+        )
+        .await
+    }
+
+    /// Threads of the organization's shared relationships that meet `cond` (on `$2`,
+    /// bound to `value`) and `assigned`, in `order` (then by id); for its owners, admins
+    /// and agents only.
+    #[allow(clippy::too_many_arguments)]
+    async fn inbox_rows(
+        &self,
+        actor: &str,
+        org_id: &str,
+        cond: &str,
+        value: &str,
+        assigned: Assigned<'_>,
+        order: &str,
+        limit: i64,
+    ) -> Result<Vec<InboxRow>> {
+        self.require_vendor_member(actor, org_id).await?;
+        Ok(sqlx::query_as(&format!(
+            "SELECT {INBOX_COLS} FROM {INBOX_FROM} \
+             WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND {cond} AND {ASSIGNED_SQL} \
+             AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
+             ORDER BY {order}, t.id LIMIT {}",
+            crate::sql::limit(limit)
+        ))
+        .bind(org_id)
+        .bind(value)
+        .bind(assigned.bind_value())
+        .bind(actor)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
