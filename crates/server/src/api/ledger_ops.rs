@@ -16,7 +16,9 @@ use slingshot_domain::Scope;
 use slingshot_store::Assigned;
 
 /// Download the relationship's bundle (JSON Lines): entries, bodies, checkpoints, public keys.
-/// `slingshot verify FILE` checks it offline.
+/// `slingshot verify FILE` checks it offline. The bundle is written while it is sent and
+/// holds the history up to its newest entry when the request arrived; should the server fail
+/// midway, the transfer is cut short (never completed), and what arrived fails verification.
 #[utoipa::path(get, path = "/relationships/{id}/export", tag = "ledger", security(("bearer" = [])),
     params(("id" = String, Path, description = "relationship id")),
     responses((status = 200, content_type = "application/jsonl", description = "the bundle"), (status = 404, body = Problem)))]
