@@ -8,7 +8,8 @@
 //! since it can only come before the last entry, the header's `tip` makes the bundle
 //! received fail `slingshot verify` too.
 
-use crate::{AppState, Result, ServerError};
+use crate::ledger::corrupt;
+use crate::{AppState, Result};
 use axum::body::{Body, Bytes};
 use serde_json::Value;
 use slingshot_domain::ledger::{
@@ -52,10 +53,6 @@ pub struct Exported {
     /// Attachment entries whose file was left out (it would have taken the bundle over
     /// the instance's `import_limit`); each says so with `"file_left_out":true`.
     pub files_left_out: Vec<u64>,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> ServerError {
-    ServerError::Internal(format!("stored chain: {e}"))
 }
 
 impl Export {
@@ -199,34 +196,31 @@ impl Export {
             out.w.write_entry(&entry, b).map_err(corrupt)?;
             return Ok(false);
         };
-        // Left out on its recorded size, before its bytes are read.
-        let size = usize::try_from(r.file_size.unwrap_or(0)).unwrap_or(usize::MAX);
-        if !crate::bundle_files::fits_within(size, out.written(), limit) {
-            out.w
-                .write_entry_leaving_out_file(&entry, b)
-                .map_err(corrupt)?;
-            return Ok(true);
-        }
-        let file = match self.state.store.chain_file(&self.rel.id, id).await {
-            Ok(f) => Some(f),
-            // Erased since the rows were read: no file.
-            Err(slingshot_store::StoreError::NotFound) => None,
-            Err(e) => return Err(e.into()),
+        // Left out on its recorded size before its bytes are read, or on the bytes read.
+        let written = out.written();
+        let fits = |len| crate::bundle_files::fits_within(len, written, limit);
+        let recorded = usize::try_from(r.file_size.unwrap_or(0)).unwrap_or(usize::MAX);
+        let file = if fits(recorded) {
+            match self.state.store.chain_file(&self.rel.id, id).await {
+                Ok(f) => Some(f),
+                // Erased since the rows were read: no file.
+                Err(slingshot_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            None
         };
-        match file {
-            Some(f) if !crate::bundle_files::fits_within(f.len(), out.written(), limit) => {
-                out.w
-                    .write_entry_leaving_out_file(&entry, b)
-                    .map_err(corrupt)?;
-                Ok(true)
-            }
-            f => {
-                out.w
-                    .write_entry_with_file(&entry, b, f.as_deref())
-                    .map_err(corrupt)?;
-                Ok(false)
-            }
+        let left_out = match &file {
+            Some(f) => !fits(f.len()),
+            None => !fits(recorded),
+        };
+        if left_out {
+            out.w.write_entry_leaving_out_file(&entry, b)
+        } else {
+            out.w.write_entry_with_file(&entry, b, file.as_deref())
         }
+        .map_err(corrupt)?;
+        Ok(left_out)
     }
 
     /// The whole bundle in memory (the demo's checks and tests).

@@ -129,7 +129,8 @@ async fn check_correction_target(
     }
 }
 
-fn corrupt(e: impl std::fmt::Display) -> ServerError {
+/// A stored chain row that does not read back (500).
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(format!("stored chain: {e}"))
 }
 
