@@ -195,11 +195,10 @@ impl PreparedGroup {
                 .entry(it.thread_id.as_str())
                 .or_insert((i64::MIN, None, None));
             e.0 = e.0.max(it.at_us);
-            if it.kind != EntryKind::Note {
-                match it.side {
-                    Side::Customer => e.1 = later(e.1, it.at_us),
-                    Side::Vendor => e.2 = later(e.2, it.at_us),
-                }
+            match it.spoken_by() {
+                Some(Side::Customer) => e.1 = later(e.1, it.at_us),
+                Some(Side::Vendor) => e.2 = later(e.2, it.at_us),
+                None => {}
             }
         }
         threads
@@ -527,7 +526,7 @@ pub(crate) async fn write_group(
         let sql = format!(
             "WITH v(id, last_at, customer_at, vendor_at) AS (VALUES {}) \
              UPDATE threads SET last_activity_at = CASE WHEN threads.last_activity_at > v.last_at THEN threads.last_activity_at ELSE v.last_at END, \
-             last_customer_at = COALESCE(v.customer_at, threads.last_customer_at), \
+             last_customer_at = CASE WHEN threads.last_customer_at > v.customer_at THEN threads.last_customer_at ELSE COALESCE(v.customer_at, threads.last_customer_at) END, \
              last_vendor_at = CASE WHEN threads.last_vendor_at > v.vendor_at THEN threads.last_vendor_at ELSE COALESCE(v.vendor_at, threads.last_vendor_at) END \
              FROM v WHERE threads.id = v.id",
             crate::sql::typed_rows(backend, chunk.len(), &["TEXT", "BIGINT", "BIGINT", "BIGINT"])

@@ -62,6 +62,22 @@ impl NewEntry {
     pub fn signer(&self) -> String {
         signer_owner(&self.person_id, self.org_id.as_deref(), self.side)
     }
+
+    /// Whose turn in the conversation this entry records, for the inbox's "waiting" and
+    /// "awaiting reply": the author's side, except that mail the person imported and had
+    /// received speaks for the vendor. Private notes and logged events (often dated in
+    /// the past) are nobody's turn.
+    pub fn spoken_by(&self) -> Option<Side> {
+        match self.kind {
+            EntryKind::Note | EntryKind::Event => None,
+            _ if self.body.pointer("/mail/direction").and_then(Value::as_str)
+                == Some("received") =>
+            {
+                Some(Side::Vendor)
+            }
+            _ => Some(self.side),
+        }
+    }
 }
 
 /// The key owner that signs for `side` of a relationship: `user:<person>` for the

@@ -232,7 +232,7 @@ impl LedgerConn {
             let mut thread = tx.prepare_cached(
                 "UPDATE threads SET \
                  last_activity_at = CASE WHEN last_activity_at > ?2 THEN last_activity_at ELSE ?2 END, \
-                 last_customer_at = COALESCE(?3, last_customer_at), \
+                 last_customer_at = CASE WHEN last_customer_at > ?3 THEN last_customer_at ELSE COALESCE(?3, last_customer_at) END, \
                  last_vendor_at = CASE WHEN last_vendor_at > ?4 THEN last_vendor_at ELSE COALESCE(?4, last_vendor_at) END WHERE id = ?1",
             )?;
             for t in group.thread_activity() {
