@@ -22,6 +22,7 @@ mod notify;
 mod orgs;
 mod privacy;
 mod profile;
+mod proof;
 mod relationships;
 mod requests;
 mod search;
@@ -65,6 +66,7 @@ pub use notify::{listen, MAX_NOTICE_BYTES};
 pub use orgs::{Member, Org, OrgWithRole};
 pub use privacy::{PrivacySettings, RequestTiming};
 pub use profile::{ProfileField, MAX_PROFILE_FIELDS};
+pub use proof::ProofHeads;
 pub use relationships::{NewRelationship, Relationship, RelationshipChange, GENESIS_HASH};
 pub use requests::{
     AccessRequest, Closing, ErasureReport, HeldData, HeldEntry, RequestEvent, RequestListRow,

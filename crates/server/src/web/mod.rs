@@ -9,6 +9,7 @@ mod home;
 mod invites;
 mod orgs;
 mod privacy;
+mod proof;
 mod relationships;
 mod search;
 mod signin;
@@ -299,6 +300,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/relationships/{id}", get(relationships::page))
         .route("/relationships/{id}/share", post(relationships::share))
+        .route("/relationships/{id}/countersign", post(proof::countersign))
         .route("/relationships/{id}/edit", post(relationships::edit))
         .route("/relationships/{id}/export", get(relationships::export))
         .route("/relationships/{id}/threads", post(threads::create))

@@ -227,18 +227,27 @@ struct RelPage {
     next: Option<String>,
     show_vendor: bool,
     correctable: bool,
+    proof: Option<super::proof::ProofView>,
 }
 
-/// What the page after an import says (`?files_left_out=3,7`).
+/// What the page says after an import (`?files_left_out=3,7`) or a countersigning
+/// (`?countersigned=12`).
 #[derive(Deserialize, Default)]
 pub struct AfterImport {
     files_left_out: Option<String>,
+    countersigned: Option<u64>,
 }
 
 impl AfterImport {
     /// The notice: which entries came without their file. Anything but a short list of
     /// sequence numbers says nothing.
     fn notice(&self) -> Option<String> {
+        if let Some(seq) = self.countersigned {
+            return Some(format!(
+                "Countersigned: your signed checkpoint of entry {seq} is part of the history \
+                 both sides export."
+            ));
+        }
         let list = self.files_left_out.as_deref()?;
         let ok = !list.is_empty()
             && list.len() <= 200
@@ -277,6 +286,7 @@ pub async fn page(
         .flatten();
     let mut l = Layout::new(rel.vendor_name.clone(), Some(&u), &csrf);
     l.notice = after.notice();
+    let proof = super::proof::view(&state, &rel, side).await?;
     let page = RelPage {
         l,
         rel: RelationshipOut::from(&rel, side.as_str()),
@@ -294,6 +304,7 @@ pub async fn page(
         next,
         show_vendor: false,
         correctable: false,
+        proof,
     };
     render(StatusCode::OK, &page)
 }

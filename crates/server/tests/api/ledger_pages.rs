@@ -479,7 +479,7 @@ async fn vendor_thread(
 
 /// Northwind (owner bob) with agent carol, and alice's relationship with it, through the
 /// API: carol's and alice's tokens and the relationship's id.
-async fn northwind_and_customer(app: &TestApp) -> (String, String, String) {
+pub(crate) async fn northwind_and_customer(app: &TestApp) -> (String, String, String) {
     use serde_json::{json, Value};
     let bob = app.user("bob").await;
     let carol = app.user("carol").await;

@@ -21,6 +21,7 @@ mod personal;
 mod personal_requests;
 mod personal_terms;
 mod portability;
+mod proof_pages;
 mod search;
 mod tenant_walls;
 mod tokens;
