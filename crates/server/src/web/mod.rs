@@ -13,6 +13,7 @@ mod proof;
 mod relationships;
 mod search;
 mod signin;
+mod thread_links;
 mod threads;
 mod views;
 mod watchlist;
@@ -327,6 +328,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/threads/{id}", get(threads::page))
         .route("/threads/{id}/entries", post(threads::add))
         .route("/threads/{id}/update", post(threads::update))
+        .route("/threads/{id}/links", post(thread_links::link))
         .route(
             "/threads/{id}/attachments",
             post(threads::attach).layer(axum::extract::DefaultBodyLimit::max(

@@ -70,6 +70,10 @@ struct ThreadPage {
     correcting: Option<String>,
     /// The page shows older entries than the newest (a link leads back to those).
     paged: bool,
+    /// The relationship's other conversations (id, subject), to link to.
+    link_targets: Vec<(String, String)>,
+    /// The kinds of link (value, label).
+    link_kinds: &'static [(&'static str, &'static str)],
 }
 
 /// The organization's owners, admins and agents (account id, handle): who a
@@ -168,6 +172,11 @@ async fn render_thread(
         correctable: true,
         correcting: q.correct.filter(|c| !c.trim().is_empty()),
         paged,
+        link_targets: super::thread_links::targets(
+            &t.id,
+            state.store.threads_in(&u.0.user.id, &rel.id).await?,
+        ),
+        link_kinds: &super::thread_links::KINDS,
     };
     render(status, &page)
 }
@@ -196,7 +205,7 @@ pub async fn page(
     render_thread(&state, &u, &csrf, &id, StatusCode::OK, None, q).await
 }
 
-async fn or_in_place(
+pub(super) async fn or_in_place(
     state: &AppState,
     u: &WebUser,
     csrf: &CsrfToken,

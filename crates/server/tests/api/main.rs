@@ -13,6 +13,7 @@ mod ledger_live;
 mod ledger_pages;
 mod ledger_sides;
 mod ledger_writes;
+mod link_pages;
 mod mail;
 mod openapi;
 mod ops;
