@@ -9,7 +9,7 @@ use slingshot_domain::conversation::Stage;
 use slingshot_domain::entry_body::MAX_TEXT_BYTES;
 use slingshot_domain::ledger::{EntryKind, Side};
 use slingshot_domain::mail::{
-    parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
+    infer_me, parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
     MailMessage, MailThread, SkippedMessage,
 };
 use slingshot_store::{
@@ -34,6 +34,24 @@ pub struct MailReport {
     pub threads: Vec<ImportedThread>,
     /// One line for people.
     pub summary: String,
+    /// The person's address as this import took it, when they did not say theirs.
+    pub assumed_me: Option<String>,
+}
+
+/// The person's address when `me` is empty: the one on every message to import
+/// ([`infer_me`]); 422 `me_required` when there is no such single address.
+fn assume_me(me: &[String], messages: &[MailMessage]) -> Result<Option<String>> {
+    if !me.is_empty() || messages.is_empty() {
+        return Ok(None);
+    }
+    infer_me(messages).map(Some).ok_or_else(|| {
+        crate::ServerError::Invalid(
+            "me_required",
+            "say which addresses are yours (`me`, comma-separated): no single address is on \
+             every message, so which side wrote each one cannot be told"
+                .into(),
+        )
+    })
 }
 
 /// A conversation made from mail.
@@ -167,6 +185,9 @@ async fn import_with(
     let stored = batch.source_refs().await?;
     let prepared = prepare_import(results, |d| stored.contains(d));
     let mut report = prepared.report;
+    let assumed_me = assume_me(me, &prepared.messages)?;
+    let assumed: Vec<String> = assumed_me.iter().cloned().collect();
+    let me = if assumed.is_empty() { me } else { &assumed };
     let mut rels = batch.relationships();
     let threads = thread_messages(&prepared.messages);
     // Conversations imported before that these threads answer (or repeat a message of).
@@ -271,9 +292,16 @@ async fn import_with(
         store_ms = (started.elapsed() - planned).as_millis(),
         "mail imported"
     );
+    let mut summary = report.summary();
+    if let Some(a) = &assumed_me {
+        summary.push_str(&format!(
+            " Your address was taken to be {a} (the one on every message); say yours to import otherwise."
+        ));
+    }
     Ok(MailReport {
         imported: report.imported,
-        summary: report.summary(),
+        assumed_me,
+        summary,
         skipped: report.skipped_duplicates,
         failed: report.failed,
         threads: threads_out,

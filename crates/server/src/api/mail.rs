@@ -17,6 +17,8 @@ use slingshot_domain::Scope;
 #[serde(deny_unknown_fields)]
 pub struct MailQuery {
     /// Your own e-mail addresses, comma-separated (the other party's domain picks the vendor).
+    /// Left out: the one address on every message (of several, the one that received the
+    /// most), named in the report as `assumed_me`; 422 `me_required` when there is none.
     pub me: Option<String>,
 }
 
@@ -27,7 +29,7 @@ pub struct MailQuery {
 /// imported and what was skipped and why.
 #[utoipa::path(post, path = "/mail/import", tag = "entries", security(("bearer" = [])), params(MailQuery),
     request_body(content = String, content_type = "message/rfc822", description = "a message, or an mbox with Content-Type application/mbox"),
-    responses((status = 200, body = MailReport), (status = 413, body = Problem), (status = 415, body = Problem)))]
+    responses((status = 200, body = MailReport), (status = 413, body = Problem), (status = 422, description = "`me` left out and no single address on every message (`me_required`)", body = Problem), (status = 415, body = Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     p: Principal,

@@ -506,3 +506,57 @@ app_test!(the_person_describes_the_vendor_and_mail_follows, |app| {
         .unwrap();
     assert_eq!(rels["items"].as_array().unwrap().len(), 1);
 });
+
+app_test!(without_me_the_address_on_every_message_is_taken, |app| {
+    let alice = app.user("alice").await;
+    let send = |body: &'static str| {
+        app.client
+            .post(app.url("/api/v1/mail/import"))
+            .bearer_auth(&alice)
+            .header("content-type", "application/mbox")
+            .body(body)
+            .send()
+    };
+    // alice@home.example is on every message and received the most: she is the person,
+    // so Northwind is the vendor and her reply is "sent".
+    let r = send(MBOX).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["assumed_me"], "alice@home.example", "{report}");
+    assert!(report["summary"]
+        .as_str()
+        .unwrap()
+        .contains("alice@home.example"));
+    assert_eq!(
+        report["threads"][0]["vendor_name"], "northwind.example",
+        "{report}"
+    );
+    let timeline: Value = app
+        .get("/api/v1/timeline", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let directions: Vec<&str> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["body"]["mail"]["direction"].as_str())
+        .collect();
+    assert_eq!(directions, ["received", "sent", "received"], "{timeline}");
+
+    // Mail to two addresses of hers, and nothing on every message: she must say.
+    const TWO: &str = "From shop@one.example Mon Mar  3 09:15:00 2025\n\
+From: shop@one.example\nTo: alice@home.example\nSubject: A\nMessage-ID: <a@one.example>\n\nOne\n\n\
+From shop@two.example Mon Mar  3 09:15:00 2025\n\
+From: shop@two.example\nTo: alice@work.example\nSubject: B\nMessage-ID: <b@two.example>\n\nTwo\n\n";
+    let r = send(TWO).await.unwrap();
+    problem(r, 422, "me_required").await;
+    let after: Value = app
+        .get("/api/v1/timeline", &alice)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["items"], timeline["items"], "nothing imported");
+});
