@@ -207,6 +207,29 @@ impl Store {
         .await?)
     }
 
+    /// A page of an organization's customer relationships, the newest first (`before`: a
+    /// relationship id a page gave as `next`). For its owners, admins and agents.
+    pub async fn customers_of_org(
+        &self,
+        actor: &str,
+        org_id: &str,
+        before: Option<&str>,
+        limit: i64,
+    ) -> Result<crate::Page<Relationship>> {
+        self.require_vendor_member(actor, org_id).await?;
+        // Ids are UUIDv7: in id order is in order of creation. `~` sorts after them all.
+        let rows: Vec<Relationship> = sqlx::query_as(&format!(
+            "SELECT {REL_COLS} FROM relationships r WHERE r.org_id = $1 AND r.shared_at IS NOT NULL \
+             AND r.id < $2 ORDER BY r.id DESC LIMIT {}",
+            crate::sql::limit(limit + 1)
+        ))
+        .bind(org_id)
+        .bind(before.unwrap_or("~"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(crate::Page::from_rows(rows, limit, |r| r.id.clone()))
+    }
+
     /// Share an off-platform relationship's history with an organization that joined.
     pub async fn share_with_org(&self, person: &str, id: &str, org: &str) -> Result<Relationship> {
         let (r, side) = self.relationship_for(person, id).await?;

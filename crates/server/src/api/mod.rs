@@ -19,7 +19,7 @@ mod members;
 mod orgs;
 pub mod personal_types;
 mod privacy;
-mod relationships;
+pub(crate) mod relationships;
 mod requests;
 mod search;
 mod sessions;

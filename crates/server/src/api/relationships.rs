@@ -3,8 +3,8 @@
 use super::types::{List, RelationshipIn, RelationshipOut, RelationshipPatch, ShareIn};
 use crate::auth::Principal;
 use crate::error::Problem;
-use crate::json::ApiJson;
-use crate::{AppState, Result};
+use crate::json::{ApiJson, ApiQuery};
+use crate::{AppState, Result, ServerError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -112,24 +112,63 @@ pub async fn share(
     Ok(Json(RelationshipOut::from(&r, "customer")))
 }
 
-/// An organization's customer relationships (owners, admins, agents).
+/// Paging of an organization's customers.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CustomersQuery {
+    /// Cursor from `next`.
+    pub before: Option<String>,
+    /// 1–200 (default 50).
+    pub limit: Option<i64>,
+}
+
+impl CustomersQuery {
+    /// The cursor and the page size, checked: 400 `invalid_cursor` / `invalid_query`.
+    pub fn checked(&self) -> Result<(Option<&str>, i64)> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(ServerError::BadRequest(
+                "invalid_query",
+                "limit is 1 to 200".into(),
+            ));
+        }
+        let before = self.before.as_deref();
+        if let Some(c) = before {
+            if c.is_empty() || c.len() > 64 || !c.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+            {
+                return Err(ServerError::BadRequest(
+                    "invalid_cursor",
+                    "before is a cursor a page gave as next".into(),
+                ));
+            }
+        }
+        Ok((before, limit))
+    }
+}
+
+/// An organization's customer relationships (owners, admins, agents), the newest first.
 #[utoipa::path(get, path = "/orgs/{org}/relationships", tag = "relationships", security(("bearer" = [])),
-    params(("org" = String, Path, description = "organization id or handle")),
-    responses((status = 200, body = List<RelationshipOut>), (status = 404, body = Problem)))]
+    params(("org" = String, Path, description = "organization id or handle"), CustomersQuery),
+    responses((status = 200, body = List<RelationshipOut>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn of_org(
     State(state): State<AppState>,
     p: Principal,
     Path(org): Path<String>,
+    ApiQuery(q): ApiQuery<CustomersQuery>,
 ) -> Result<Json<List<RelationshipOut>>> {
     let user = p.require(Scope::LedgerRead)?;
+    let (before, limit) = q.checked()?;
     let o = state.store.org_for_member(&user.id, &org).await?;
-    let rels = state
+    let page = state
         .store
-        .relationships_of_org(&user.id, &o.org.id)
+        .customers_of_org(&user.id, &o.org.id, before, limit)
         .await?;
-    Ok(Json(List::all(
-        rels.iter()
+    Ok(Json(List {
+        items: page
+            .items
+            .iter()
             .map(|r| RelationshipOut::from(r, "vendor"))
             .collect(),
-    )))
+        next: page.next,
+    }))
 }

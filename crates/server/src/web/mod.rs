@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 pub mod csrf;
+mod customers;
 mod data;
 mod home;
 mod invites;
@@ -293,6 +294,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orgs/{org}/members/{user}/role", post(orgs::set_role))
         .route("/orgs/{org}/members/{user}/remove", post(orgs::remove))
         .route("/orgs/{org}/audit", get(orgs::audit))
+        .route("/orgs/{org}/customers", get(customers::page))
         .route("/invites/{token}", get(invites::page))
         .route("/invites/{token}/accept", post(invites::accept))
         .route(

@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod customer_pages;
 mod inbox;
 mod ledger;
 mod ledger_live;

@@ -1,0 +1,105 @@
+//! The organization's customers, on a page and through the API, a page at a time.
+
+use crate::helpers::{page, problem, signed_in, TestApp};
+use crate::ledger::relationship;
+use crate::ledger_pages::northwind_and_customer;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use slingshot_store::testing::TestDb;
+
+#[tokio::test]
+async fn an_agent_finds_every_customer_a_page_at_a_time() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let (carol, _alice, first) = northwind_and_customer(&app).await;
+    // Two more customers; a relationship never shared is not the vendor's to see.
+    let mut rels = vec![first];
+    for who in ["dave", "erin"] {
+        let t = app.user(who).await;
+        rels.push(relationship(&app, &t, json!({"org": "northwind"})).await);
+    }
+    let frank = app.user("frank").await;
+    let private = relationship(&app, &frank, json!({"vendor_name": "northwind"})).await;
+
+    let get = |q: String| {
+        let (app, carol) = (&app, &carol);
+        async move {
+            app.get(&format!("/api/v1/orgs/northwind/relationships{q}"), carol)
+                .await
+        }
+    };
+    let one: Value = get("?limit=2".into()).await.json().await.unwrap();
+    let ids: Vec<&str> = one["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [rels[2].as_str(), rels[1].as_str()],
+        "newest first: {one}"
+    );
+    let next = one["next"].as_str().unwrap();
+    let two: Value = get(format!("?limit=2&before={next}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(two["items"].as_array().unwrap().len(), 1, "{two}");
+    assert_eq!(two["items"][0]["id"], rels[0].as_str());
+    assert!(two["next"].is_null(), "{two}");
+    for bad in ["?limit=0", "?limit=201", "?limit=x"] {
+        let r = get(bad.into()).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+    }
+    problem(
+        get("?before=%27%20OR%201%3D1".into()).await,
+        400,
+        "invalid_cursor",
+    )
+    .await;
+    // A customer is not the organization.
+    let r = app
+        .get("/api/v1/orgs/northwind/relationships", &frank)
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // The page: every customer by pseudonym, each a link to their history.
+    let (c, _) = signed_in(&app, "carol").await;
+    let org = page(&c, app.url("/orgs/northwind")).await;
+    assert!(org.contains(r#"href="/orgs/northwind/customers""#), "{org}");
+    let html = page(&c, app.url("/orgs/northwind/customers?limit=2")).await;
+    for id in &rels[1..] {
+        assert!(
+            html.contains(&format!(r#"href="/relationships/{id}""#)),
+            "{html}"
+        );
+    }
+    assert!(!html.contains(&rels[0]) && !html.contains(&private));
+    let older = html
+        .split("customers?before=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let html = page(
+        &c,
+        app.url(&format!("/orgs/northwind/customers?limit=2&before={older}")),
+    )
+    .await;
+    assert!(
+        html.contains(&format!(r#"href="/relationships/{}""#, rels[0])),
+        "{html}"
+    );
+    // The customer's history is one click away, and the agent may start a conversation there.
+    let history = page(&c, app.url(&format!("/relationships/{}", rels[0]))).await;
+    assert!(history.contains("Start a conversation"), "{history}");
+    let (f, _) = signed_in(&app, "frank").await;
+    let r = f
+        .get(app.url("/orgs/northwind/customers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
