@@ -79,9 +79,16 @@ async fn demo_world_is_seeded_once() {
         let (store, carol, org) = (db.store.clone(), carol.id.clone(), org.clone());
         async move {
             store
-                .due_for_org(&carol, &org, &date, slingshot_store::Assigned::Anyone, 50)
+                .due_for_org(
+                    &carol,
+                    &org,
+                    &date,
+                    slingshot_store::Assigned::Anyone,
+                    slingshot_store::Window::first(50),
+                )
                 .await
                 .unwrap()
+                .items
         }
     };
     let today = vendor_due(day(0)).await;

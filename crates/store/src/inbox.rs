@@ -76,6 +76,31 @@ impl Assigned<'_> {
     }
 }
 
+/// Which part of a long list: `offset` rows skipped, at most `limit` shown. Work queues
+/// such as the inbox reorder as they are worked, so their pages are counted, not keyed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Rows before this page.
+    pub offset: i64,
+    /// Rows on this page.
+    pub limit: i64,
+}
+
+impl Window {
+    /// The first `limit` rows.
+    pub fn first(limit: i64) -> Self {
+        Self { offset: 0, limit }
+    }
+
+    /// The page of `rows` (fetched with one more than `limit`) and the next page's offset.
+    fn page(self, mut rows: Vec<InboxRow>) -> crate::Page<InboxRow> {
+        let limit = usize::try_from(self.limit).unwrap_or(0);
+        let next = (rows.len() > limit).then(|| (self.offset + self.limit).to_string());
+        rows.truncate(limit);
+        crate::Page { items: rows, next }
+    }
+}
+
 /// The assignee condition on `$3` ([`Assigned::bind_value`]; ids are never `*` or empty).
 const ASSIGNED_SQL: &str =
     "($3 = '*' OR ($3 = '' AND t.assignee_id IS NULL) OR t.assignee_id = $3)";
@@ -90,8 +115,8 @@ impl Store {
         org_id: &str,
         status: Option<Status>,
         assigned: Assigned<'_>,
-        limit: i64,
-    ) -> Result<Vec<InboxRow>> {
+        window: Window,
+    ) -> Result<crate::Page<InboxRow>> {
         let awaiting_first = "CASE WHEN t.last_customer_at IS NOT NULL AND (t.last_vendor_at IS NULL \
             OR t.last_vendor_at < t.last_customer_at) THEN 0 ELSE 1 END, COALESCE(t.last_customer_at, t.last_activity_at)";
         self.inbox_rows(
@@ -101,7 +126,7 @@ impl Store {
             status.map(|s| s.as_str()).unwrap_or(""),
             assigned,
             awaiting_first,
-            limit,
+            window,
         )
         .await
     }
@@ -115,8 +140,8 @@ impl Store {
         org_id: &str,
         date: &str,
         assigned: Assigned<'_>,
-        limit: i64,
-    ) -> Result<Vec<InboxRow>> {
+        window: Window,
+    ) -> Result<crate::Page<InboxRow>> {
         self.inbox_rows(
             actor,
             org_id,
@@ -124,7 +149,7 @@ impl Store {
             date,
             assigned,
             "t.vendor_follow_up_on",
-            limit,
+            window,
         )
         .await
     }
@@ -141,21 +166,23 @@ impl Store {
         value: &str,
         assigned: Assigned<'_>,
         order: &str,
-        limit: i64,
-    ) -> Result<Vec<InboxRow>> {
+        window: Window,
+    ) -> Result<crate::Page<InboxRow>> {
         self.require_vendor_member(actor, org_id).await?;
-        Ok(sqlx::query_as(&format!(
+        let rows = sqlx::query_as(&format!(
             "SELECT {INBOX_COLS} FROM {INBOX_FROM} \
              WHERE r.org_id = $1 AND r.shared_at IS NOT NULL AND {cond} AND {ASSIGNED_SQL} \
              AND EXISTS (SELECT 1 FROM memberships m WHERE m.org_id = $1 AND m.user_id = $4 AND m.role IN {VENDOR_ROLES}) \
-             ORDER BY {order}, t.id LIMIT {}",
-            crate::sql::limit(limit)
+             ORDER BY {order}, t.id LIMIT {} OFFSET {}",
+            crate::sql::limit(window.limit + 1),
+            window.offset.max(0)
         ))
         .bind(org_id)
         .bind(value)
         .bind(assigned.bind_value())
         .bind(actor)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(window.page(rows))
     }
 }

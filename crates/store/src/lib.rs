@@ -58,7 +58,7 @@ pub use grants::{
     AccessLogRow, ConsentRow, Grant, GrantedProfile, NewAccessLog, NewConsent, Reader,
 };
 pub use import_batch::{ImportBatch, IMPORT_MOVED};
-pub use inbox::{Assigned, InboxRow};
+pub use inbox::{Assigned, InboxRow, Window};
 pub use invites::{Invite, InviteView};
 pub use keys::StoredKey;
 pub use mail_messages::MailThreadRef;

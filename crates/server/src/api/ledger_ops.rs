@@ -1,6 +1,8 @@
 //! Export and import bundles, countersign, the due list and the organization's inbox.
 
-use super::types::{CheckpointOut, ImportOut, InboxOut, InboxQuery, List, OrgDueQuery, ThreadOut};
+use super::types::{
+    queue_window, CheckpointOut, ImportOut, InboxOut, InboxQuery, List, OrgDueQuery, ThreadOut,
+};
 use crate::auth::Principal;
 use crate::error::Problem;
 use crate::json::ApiQuery;
@@ -147,7 +149,7 @@ pub async fn due(
 /// The organization's inbox: conversations across customers, longest-waiting first.
 #[utoipa::path(get, path = "/orgs/{org}/inbox", tag = "threads", security(("bearer" = [])),
     params(("org" = String, Path, description = "organization id or handle"), InboxQuery),
-    responses((status = 200, body = List<InboxOut>), (status = 404, body = Problem)))]
+    responses((status = 200, body = List<InboxOut>), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn inbox(
     State(state): State<AppState>,
     p: Principal,
@@ -155,28 +157,30 @@ pub async fn inbox(
     ApiQuery(q): ApiQuery<InboxQuery>,
 ) -> Result<Json<List<InboxOut>>> {
     let user = p.require(Scope::LedgerRead)?;
+    let window = queue_window(q.after.as_deref(), q.limit)?;
     let o = state.store.org_for_member(&user.id, &org).await?;
     let status = q.status.as_deref().map(Status::parse).transpose()?;
-    let rows = state
+    let page = state
         .store
         .org_inbox(
             &user.id,
             &o.org.id,
             status,
             assigned(q.assignee.as_deref(), &user.id),
-            200,
+            window,
         )
         .await?;
     let now = slingshot_store::now_us();
-    Ok(Json(List::all(
-        rows.iter().map(|r| InboxOut::from(r, now)).collect(),
-    )))
+    Ok(Json(List {
+        items: page.items.iter().map(|r| InboxOut::from(r, now)).collect(),
+        next: page.next,
+    }))
 }
 
 /// The organization's follow-ups due by a date, earliest first (its agents' "chase by Friday").
 #[utoipa::path(get, path = "/orgs/{org}/due", tag = "threads", security(("bearer" = [])),
     params(("org" = String, Path, description = "organization id or handle"), OrgDueQuery),
-    responses((status = 200, body = List<InboxOut>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = List<InboxOut>), (status = 400, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn org_due(
     State(state): State<AppState>,
     p: Principal,
@@ -185,19 +189,21 @@ pub async fn org_due(
 ) -> Result<Json<List<InboxOut>>> {
     let user = p.require(Scope::LedgerRead)?;
     let date = due_date(q.date.as_deref())?;
+    let window = queue_window(q.after.as_deref(), q.limit)?;
     let o = state.store.org_for_member(&user.id, &org).await?;
-    let rows = state
+    let page = state
         .store
         .due_for_org(
             &user.id,
             &o.org.id,
             &date,
             assigned(q.assignee.as_deref(), &user.id),
-            200,
+            window,
         )
         .await?;
     let now = slingshot_store::now_us();
-    Ok(Json(List::all(
-        rows.iter().map(|r| InboxOut::from(r, now)).collect(),
-    )))
+    Ok(Json(List {
+        items: page.items.iter().map(|r| InboxOut::from(r, now)).collect(),
+        next: page.next,
+    }))
 }

@@ -388,6 +388,39 @@ pub struct InboxQuery {
     pub status: Option<String>,
     /// Only threads assigned to this account id, to `me`, or to `none` (unassigned).
     pub assignee: Option<String>,
+    /// Cursor from `next`.
+    pub after: Option<String>,
+    /// 1–200 (default 200).
+    pub limit: Option<i64>,
+}
+
+/// The page of a work queue asked for: `after` (a `next` cursor) and `limit` (1–200,
+/// default 200); else 400 `invalid_cursor` / `invalid_query`.
+pub fn queue_window(
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> crate::Result<slingshot_store::Window> {
+    let limit = limit.unwrap_or(200);
+    if !(1..=200).contains(&limit) {
+        return Err(crate::ServerError::BadRequest(
+            "invalid_query",
+            "limit is 1 to 200".into(),
+        ));
+    }
+    let offset = match after {
+        None => 0,
+        Some(c) => c
+            .parse::<i64>()
+            .ok()
+            .filter(|o| (0..=1_000_000).contains(o))
+            .ok_or_else(|| {
+                crate::ServerError::BadRequest(
+                    "invalid_cursor",
+                    "after is a cursor a page gave as next".into(),
+                )
+            })?,
+    };
+    Ok(slingshot_store::Window { offset, limit })
 }
 
 /// The organization's due list: `?date=YYYY-MM-DD` (default today, UTC) and an assignee.
@@ -398,6 +431,10 @@ pub struct OrgDueQuery {
     pub date: Option<String>,
     /// Only threads assigned to this account id, to `me`, or to `none` (unassigned).
     pub assignee: Option<String>,
+    /// Cursor from `next`.
+    pub after: Option<String>,
+    /// 1–200 (default 200).
+    pub limit: Option<i64>,
 }
 
 /// An inbox row.

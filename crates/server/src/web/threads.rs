@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use slingshot_domain::conversation::{parse_date, parse_subject, parse_tag, Stage, Status};
 use slingshot_domain::entry_body::EventInput;
-use slingshot_store::{NewThread, ThreadChange};
+use slingshot_store::{NewThread, ThreadChange, Window};
 
 /// The new-conversation form.
 #[derive(Deserialize)]
@@ -398,6 +398,10 @@ struct InboxPage {
     statuses: Vec<&'static str>,
     assignees: Vec<(String, String)>,
     filter: InboxFilter,
+    /// The next page of the inbox, with the same filters.
+    more: Option<String>,
+    /// More follow-ups are due than the page shows.
+    more_due: bool,
 }
 
 /// The inbox page's filters: `?status=` (empty: all not resolved or closed) and
@@ -408,6 +412,7 @@ pub struct InboxFilter {
     status: String,
     #[serde(default)]
     assignee: String,
+    after: Option<String>,
 }
 
 struct InboxView {
@@ -451,6 +456,9 @@ fn waiting(secs: Option<i64>) -> String {
     }
 }
 
+/// Conversations on one page of the inbox, and follow-ups in its due list.
+const INBOX_PAGE: i64 = 100;
+
 /// `GET /orgs/{org}/inbox`: owners, admins and agents.
 pub async fn inbox(
     State(state): State<AppState>,
@@ -467,24 +475,35 @@ pub async fn inbox(
         .transpose()
         .map_err(ServerError::from)?;
     let assigned = crate::api::assigned(Some(f.assignee.as_str()), me);
+    let window = crate::api::types::queue_window(f.after.as_deref(), Some(INBOX_PAGE))?;
     let rows = state
         .store
-        .org_inbox(me, &o.org.id, status, assigned, 200)
+        .org_inbox(me, &o.org.id, status, assigned, window)
         .await?;
     let now = slingshot_store::now_us();
     let today: String = slingshot_store::rfc3339(now).chars().take(10).collect();
     let due = state
         .store
-        .due_for_org(me, &o.org.id, &today, assigned, 200)
+        .due_for_org(me, &o.org.id, &today, assigned, Window::first(INBOX_PAGE))
         .await?;
+    let more = rows.next.as_deref().map(|n| {
+        format!(
+            "/orgs/{}/inbox?status={}&assignee={}&after={n}",
+            o.org.handle,
+            super::urlencode(&f.status),
+            super::urlencode(&f.assignee)
+        )
+    });
     render(
         StatusCode::OK,
         &InboxPage {
             l: Layout::new(format!("Inbox — {}", o.org.name), Some(&u), &csrf),
             org_name: o.org.name,
             org_handle: o.org.handle.clone(),
-            rows: rows.iter().map(|r| InboxView::from(r, now)).collect(),
-            due: due.iter().map(|r| InboxView::from(r, now)).collect(),
+            rows: rows.items.iter().map(|r| InboxView::from(r, now)).collect(),
+            more_due: due.next.is_some(),
+            due: due.items.iter().map(|r| InboxView::from(r, now)).collect(),
+            more,
             statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
             assignees: assignees(&state, me, &o.org.id).await?,
             filter: f,

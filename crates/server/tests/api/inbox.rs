@@ -67,3 +67,87 @@ app_test!(the_inbox_keeps_the_customers_latest_turn, |app| {
         "the vendor wrote last: {mailed}"
     );
 });
+
+app_test!(the_inbox_and_the_due_list_come_a_page_at_a_time, |app| {
+    let bob = app.user("bob").await;
+    let alice = app.user("alice").await;
+    app.org(&bob, "northwind").await;
+    let rel = relationship(&app, &alice, json!({"org": "northwind"})).await;
+    let mut threads = Vec::new();
+    for subject in ["First", "Second", "Third"] {
+        let t = thread(&app, &alice, &rel, subject, "support").await;
+        entry(
+            &app,
+            &alice,
+            &t,
+            json!({"kind": "message", "text": subject}),
+        )
+        .await;
+        let follow = json!({"follow_up_on": slingshot_store::rfc3339(slingshot_store::now_us()).chars().take(10).collect::<String>()});
+        let r = app
+            .call(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/threads/{t}"),
+                Some(&bob),
+                Some(follow),
+            )
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        threads.push(t);
+    }
+    for list in ["inbox", "due"] {
+        let mut seen = Vec::new();
+        let mut after = String::new();
+        loop {
+            let path = format!("/api/v1/orgs/northwind/{list}?limit=2{after}");
+            let page = json_of(app.get(&path, &bob).await).await;
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= 2, "{page}");
+            seen.extend(
+                items
+                    .iter()
+                    .map(|i| i["thread_id"].as_str().unwrap().to_owned()),
+            );
+            match page["next"].as_str() {
+                Some(n) => after = format!("&after={n}"),
+                None => break,
+            }
+        }
+        seen.sort();
+        let mut all = threads.clone();
+        all.sort();
+        assert_eq!(seen, all, "every thread once, in pages of two: {list}");
+        for bad in ["?after=x", "?after=-1", "?limit=0", "?limit=201"] {
+            let r = app
+                .get(&format!("/api/v1/orgs/northwind/{list}{bad}"), &bob)
+                .await;
+            assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST, "{list}{bad}");
+        }
+    }
+});
+
+#[tokio::test]
+async fn the_inbox_page_goes_on_past_its_first_page() {
+    use crate::helpers::{page, signed_in, TestApp};
+    let app = TestApp::spawn(slingshot_store::testing::TestDb::sqlite().await).await;
+    let (_carol, alice, rel) = crate::ledger_pages::northwind_and_customer(&app).await;
+    for subject in ["Zip broke", "Wrong size"] {
+        thread(&app, &alice, &rel, subject, "support").await;
+    }
+    let (c, _) = signed_in(&app, "carol").await;
+    let first = page(&c, app.url("/orgs/northwind/inbox")).await;
+    assert!(first.contains("Zip broke") && first.contains("Wrong size"));
+    assert!(!first.contains("More conversations"), "{first}");
+    let second = page(&c, app.url("/orgs/northwind/inbox?after=1")).await;
+    let shown = ["Zip broke", "Wrong size"]
+        .iter()
+        .filter(|s| second.contains(*s))
+        .count();
+    assert_eq!(shown, 1, "the second of two: {second}");
+    let r = c
+        .get(app.url("/orgs/northwind/inbox?after=zz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST);
+}
