@@ -58,7 +58,7 @@ pub fn infer_me(messages: &[MailMessage]) -> Option<String> {
         .filter(|(_, (on, _))| *on == messages.len())
         .map(|(a, (_, received))| (a, received))
         .collect();
-    everywhere.sort_by(|a, b| b.1.cmp(&a.1));
+    everywhere.sort_by_key(|e| std::cmp::Reverse(e.1));
     match everywhere.as_slice() {
         [(only, _)] => Some(only.clone()),
         [(first, r1), (_, r2), ..] if r1 > r2 => Some(first.clone()),
