@@ -8,7 +8,7 @@ use crate::{ledger, AppState, Result, ServerError};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use slingshot_domain::conversation::{parse_date, Stage, Status};
+use slingshot_domain::conversation::{parse_date, parse_tag, Stage, Status};
 use slingshot_domain::Scope;
 use slingshot_store::{cursor_of, StoreError, TimelineFilter};
 
@@ -125,7 +125,7 @@ pub(crate) fn filter_of(
             .map(Status::parse)
             .transpose()?
             .map(|s| s.as_str().to_owned()),
-        tag: tag.map(str::to_owned),
+        tag: tag.map(parse_tag).transpose()?,
         from_us: from.map(date_us).transpose()?,
         to_us: to.map(date_us).transpose()?,
     })

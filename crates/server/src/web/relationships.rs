@@ -13,7 +13,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use slingshot_domain::conversation::{parse_date, Stage, Status};
+use slingshot_domain::conversation::{parse_date, parse_tag, Stage, Status};
 use slingshot_domain::{DomainError, Handle};
 use slingshot_store::{cursor_of, rfc3339, NewRelationship, Thread, TimelineFilter};
 
@@ -42,7 +42,7 @@ impl Filter {
                 .map(|s| Status::parse(&s))
                 .transpose()?
                 .map(|s| s.as_str().to_owned()),
-            tag: nonempty(&self.tag),
+            tag: nonempty(&self.tag).map(|t| parse_tag(&t)).transpose()?,
             from_us: nonempty(&self.from).map(|d| day_us(&d)).transpose()?,
             to_us: nonempty(&self.to).map(|d| day_us(&d)).transpose()?,
         })

@@ -152,6 +152,12 @@ app_test!(
             "{research_hits}"
         );
         assert_eq!(n(search("&tag=bike".into()).await), 1);
+        // Tags are kept in lower case: a filter written otherwise finds them all the same.
+        assert_eq!(n(search("&tag=%20Bike".into()).await), 1);
+        let r = app
+            .get("/api/v1/search?q=commuter&tag=no%20spaces", &alice)
+            .await;
+        crate::helpers::problem(r, 422, "invalid_value").await;
         assert_eq!(
             n(search(format!("&relationship={rel}&status=open")).await),
             2
