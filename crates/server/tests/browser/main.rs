@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod inbox_live;
 mod support;
 
 use fantoccini::Locator;
