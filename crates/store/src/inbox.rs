@@ -186,3 +186,52 @@ impl Store {
         Ok(window.page(rows))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_chain::Chain;
+    use slingshot_domain::ledger::EntryKind;
+
+    /// The thread's (last_customer_at, last_vendor_at).
+    async fn turns(s: &crate::Store, thread: &str) -> (Option<i64>, Option<i64>) {
+        sqlx::query_as("SELECT last_customer_at, last_vendor_at FROM threads WHERE id = $1")
+            .bind(thread)
+            .fetch_one(&s.pool)
+            .await
+            .unwrap()
+    }
+
+    crate::dual_test!(
+        whose_turn_is_the_latest_message_of_each_side_stored_or_migrated,
+        |db: crate::testing::TestDb| async move {
+            let s = &db.store;
+            let c = Chain::new(s).await;
+            let now = crate::now_us();
+            let at = |e: crate::NewEntry, us: i64| crate::NewEntry { at_us: us, ..e };
+            let asked = at(c.message("Where is my parcel?", None), now - 3_000);
+            let mut bought = at(c.message("Bought a lamp", None), now - 9_000_000);
+            bought.kind = EntryKind::Event;
+            let mut answer = at(c.message("It ships today", Some("mail-1")), now - 2_000);
+            answer.body =
+                serde_json::json!({"text": "It ships today", "mail": {"direction": "received"}});
+            let mut note = at(c.message("call them", None), now - 1_000);
+            note.kind = EntryKind::Note;
+            // Stored in an order other than their times: the latest counts, not the last.
+            for e in [answer, asked, bought, note] {
+                s.append_entries(&[e], &c.keys).await.unwrap();
+            }
+            let stored = turns(s, &c.thread).await;
+            assert_eq!(stored, (Some(now - 3_000), Some(now - 2_000)));
+            // The migration that recomputes them from the entries agrees.
+            sqlx::query("UPDATE threads SET last_customer_at = NULL, last_vendor_at = NULL")
+                .execute(&s.pool)
+                .await
+                .unwrap();
+            sqlx::raw_sql(include_str!("../migrations/0012_whose_turn.sql"))
+                .execute(&s.pool)
+                .await
+                .unwrap();
+            assert_eq!(turns(s, &c.thread).await, stored);
+        }
+    );
+}
