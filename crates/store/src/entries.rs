@@ -327,20 +327,20 @@ impl Store {
     }
 
     /// Erase an entry's body at the person's request: the chain keeps its digest and
-    /// still verifies. Only the relationship's person may erase.
-    pub async fn erase_entry(&self, person: &str, entry_id: &str) -> Result<()> {
+    /// still verifies. Only the relationship's person may erase. Returns the entry's thread.
+    pub async fn erase_entry(&self, person: &str, entry_id: &str) -> Result<String> {
         let mut tx = self.begin_write().await?;
-        let owner: Option<String> = sqlx::query_scalar(
+        let owner: Option<(String, String)> = sqlx::query_as(
             // The vendor side's private notes are not the customer's to see or erase.
-            "SELECT r.person_id FROM entries e JOIN relationships r ON r.id = e.relationship_id \
+            "SELECT r.person_id, e.thread_id FROM entries e JOIN relationships r ON r.id = e.relationship_id \
              WHERE e.id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer')",
         )
         .bind(entry_id)
         .fetch_optional(&mut *tx)
         .await?;
-        if owner.as_deref() != Some(person) {
+        let Some((_, thread_id)) = owner.filter(|(p, _)| p == person) else {
             return Err(StoreError::NotFound);
-        }
+        };
         // The search row first: it is found through the body.
         unindex_entry(self.backend(), &mut tx, entry_id).await?;
         sqlx::query("DELETE FROM entry_bodies WHERE entry_id = $1")
@@ -362,7 +362,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(thread_id)
     }
 }
 

@@ -6,6 +6,7 @@ mod admin;
 pub mod csrf;
 mod customers;
 mod data;
+mod erase;
 mod home;
 mod invites;
 mod orgs;
@@ -338,6 +339,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             )),
         )
         .route("/attachments/{id}", get(threads::download))
+        .route("/entries/{id}/erase", post(erase::erase))
         .route("/search", get(search::search))
         .route("/orgs/{org}/search", get(search::org_search))
         .route(

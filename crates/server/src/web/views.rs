@@ -41,6 +41,8 @@ pub struct EntryView {
     pub corrected_by: Option<String>,
     /// An attached file: (attachment id, file name, size in bytes).
     pub attachment: Option<(String, String, u64)>,
+    /// The viewer may erase its body: the customer, while it is held.
+    pub erasable: bool,
 }
 
 impl EntryView {
@@ -105,6 +107,7 @@ impl EntryView {
             attachment,
             corrects: e.corrects().map(|h| (h, None)),
             corrected_by: None,
+            erasable: viewer_side == "customer" && e.erased_at.is_none(),
         }
     }
 }

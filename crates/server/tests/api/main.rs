@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod bad_input;
 mod customer_pages;
+mod erase_pages;
 mod inbox;
 mod ledger;
 mod ledger_live;
