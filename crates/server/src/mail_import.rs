@@ -261,7 +261,7 @@ async fn import_with(
                 kind: EntryKind::Message,
                 body,
                 search_text: format!("{} {} {}", m.subject, m.from.email, text),
-                source_ref: Some(m.raw_digest.clone()),
+                source_ref: Some(m.source_ref()),
                 corrects: None,
                 at_us: mail_time_us(m),
                 attachment: None,

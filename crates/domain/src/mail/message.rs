@@ -68,6 +68,33 @@ impl MailMessage {
             .chain(self.cc.iter())
     }
 
+    /// What the message is, whichever copy of it this is: its Message-ID, date, sender and
+    /// text, hashed (`mail:<hex SHA-256>`). Two copies of one message (a provider's export
+    /// with headers of its own, and the same message saved as `.eml`) differ in their raw
+    /// bytes but not here. `None` without a Message-ID: then only the bytes tell copies apart.
+    pub fn content_key(&self) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let id = self.message_id.as_deref()?;
+        let mut h = Sha256::new();
+        for part in [
+            id,
+            self.date.as_deref().unwrap_or(""),
+            &self.from.email,
+            self.text.trim(),
+        ] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        Some(format!("mail:{}", hex::encode(h.finalize())))
+    }
+
+    /// The reference an imported copy is stored under, to know it again: its
+    /// [`content_key`](Self::content_key), else its raw digest.
+    pub fn source_ref(&self) -> String {
+        self.content_key()
+            .unwrap_or_else(|| self.raw_digest.clone())
+    }
+
     /// Whether the message refers to an earlier one (In-Reply-To or References).
     pub fn has_references(&self) -> bool {
         self.in_reply_to.is_some() || !self.references.is_empty()

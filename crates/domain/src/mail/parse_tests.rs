@@ -306,3 +306,33 @@ fn encoded_nul_characters_are_dropped_from_subject_name_and_text() {
     assert_eq!(m.from.name.as_deref(), Some("Northwind"));
     assert_eq!(m.text, "Paid in full");
 }
+
+#[test]
+fn another_copy_of_a_message_is_a_duplicate_and_a_reused_id_is_not() {
+    let first = parse_eml(SUPPORT_1.as_bytes()).unwrap();
+    let stored = [first.source_ref()];
+    assert!(stored[0].starts_with("mail:"), "{}", stored[0]);
+    // The same message as a provider exports it: headers of its own, CRLF lines.
+    let exported =
+        format!("X-GM-THRID: 1790000000000000000\nX-Gmail-Labels: Inbox,Important\n{SUPPORT_1}")
+            .replace('\n', "\r\n");
+    // Another message that reuses the Message-ID (a broken mailer): not a duplicate.
+    let reused = SUPPORT_1.replace("broke after a week", "came without a tag");
+    let batch = prepare_import(
+        [parse_eml(exported.as_bytes()), parse_eml(reused.as_bytes())],
+        |d| stored.iter().any(|s| s == d),
+    );
+    let skipped: Vec<usize> = batch
+        .report
+        .skipped_duplicates
+        .iter()
+        .map(|s| s.index)
+        .collect();
+    assert_eq!(skipped, [0], "{batch:?}");
+    assert_eq!(batch.upload_index, [1]);
+    // Without a Message-ID, only the same bytes are the same message.
+    let bare = SUPPORT_1.replace("Message-ID: <CAJ7x-support-1@mail.example>\n", "");
+    let m = parse_eml(bare.as_bytes()).unwrap();
+    assert_eq!(m.content_key(), None);
+    assert_eq!(m.source_ref(), m.raw_digest);
+}

@@ -95,9 +95,9 @@ pub struct ImportBatch {
 
 /// Sorts parse results into new messages, duplicates and failures.
 ///
-/// A message is a duplicate when `already_stored(raw_digest)` says so or an
-/// earlier message of the same upload has the same raw digest. Index `i` is
-/// the `i`-th result.
+/// A message is a duplicate when `already_stored` knows its raw digest or its
+/// [`content_key`](MailMessage::content_key) (another copy of it was imported before), or
+/// an earlier message of the same upload has the same. Index `i` is the `i`-th result.
 pub fn prepare_import<I, F>(results: I, mut already_stored: F) -> ImportBatch
 where
     I: IntoIterator<Item = Result<MailMessage, MailError>>,
@@ -109,7 +109,12 @@ where
         match result {
             Err(error) => batch.report.record_failure(index, &error),
             Ok(message) => {
-                if already_stored(&message.raw_digest) || !seen.insert(message.raw_digest.clone()) {
+                let key = message.content_key();
+                let stored = already_stored(&message.raw_digest)
+                    || key.as_deref().is_some_and(&mut already_stored);
+                let again =
+                    !seen.insert(message.raw_digest.clone()) | key.is_some_and(|k| !seen.insert(k));
+                if stored || again {
                     batch.report.record_duplicate(index, &message);
                 } else {
                     batch.messages.push(message);

@@ -560,3 +560,29 @@ From: shop@two.example\nTo: alice@work.example\nSubject: B\nMessage-ID: <b@two.e
         .unwrap();
     assert_eq!(after["items"], timeline["items"], "nothing imported");
 });
+
+app_test!(another_copy_of_an_imported_message_is_skipped, |app| {
+    let alice = app.user("alice").await;
+    let send = |body: String| {
+        app.client
+            .post(app.url("/api/v1/mail/import?me=alice@home.example"))
+            .bearer_auth(&alice)
+            .header("content-type", "message/rfc822")
+            .body(body)
+            .send()
+    };
+    let eml = "From: billing@northwind.example\r\nTo: alice@home.example\r\nSubject: Invoice 77\r\nMessage-ID: <inv-77@northwind.example>\r\nDate: Thu, 6 Mar 2025 08:00:00 +0000\r\n\r\nInvoice attached.\r\n";
+    let first: Value = send(eml.into()).await.unwrap().json().await.unwrap();
+    assert_eq!(first["imported"], 1, "{first}");
+    // The same message from a provider's export, with its own headers on top.
+    let copy = format!("X-Gmail-Labels: Inbox\r\n{eml}");
+    let again: Value = send(copy).await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (
+            again["imported"].as_u64(),
+            again["skipped"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(1)),
+        "{again}"
+    );
+});
