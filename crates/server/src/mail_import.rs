@@ -9,8 +9,8 @@ use slingshot_domain::conversation::Stage;
 use slingshot_domain::entry_body::MAX_TEXT_BYTES;
 use slingshot_domain::ledger::{EntryKind, Side};
 use slingshot_domain::mail::{
-    infer_me, parse_eml, parse_mbox, prepare_import, thread_messages, vendor_domain, FailedMessage,
-    MailMessage, MailThread, SkippedMessage,
+    infer_me, is_reply_subject, normalize_subject, parse_eml, parse_mbox, prepare_import,
+    thread_messages, vendor_domain, FailedMessage, MailMessage, MailThread, SkippedMessage,
 };
 use slingshot_store::{
     ImportBatch, MailThreadRef, NewEntry, NewRelationship, NewThread, Relationship, StoreError,
@@ -113,6 +113,20 @@ fn relationship_for_domain(
     Ok(r)
 }
 
+/// Imported conversations by (relationship, normalized subject): (thread id, subject).
+type SubjectIndex = HashMap<(String, String), (String, String)>;
+
+/// The index of `threads` (the most recently active first, which wins a tie).
+fn subject_index(threads: Vec<MailThreadRef>) -> SubjectIndex {
+    let mut index = SubjectIndex::new();
+    for r in threads {
+        index
+            .entry((r.relationship_id, normalize_subject(&r.subject)))
+            .or_insert((r.thread_id, r.subject));
+    }
+    index
+}
+
 /// Ids by which thread `t` may continue a conversation imported earlier, in the order they
 /// are tried: what it refers to outside itself (earliest first), then its own Message-IDs.
 fn earlier_ids(t: &MailThread, messages: &[MailMessage]) -> Vec<String> {
@@ -205,6 +219,8 @@ async fn import_with(
         .map(|r| (r.message_id.clone(), r))
         .collect();
     let mut threads_out = Vec::new();
+    // Read when a reply-like conversation names no earlier message it answers.
+    let mut by_subject: Option<SubjectIndex> = None;
     for (t, ids) in threads.into_iter().zip(&candidates) {
         let Some(first) = t.messages.first().and_then(|i| prepared.messages.get(*i)) else {
             continue;
@@ -222,18 +238,34 @@ async fn import_with(
                     .filter(|d| slingshot_domain::vendor::is_domain_name(d))
                     .unwrap_or_else(|| "unknown-sender.invalid".into());
                 let rel = relationship_for_domain(&mut batch, &domain, &mut rels)?;
-                let subject = slingshot_domain::conversation::parse_subject(&t.subject)
-                    .unwrap_or_else(|_| "(no subject)".into());
-                let thread = batch.create_thread(
-                    &rel,
-                    &NewThread {
-                        subject: subject.clone(),
-                        stage: Stage::Other,
-                        tags: vec!["email".into()],
-                        follow_up_on: None,
-                    },
-                )?;
-                (rel, thread.id, subject, false)
+                // A reply that names no earlier message ("Re: …" without In-Reply-To or
+                // References): the vendor's conversation imported before under that subject.
+                let by_subject = match (is_reply_subject(&first.subject), &by_subject) {
+                    (false, _) => None,
+                    (true, Some(map)) => Some(map),
+                    (true, None) => {
+                        Some(&*by_subject.insert(subject_index(batch.mail_threads().await?)))
+                    }
+                };
+                if let Some(r) =
+                    by_subject.and_then(|m| m.get(&(rel.id.clone(), t.subject.clone())))
+                {
+                    let (thread_id, subject) = r.clone();
+                    (rel, thread_id, subject, true)
+                } else {
+                    let subject = slingshot_domain::conversation::parse_subject(&t.subject)
+                        .unwrap_or_else(|_| "(no subject)".into());
+                    let thread = batch.create_thread(
+                        &rel,
+                        &NewThread {
+                            subject: subject.clone(),
+                            stage: Stage::Other,
+                            tags: vec!["email".into()],
+                            follow_up_on: None,
+                        },
+                    )?;
+                    (rel, thread.id, subject, false)
+                }
             }
         };
         let mut count = 0;

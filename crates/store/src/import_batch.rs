@@ -178,6 +178,22 @@ impl ImportBatch {
         Ok(out)
     }
 
+    /// Every conversation the person's imported mail went into (one row each, the most
+    /// recently active first; `message_id` is one of its messages').
+    pub async fn mail_threads(&mut self) -> Result<Vec<MailThreadRef>> {
+        let q = sqlx::query_as::<_, MailThreadRef>(
+            "SELECT MIN(m.message_id) AS message_id, t.id AS thread_id, t.relationship_id, t.subject \
+             FROM mail_messages m JOIN threads t ON t.id = m.thread_id WHERE m.person_id = $1 \
+             GROUP BY t.id, t.relationship_id, t.subject, t.last_activity_at \
+             ORDER BY t.last_activity_at DESC, t.id",
+        )
+        .bind(&self.person);
+        Ok(match &mut self.tx {
+            Some(tx) => q.fetch_all(&mut **tx).await?,
+            None => q.fetch_all(&self.store.pool).await?,
+        })
+    }
+
     /// Start a relationship with an off-platform vendor (stored at commit).
     pub fn create_relationship(&mut self, new: &NewRelationship) -> Result<Relationship> {
         if new.org.is_some() {

@@ -586,3 +586,33 @@ app_test!(another_copy_of_an_imported_message_is_skipped, |app| {
         "{again}"
     );
 });
+
+app_test!(
+    a_reply_without_references_uploaded_later_joins_by_subject,
+    |app| {
+        let alice = app.user("alice").await;
+        let send = |body: &'static str| {
+            app.client
+                .post(app.url("/api/v1/mail/import?me=alice@home.example"))
+                .bearer_auth(&alice)
+                .header("content-type", "message/rfc822")
+                .body(body)
+                .send()
+        };
+        let first: Value = send("From: shop@northwind.example\r\nTo: alice@home.example\r\nSubject: Order NW-7 shipped\r\nMessage-ID: <nw7@northwind.example>\r\nDate: Mon, 3 Mar 2025 09:00:00 +0000\r\n\r\nOn its way.\r\n")
+        .await.unwrap().json().await.unwrap();
+        let thread = first["threads"][0]["thread_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // Her reply, from a mailer that wrote no In-Reply-To or References.
+        let reply: Value = send("From: alice@home.example\r\nTo: shop@northwind.example\r\nSubject: RE: Order NW-7 shipped\r\nMessage-ID: <r1@home.example>\r\nDate: Tue, 4 Mar 2025 09:00:00 +0000\r\n\r\nStill not here.\r\n")
+        .await.unwrap().json().await.unwrap();
+        assert_eq!(reply["threads"][0]["thread_id"], thread.as_str(), "{reply}");
+        assert_eq!(reply["threads"][0]["continued"], true, "{reply}");
+        // The same subject, not a reply: a conversation of its own.
+        let fresh: Value = send("From: shop@northwind.example\r\nTo: alice@home.example\r\nSubject: Order NW-7 shipped\r\nMessage-ID: <nw7-again@northwind.example>\r\nDate: Wed, 5 Mar 2025 09:00:00 +0000\r\n\r\nA second parcel.\r\n")
+        .await.unwrap().json().await.unwrap();
+        assert_ne!(fresh["threads"][0]["thread_id"], thread.as_str(), "{fresh}");
+    }
+);
