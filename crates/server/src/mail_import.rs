@@ -9,7 +9,7 @@ use slingshot_domain::conversation::Stage;
 use slingshot_domain::entry_body::MAX_TEXT_BYTES;
 use slingshot_domain::ledger::{EntryKind, Side};
 use slingshot_domain::mail::{
-    infer_me, is_reply_subject, normalize_subject, parse_eml, parse_mbox, prepare_import,
+    infer_me, is_mine, is_reply_subject, normalize_subject, parse_eml, parse_mbox, prepare_import,
     thread_messages, vendor_domain, FailedMessage, MailMessage, MailThread, SkippedMessage,
 };
 use slingshot_store::{
@@ -39,7 +39,7 @@ pub struct MailReport {
 }
 
 /// The person's address when `me` is empty: the one on every message to import
-/// ([`infer_me`]); 422 `me_required` when there is no such single address.
+/// ([`infer_me`]); 422 `me_required` when the mail does not tell.
 fn assume_me(me: &[String], messages: &[MailMessage]) -> Result<Option<String>> {
     if !me.is_empty() || messages.is_empty() {
         return Ok(None);
@@ -47,8 +47,8 @@ fn assume_me(me: &[String], messages: &[MailMessage]) -> Result<Option<String>> 
     infer_me(messages).map(Some).ok_or_else(|| {
         crate::ServerError::Invalid(
             "me_required",
-            "say which addresses are yours (`me`, comma-separated): no single address is on \
-             every message, so which side wrote each one cannot be told"
+            "say which addresses are yours (`me`, comma-separated): this mail does not tell \
+             which side wrote each message"
                 .into(),
         )
     })
@@ -273,7 +273,7 @@ async fn import_with(
             let Some(m) = prepared.messages.get(i) else {
                 continue;
             };
-            let from_me = me.iter().any(|a| a.eq_ignore_ascii_case(&m.from.email));
+            let from_me = is_mine(&m.from, me);
             let text = truncate(&m.text, MAX_TEXT_BYTES - 64);
             let body = serde_json::json!({
                 "text": if text.trim().is_empty() { "(no text)".to_owned() } else { text.clone() },
@@ -327,7 +327,7 @@ async fn import_with(
     let mut summary = report.summary();
     if let Some(a) = &assumed_me {
         summary.push_str(&format!(
-            " Your address was taken to be {a} (the one on every message); say yours to import otherwise."
+            " Your address was taken to be {a} (on every message); say yours to import otherwise."
         ));
     }
     Ok(MailReport {

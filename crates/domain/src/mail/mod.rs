@@ -44,4 +44,4 @@ pub use parse::{parse_eml, raw_digest};
 pub use report::{prepare_import, FailedMessage, ImportBatch, ImportReport, SkippedMessage};
 pub use subject::{is_reply_subject, normalize_subject};
 pub use thread::{effective_message_ids, thread_messages, MailThread};
-pub use vendor::{infer_me, vendor_domain};
+pub use vendor::{infer_me, is_mine, vendor_domain};

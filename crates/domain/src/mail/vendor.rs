@@ -6,16 +6,18 @@ use super::message::{Address, MailMessage};
 /// one of `me` (the person's own addresses, any case, `+tag`s ignored); then the first To or
 /// Cc recipient who is not. `None` when everyone on the message is `me`.
 pub fn vendor_domain(message: &MailMessage, me: &[String]) -> Option<String> {
-    let mine: Vec<String> = me
-        .iter()
-        .map(|a| without_tag(&a.trim().to_lowercase()))
-        .collect();
-    let is_mine = |a: &Address| mine.contains(&without_tag(&a.email));
     message
         .participants()
-        .filter(|a| !is_mine(a))
+        .filter(|a| !is_mine(a, me))
         .find_map(Address::domain)
         .map(str::to_lowercase)
+}
+
+/// Whether `address` is one of `me` (any case, `+tag`s ignored).
+pub fn is_mine(address: &Address, me: &[String]) -> bool {
+    let a = without_tag(&address.email.to_lowercase());
+    me.iter()
+        .any(|m| without_tag(&m.trim().to_lowercase()) == a)
 }
 
 /// `jane+shop@mail.example` → `jane@mail.example`.
@@ -29,10 +31,11 @@ fn without_tag(email: &str) -> String {
     }
 }
 
-/// The person's own address, when they did not say it: the one address on every message
-/// (sender, To or Cc, `+tag`s ignored) — of several, the one that received the most of
-/// them, as one's own mailbox mostly holds mail received. `None` when no address is on
-/// every message, or when two tie: the person must then say which addresses are theirs.
+/// The person's own address, when they did not say it, where the mail leaves no doubt
+/// (`+tag`s ignored): the only address on every message, or, of several on every message,
+/// the only one that received every one of them (several messages from one vendor). `None`
+/// otherwise — a lone message, or a conversation written both ways, could be either side's:
+/// the person must then say which addresses are theirs.
 pub fn infer_me(messages: &[MailMessage]) -> Option<String> {
     use std::collections::BTreeMap;
     // Address → (messages it is on, messages it received).
@@ -41,7 +44,7 @@ pub fn infer_me(messages: &[MailMessage]) -> Option<String> {
         let mut on: Vec<(String, bool)> = m
             .participants()
             .enumerate()
-            .map(|(i, a)| (without_tag(&a.email), i > 0))
+            .map(|(i, a)| (without_tag(&a.email.to_lowercase()), i > 0))
             .filter(|(a, _)| a.contains('@'))
             .collect();
         // Received wins over sent when one writes to oneself.
@@ -53,16 +56,22 @@ pub fn infer_me(messages: &[MailMessage]) -> Option<String> {
             e.1 += usize::from(received);
         }
     }
-    let mut everywhere: Vec<(String, usize)> = seen
+    let n = messages.len();
+    let everywhere: Vec<(String, usize)> = seen
         .into_iter()
-        .filter(|(_, (on, _))| *on == messages.len())
+        .filter(|(_, (on, _))| *on == n)
         .map(|(a, (_, received))| (a, received))
         .collect();
-    everywhere.sort_by_key(|e| std::cmp::Reverse(e.1));
     match everywhere.as_slice() {
         [(only, _)] => Some(only.clone()),
-        [(first, r1), (_, r2), ..] if r1 > r2 => Some(first.clone()),
-        _ => None,
+        _ if n < 2 => None,
+        several => {
+            let mut all_received = several.iter().filter(|(_, r)| *r == n);
+            match (all_received.next(), all_received.next()) {
+                (Some((me, _)), None) => Some(me.clone()),
+                _ => None,
+            }
+        }
     }
 }
 
@@ -92,17 +101,35 @@ mod tests {
     }
 
     #[test]
-    fn of_two_on_every_message_the_person_received_more() {
-        let thread = [
+    fn of_two_on_every_message_only_one_that_received_them_all_is_taken() {
+        let from_shop = [
+            mail("help@shop.example", "jane@mail.example"),
+            mail("help@shop.example", "Jane <jane+orders@mail.example>"),
+        ];
+        assert_eq!(infer_me(&from_shop).as_deref(), Some("jane@mail.example"));
+        // A conversation written both ways, whoever wrote more: nobody can tell.
+        let both_ways = [
             mail("help@shop.example", "jane@mail.example"),
             mail("jane@mail.example", "help@shop.example"),
-            mail("help@shop.example", "jane@mail.example"),
+            mail("jane@mail.example", "help@shop.example"),
         ];
-        assert_eq!(infer_me(&thread).as_deref(), Some("jane@mail.example"));
-        // One message each way: nobody can tell.
-        assert_eq!(infer_me(&thread[..2]), None);
-        // A lone message received: its recipient.
-        assert_eq!(infer_me(&thread[..1]).as_deref(), Some("jane@mail.example"));
+        assert_eq!(infer_me(&both_ways), None);
+        // A lone message, received or sent, could be either side's.
+        assert_eq!(infer_me(&from_shop[..1]), None);
+        assert_eq!(infer_me(&both_ways[1..2]), None);
+        // Her sent mail to several shops: she is the one on every message.
+        let sent = [
+            mail("jane@mail.example", "help@shop.example"),
+            mail("jane@mail.example", "orders@other.example"),
+        ];
+        assert_eq!(infer_me(&sent).as_deref(), Some("jane@mail.example"));
+    }
+
+    #[test]
+    fn an_address_is_mine_whatever_its_case_and_tag() {
+        let m = mail("Jane <Jane+Shops@Mail.example>", "help@shop.example");
+        assert!(super::is_mine(&m.from, &["jane@mail.example".into()]));
+        assert!(!super::is_mine(&m.to[0], &["jane@mail.example".into()]));
     }
 
     #[test]

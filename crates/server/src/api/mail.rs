@@ -17,8 +17,9 @@ use slingshot_domain::Scope;
 #[serde(deny_unknown_fields)]
 pub struct MailQuery {
     /// Your own e-mail addresses, comma-separated (the other party's domain picks the vendor).
-    /// Left out: the one address on every message (of several, the one that received the
-    /// most), named in the report as `assumed_me`; 422 `me_required` when there is none.
+    /// Left out: taken from the mail where it leaves no doubt (the only address on every
+    /// message, or the only one that received them all), named in the report as
+    /// `assumed_me`; else 422 `me_required`.
     pub me: Option<String>,
 }
 
@@ -29,7 +30,7 @@ pub struct MailQuery {
 /// imported and what was skipped and why.
 #[utoipa::path(post, path = "/mail/import", tag = "entries", security(("bearer" = [])), params(MailQuery),
     request_body(content = String, content_type = "message/rfc822", description = "a message, or an mbox with Content-Type application/mbox"),
-    responses((status = 200, body = MailReport), (status = 413, body = Problem), (status = 422, description = "`me` left out and no single address on every message (`me_required`)", body = Problem), (status = 415, body = Problem)))]
+    responses((status = 200, body = MailReport), (status = 413, body = Problem), (status = 422, description = "`me` left out and the mail does not tell whose it is (`me_required`)", body = Problem), (status = 415, body = Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     p: Principal,
