@@ -6,11 +6,11 @@
 use crate::{AppState, Result};
 use serde::Serialize;
 use slingshot_domain::conversation::Stage;
-use slingshot_domain::entry_body::MAX_TEXT_BYTES;
 use slingshot_domain::ledger::{EntryKind, Side};
 use slingshot_domain::mail::{
-    infer_me, is_mine, is_reply_subject, normalize_subject, parse_eml, parse_mbox, prepare_import,
-    thread_messages, vendor_domain, FailedMessage, MailMessage, MailThread, SkippedMessage,
+    content_key_of_body, infer_me, is_mine, is_reply_subject, normalize_subject, parse_eml,
+    parse_mbox, prepare_import, thread_messages, truncate_text, vendor_domain, FailedMessage,
+    MailMessage, MailThread, SkippedMessage, MAX_STORED_TEXT,
 };
 use slingshot_store::{
     ImportBatch, MailThreadRef, NewEntry, NewRelationship, NewThread, Relationship, StoreError,
@@ -69,17 +69,6 @@ pub struct ImportedThread {
     pub messages: usize,
     /// Whether it was there before: the mail answers a conversation imported earlier.
     pub continued: bool,
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_owned();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 fn mail_time_us(m: &MailMessage) -> i64 {
@@ -196,7 +185,20 @@ async fn import_with(
         }
     }
     let parsed = started.elapsed();
-    let stored = batch.source_refs().await?;
+    let mut stored = batch.source_refs().await?;
+    // Mail imported before copies were known by their content is known by it here.
+    let ids: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok()?.message_id.clone())
+        .collect();
+    for body in batch.mail_bodies(&ids).await? {
+        if let Some(key) = serde_json::from_str(&body)
+            .ok()
+            .and_then(|b: serde_json::Value| content_key_of_body(&b))
+        {
+            stored.insert(key);
+        }
+    }
     let prepared = prepare_import(results, |d| stored.contains(d));
     let mut report = prepared.report;
     let assumed_me = assume_me(me, &prepared.messages)?;
@@ -274,9 +276,9 @@ async fn import_with(
                 continue;
             };
             let from_me = is_mine(&m.from, me);
-            let text = truncate(&m.text, MAX_TEXT_BYTES - 64);
+            let text = truncate_text(&m.text, MAX_STORED_TEXT);
             let body = serde_json::json!({
-                "text": if text.trim().is_empty() { "(no text)".to_owned() } else { text.clone() },
+                "text": m.stored_text(),
                 "mail": {
                     "direction": if from_me { "sent" } else { "received" },
                     "from": m.from.email, "subject": m.subject, "date": m.date, "message_id": m.message_id,

@@ -178,6 +178,24 @@ impl ImportBatch {
         Ok(out)
     }
 
+    /// The stored bodies of the person's imported mail with these Message-IDs.
+    pub async fn mail_bodies(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        let backend = self.store.backend();
+        let mut out = Vec::new();
+        for chunk in ids.chunks(mail_messages::IDS_PER_QUERY) {
+            let sql = mail_messages::bodies_sql(backend, chunk.len());
+            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(&self.person);
+            for id in chunk {
+                q = q.bind(id);
+            }
+            out.extend(match &mut self.tx {
+                Some(tx) => q.fetch_all(&mut **tx).await?,
+                None => q.fetch_all(&self.store.pool).await?,
+            });
+        }
+        Ok(out)
+    }
+
     /// Every conversation the person's imported mail went into (one row each, the most
     /// recently active first; `message_id` is one of its messages').
     pub async fn mail_threads(&mut self) -> Result<Vec<MailThreadRef>> {

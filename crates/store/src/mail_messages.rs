@@ -20,8 +20,8 @@ pub struct MailThreadRef {
 /// Ids looked up per statement ([`lookup_sql`]).
 pub(crate) const IDS_PER_QUERY: usize = 500;
 
-/// The lookup of `n` Message-IDs of a person: bind the person, then the ids.
-pub(crate) fn lookup_sql(backend: Backend, n: usize) -> String {
+/// The placeholders for a person and `n` Message-IDs after it.
+fn placeholders(backend: Backend, n: usize) -> (&'static str, String) {
     let marks: Vec<String> = (0..n)
         .map(|i| match backend {
             Backend::Sqlite => "?".to_owned(),
@@ -32,10 +32,25 @@ pub(crate) fn lookup_sql(backend: Backend, n: usize) -> String {
         Backend::Sqlite => "?",
         Backend::Postgres => "$1",
     };
+    (person, marks.join(", "))
+}
+
+/// The lookup of `n` Message-IDs of a person: bind the person, then the ids.
+pub(crate) fn lookup_sql(backend: Backend, n: usize) -> String {
+    let (person, ids) = placeholders(backend, n);
     format!(
         "SELECT m.message_id, m.thread_id, t.relationship_id, t.subject FROM mail_messages m \
-         JOIN threads t ON t.id = m.thread_id WHERE m.person_id = {person} AND m.message_id IN ({})",
-        marks.join(", ")
+         JOIN threads t ON t.id = m.thread_id WHERE m.person_id = {person} AND m.message_id IN ({ids})"
+    )
+}
+
+/// The stored bodies of `n` Message-IDs of a person (erased ones have none): bind the
+/// person, then the ids.
+pub(crate) fn bodies_sql(backend: Backend, n: usize) -> String {
+    let (person, ids) = placeholders(backend, n);
+    format!(
+        "SELECT b.body FROM mail_messages m JOIN entry_bodies b ON b.entry_id = m.entry_id \
+         WHERE m.person_id = {person} AND m.message_id IN ({ids})"
     )
 }
 

@@ -66,6 +66,16 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// Run one statement on the database: to set up what older code left behind.
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(&self.store.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some((admin_url, name)) = self.pg.take() else {

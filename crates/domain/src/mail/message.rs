@@ -60,6 +60,44 @@ pub struct MailMessage {
     pub raw_digest: String,
 }
 
+/// The most of a message's text an imported entry keeps, in bytes.
+pub const MAX_STORED_TEXT: usize = crate::entry_body::MAX_TEXT_BYTES - 64;
+
+/// `s` cut to at most `max` bytes at a character boundary, marked `…` when cut.
+pub fn truncate_text(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// The [`MailMessage::content_key`] of a message stored before as an entry whose body is
+/// `body` (`text`, and `mail` with `message_id`, `date`, `from`), to know another copy of it.
+pub fn content_key_of_body(body: &serde_json::Value) -> Option<String> {
+    let mail = body.get("mail")?;
+    let id = mail.get("message_id")?.as_str()?;
+    Some(content_key_of(
+        id,
+        mail.get("date").and_then(serde_json::Value::as_str),
+        mail.get("from")?.as_str()?,
+        body.get("text")?.as_str()?,
+    ))
+}
+
+fn content_key_of(id: &str, date: Option<&str>, from: &str, text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [id, date.unwrap_or(""), from, text.trim()] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    format!("mail:{}", hex::encode(h.finalize()))
+}
+
 impl MailMessage {
     /// Everyone on the message: sender, then To, then Cc.
     pub fn participants(&self) -> impl Iterator<Item = &Address> {
@@ -69,23 +107,29 @@ impl MailMessage {
     }
 
     /// What the message is, whichever copy of it this is: its Message-ID, date, sender and
-    /// text, hashed (`mail:<hex SHA-256>`). Two copies of one message (a provider's export
-    /// with headers of its own, and the same message saved as `.eml`) differ in their raw
-    /// bytes but not here. `None` without a Message-ID: then only the bytes tell copies apart.
+    /// text as an entry keeps it, hashed (`mail:<hex SHA-256>`). Two copies of one message
+    /// (a provider's export with headers of its own, and the same message saved as `.eml`)
+    /// differ in their raw bytes but not here. `None` without a Message-ID: then only the
+    /// bytes tell copies apart.
     pub fn content_key(&self) -> Option<String> {
-        use sha2::{Digest, Sha256};
         let id = self.message_id.as_deref()?;
-        let mut h = Sha256::new();
-        for part in [
+        Some(content_key_of(
             id,
-            self.date.as_deref().unwrap_or(""),
+            self.date.as_deref(),
             &self.from.email,
-            self.text.trim(),
-        ] {
-            h.update(part.as_bytes());
-            h.update([0u8]);
+            &self.stored_text(),
+        ))
+    }
+
+    /// The text an entry keeps of the message: at most [`MAX_STORED_TEXT`] bytes (cut at
+    /// a character, marked `…`), and `(no text)` for none.
+    pub fn stored_text(&self) -> String {
+        let text = truncate_text(&self.text, MAX_STORED_TEXT);
+        if text.trim().is_empty() {
+            "(no text)".to_owned()
+        } else {
+            text
         }
-        Some(format!("mail:{}", hex::encode(h.finalize())))
     }
 
     /// The reference an imported copy is stored under, to know it again: its

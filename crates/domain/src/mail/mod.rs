@@ -39,7 +39,9 @@ mod thread_tests;
 pub use error::MailError;
 pub use ids::sanitize_message_id;
 pub use mbox::{parse_mbox, split_mbox};
-pub use message::{Address, AttachmentMeta, MailMessage};
+pub use message::{
+    content_key_of_body, truncate_text, Address, AttachmentMeta, MailMessage, MAX_STORED_TEXT,
+};
 pub use parse::{parse_eml, raw_digest};
 pub use report::{prepare_import, FailedMessage, ImportBatch, ImportReport, SkippedMessage};
 pub use subject::{is_reply_subject, normalize_subject};

@@ -619,6 +619,14 @@ app_test!(another_copy_of_an_imported_message_is_skipped, |app| {
         (Some(0), Some(1)),
         "{again}"
     );
+    // Mail imported before copies were known by their content (stored under its raw
+    // digest): still known, from its stored Message-ID, date, sender and text.
+    app.db
+        .execute("UPDATE entries SET source_ref = 'a-raw-digest' WHERE source_ref IS NOT NULL")
+        .await;
+    let copy = format!("X-GM-THRID: 17\r\n{eml}");
+    let old: Value = send(copy).await.unwrap().json().await.unwrap();
+    assert_eq!(old["imported"], 0, "{old}");
 });
 
 app_test!(
