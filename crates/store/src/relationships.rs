@@ -207,27 +207,32 @@ impl Store {
         .await?)
     }
 
-    /// A page of an organization's customer relationships, the newest first (`before`: a
-    /// relationship id a page gave as `next`). For its owners, admins and agents.
+    /// A page of an organization's customer relationships, the most recently shared first
+    /// (`before`: the (shared at, id) of the last row of the page before, as its `next`
+    /// gives it, `<shared_at>.<id>`). For its owners, admins and agents.
     pub async fn customers_of_org(
         &self,
         actor: &str,
         org_id: &str,
-        before: Option<&str>,
+        before: Option<(i64, &str)>,
         limit: i64,
     ) -> Result<crate::Page<Relationship>> {
         self.require_vendor_member(actor, org_id).await?;
-        // Ids are UUIDv7: in id order is in order of creation. `~` sorts after them all.
+        let (at, id) = before.unwrap_or((i64::MAX, ""));
         let rows: Vec<Relationship> = sqlx::query_as(&format!(
             "SELECT {REL_COLS} FROM relationships r WHERE r.org_id = $1 AND r.shared_at IS NOT NULL \
-             AND r.id < $2 ORDER BY r.id DESC LIMIT {}",
+             AND (r.shared_at < $2 OR (r.shared_at = $2 AND r.id < $3)) \
+             ORDER BY r.shared_at DESC, r.id DESC LIMIT {}",
             crate::sql::limit(limit + 1)
         ))
         .bind(org_id)
-        .bind(before.unwrap_or("~"))
+        .bind(at)
+        .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(crate::Page::from_rows(rows, limit, |r| r.id.clone()))
+        Ok(crate::Page::from_rows(rows, limit, |r| {
+            format!("{}.{}", r.shared_at.unwrap_or(0), r.id)
+        }))
     }
 
     /// Share an off-platform relationship's history with an organization that joined.

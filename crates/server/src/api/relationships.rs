@@ -124,7 +124,7 @@ pub struct CustomersQuery {
 
 impl CustomersQuery {
     /// The cursor and the page size, checked: 400 `invalid_cursor` / `invalid_query`.
-    pub fn checked(&self) -> Result<(Option<&str>, i64)> {
+    pub fn checked(&self) -> Result<(Option<(i64, &str)>, i64)> {
         let limit = self.limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
             return Err(ServerError::BadRequest(
@@ -132,21 +132,29 @@ impl CustomersQuery {
                 "limit is 1 to 200".into(),
             ));
         }
-        let before = self.before.as_deref();
-        if let Some(c) = before {
-            if c.is_empty() || c.len() > 64 || !c.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-            {
-                return Err(ServerError::BadRequest(
-                    "invalid_cursor",
-                    "before is a cursor a page gave as next".into(),
-                ));
-            }
-        }
+        let before = match self.before.as_deref() {
+            None => None,
+            Some(c) => Some(
+                c.split_once('.')
+                    .and_then(|(at, id)| {
+                        let at = at.parse::<i64>().ok()?;
+                        slingshot_domain::ledger::check_id(id, "cursor").ok()?;
+                        Some((at, id))
+                    })
+                    .ok_or_else(|| {
+                        ServerError::BadRequest(
+                            "invalid_cursor",
+                            "before is a cursor a page gave as next".into(),
+                        )
+                    })?,
+            ),
+        };
         Ok((before, limit))
     }
 }
 
-/// An organization's customer relationships (owners, admins, agents), the newest first.
+/// An organization's customer relationships (owners, admins, agents), the most recently
+/// shared first.
 #[utoipa::path(get, path = "/orgs/{org}/relationships", tag = "relationships", security(("bearer" = [])),
     params(("org" = String, Path, description = "organization id or handle"), CustomersQuery),
     responses((status = 200, body = List<RelationshipOut>), (status = 400, body = Problem), (status = 404, body = Problem)))]
@@ -171,4 +179,34 @@ pub async fn of_org(
             .collect(),
         next: page.next,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CustomersQuery;
+
+    fn q(before: &str) -> CustomersQuery {
+        CustomersQuery {
+            before: Some(before.into()),
+            limit: None,
+        }
+    }
+
+    #[test]
+    fn a_customers_cursor_is_a_time_and_any_relationship_id() {
+        // Ids brought in by a bundle need not be UUIDs.
+        let cursor = q("1765100000000000.rel_42:from.bundle");
+        assert_eq!(
+            cursor.checked().unwrap(),
+            (Some((1_765_100_000_000_000, "rel_42:from.bundle")), 50)
+        );
+        for bad in ["", "x.rel", "12", "12.", "12.a b", "12.' OR 1=1"] {
+            assert!(q(bad).checked().is_err(), "{bad:?}");
+        }
+        let big = CustomersQuery {
+            before: None,
+            limit: Some(201),
+        };
+        assert!(big.checked().is_err());
+    }
 }

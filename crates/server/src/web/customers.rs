@@ -1,5 +1,5 @@
-//! The organization's customers: every relationship shared with it, the newest first, each a
-//! link to the customer's history (where either side may open a conversation).
+//! The organization's customers: every relationship shared with it, the most recently shared
+//! first, each a link to the customer's history (where either side may open a conversation).
 
 use super::csrf::CsrfToken;
 use super::{render, Layout, WebError};

@@ -95,6 +95,17 @@ async fn an_agent_finds_every_customer_a_page_at_a_time() {
     // The customer's history is one click away, and the agent may start a conversation there.
     let history = page(&c, app.url(&format!("/relationships/{}", rels[0]))).await;
     assert!(history.contains("Start a conversation"), "{history}");
+    // Frank's history, tracked alone since before, shared now: the newest customer.
+    let r = app
+        .post(
+            &format!("/api/v1/relationships/{private}/share"),
+            Some(&frank),
+            json!({"org": "northwind"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let now: Value = get("?limit=1".into()).await.json().await.unwrap();
+    assert_eq!(now["items"][0]["id"], private.as_str(), "{now}");
     let (f, _) = signed_in(&app, "frank").await;
     let r = f
         .get(app.url("/orgs/northwind/customers"))
