@@ -102,7 +102,8 @@ fn relationship_for_domain(
     Ok(r)
 }
 
-/// Imported conversations by (relationship, normalized subject): (thread id, subject).
+/// Imported conversations by (relationship, normalized subject in lower case): (thread id,
+/// subject).
 type SubjectIndex = HashMap<(String, String), (String, String)>;
 
 /// The index of `threads` (the most recently active first, which wins a tie).
@@ -110,7 +111,10 @@ fn subject_index(threads: Vec<MailThreadRef>) -> SubjectIndex {
     let mut index = SubjectIndex::new();
     for r in threads {
         index
-            .entry((r.relationship_id, normalize_subject(&r.subject)))
+            .entry((
+                r.relationship_id,
+                normalize_subject(&r.subject).to_lowercase(),
+            ))
             .or_insert((r.thread_id, r.subject));
     }
     index
@@ -250,7 +254,7 @@ async fn import_with(
                     }
                 };
                 if let Some(r) =
-                    by_subject.and_then(|m| m.get(&(rel.id.clone(), t.subject.clone())))
+                    by_subject.and_then(|m| m.get(&(rel.id.clone(), t.subject.to_lowercase())))
                 {
                     let (thread_id, subject) = r.clone();
                     (rel, thread_id, subject, true)

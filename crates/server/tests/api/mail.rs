@@ -648,7 +648,7 @@ app_test!(
             .unwrap()
             .to_owned();
         // Her reply, from a mailer that wrote no In-Reply-To or References.
-        let reply: Value = send("From: alice@home.example\r\nTo: shop@northwind.example\r\nSubject: RE: Order NW-7 shipped\r\nMessage-ID: <r1@home.example>\r\nDate: Tue, 4 Mar 2025 09:00:00 +0000\r\n\r\nStill not here.\r\n")
+        let reply: Value = send("From: alice@home.example\r\nTo: shop@northwind.example\r\nSubject: RE: ORDER NW-7 SHIPPED\r\nMessage-ID: <r1@home.example>\r\nDate: Tue, 4 Mar 2025 09:00:00 +0000\r\n\r\nStill not here.\r\n")
         .await.unwrap().json().await.unwrap();
         assert_eq!(reply["threads"][0]["thread_id"], thread.as_str(), "{reply}");
         assert_eq!(reply["threads"][0]["continued"], true, "{reply}");
