@@ -7,6 +7,8 @@ UPDATE threads SET
         SELECT MAX(e.at) FROM entries e LEFT JOIN entry_bodies b ON b.entry_id = e.id
         WHERE e.thread_id = threads.id AND e.side = 'customer' AND e.kind NOT IN ('note', 'event')
           AND COALESCE(b.body, '') NOT LIKE '%"direction":"received"%'
+          -- imported mail since erased: which way it went is gone with its body
+          AND NOT (e.source_ref IS NOT NULL AND e.source_ref NOT LIKE 'idem:%' AND b.body IS NULL)
     ),
     last_vendor_at = (
         SELECT MAX(e.at) FROM entries e LEFT JOIN entry_bodies b ON b.entry_id = e.id

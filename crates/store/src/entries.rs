@@ -327,18 +327,19 @@ impl Store {
     }
 
     /// Erase an entry's body at the person's request: the chain keeps its digest and
-    /// still verifies. Only the relationship's person may erase. Returns the entry's thread.
-    pub async fn erase_entry(&self, person: &str, entry_id: &str) -> Result<String> {
+    /// still verifies. Only the relationship's person may erase. Returns the entry's thread
+    /// and its time.
+    pub async fn erase_entry(&self, person: &str, entry_id: &str) -> Result<(String, i64)> {
         let mut tx = self.begin_write().await?;
-        let owner: Option<(String, String)> = sqlx::query_as(
+        let owner: Option<(String, String, i64)> = sqlx::query_as(
             // The vendor side's private notes are not the customer's to see or erase.
-            "SELECT r.person_id, e.thread_id FROM entries e JOIN relationships r ON r.id = e.relationship_id \
+            "SELECT r.person_id, e.thread_id, e.at FROM entries e JOIN relationships r ON r.id = e.relationship_id \
              WHERE e.id = $1 AND (e.private_side IS NULL OR e.private_side = 'customer')",
         )
         .bind(entry_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((_, thread_id)) = owner.filter(|(p, _)| p == person) else {
+        let Some((_, thread_id, at)) = owner.filter(|(p, _, _)| p == person) else {
             return Err(StoreError::NotFound);
         };
         // The search row first: it is found through the body.
@@ -362,7 +363,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(thread_id)
+        Ok((thread_id, at))
     }
 }
 
