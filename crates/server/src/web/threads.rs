@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use slingshot_domain::conversation::{parse_date, parse_subject, parse_tag, Stage, Status};
 use slingshot_domain::entry_body::EventInput;
-use slingshot_store::{NewThread, ThreadChange, Window};
+use slingshot_store::{NewThread, ThreadChange};
 
 /// The new-conversation form.
 #[derive(Deserialize)]
@@ -401,7 +401,7 @@ struct InboxPage {
     /// The next page of the inbox, with the same filters.
     more: Option<String>,
     /// More follow-ups are due than the page shows.
-    more_due: bool,
+    more_due: Option<String>,
 }
 
 /// The inbox page's filters: `?status=` (empty: all not resolved or closed) and
@@ -413,6 +413,7 @@ pub struct InboxFilter {
     #[serde(default)]
     assignee: String,
     after: Option<String>,
+    due_after: Option<String>,
 }
 
 struct InboxView {
@@ -484,8 +485,22 @@ pub async fn inbox(
     let today: String = slingshot_store::rfc3339(now).chars().take(10).collect();
     let due = state
         .store
-        .due_for_org(me, &o.org.id, &today, assigned, Window::first(INBOX_PAGE))
+        .due_for_org(
+            me,
+            &o.org.id,
+            &today,
+            assigned,
+            crate::api::types::queue_window(f.due_after.as_deref(), Some(INBOX_PAGE))?,
+        )
         .await?;
+    let more_due = due.next.as_deref().map(|n| {
+        format!(
+            "/orgs/{}/inbox?status={}&assignee={}&due_after={n}#due-h",
+            o.org.handle,
+            super::urlencode(&f.status),
+            super::urlencode(&f.assignee)
+        )
+    });
     let more = rows.next.as_deref().map(|n| {
         format!(
             "/orgs/{}/inbox?status={}&assignee={}&after={n}",
@@ -501,7 +516,7 @@ pub async fn inbox(
             org_name: o.org.name,
             org_handle: o.org.handle.clone(),
             rows: rows.items.iter().map(|r| InboxView::from(r, now)).collect(),
-            more_due: due.next.is_some(),
+            more_due,
             due: due.items.iter().map(|r| InboxView::from(r, now)).collect(),
             more,
             statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),

@@ -144,10 +144,10 @@ async fn the_inbox_page_goes_on_past_its_first_page() {
         .filter(|s| second.contains(*s))
         .count();
     assert_eq!(shown, 1, "the second of two: {second}");
-    let r = c
-        .get(app.url("/orgs/northwind/inbox?after=zz"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST);
+    for bad in ["after=zz", "due_after=-3"] {
+        let url = app.url(&format!("/orgs/northwind/inbox?{bad}"));
+        let r = c.get(url).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST, "{bad}");
+    }
+    page(&c, app.url("/orgs/northwind/inbox?due_after=0")).await;
 }
