@@ -103,10 +103,10 @@ fn relationship_for_domain(
 }
 
 /// Imported conversations by (relationship, normalized subject in lower case): (thread id,
-/// subject).
-type SubjectIndex = HashMap<(String, String), (String, String)>;
+/// subject, when its first message was sent), the most recently active first.
+type SubjectIndex = HashMap<(String, String), Vec<(String, String, i64)>>;
 
-/// The index of `threads` (the most recently active first, which wins a tie).
+/// The index of `threads` (the most recently active first).
 fn subject_index(threads: Vec<MailThreadRef>) -> SubjectIndex {
     let mut index = SubjectIndex::new();
     for r in threads {
@@ -115,9 +115,24 @@ fn subject_index(threads: Vec<MailThreadRef>) -> SubjectIndex {
                 r.relationship_id,
                 normalize_subject(&r.subject).to_lowercase(),
             ))
-            .or_insert((r.thread_id, r.subject));
+            .or_default()
+            .push((r.thread_id, r.subject, r.started_at.unwrap_or(i64::MIN)));
     }
     index
+}
+
+/// The conversation a reply sent at `at` (µs) continues: of those under its subject, the
+/// most recently active that had begun by then.
+fn continued_by_subject(
+    index: &SubjectIndex,
+    key: &(String, String),
+    at: i64,
+) -> Option<(String, String)> {
+    index
+        .get(key)?
+        .iter()
+        .find(|(_, _, started)| *started <= at)
+        .map(|(thread, subject, _)| (thread.clone(), subject.clone()))
 }
 
 /// Ids by which thread `t` may continue a conversation imported earlier, in the order they
@@ -253,10 +268,10 @@ async fn import_with(
                         Some(&*by_subject.insert(subject_index(batch.mail_threads().await?)))
                     }
                 };
-                if let Some(r) =
-                    by_subject.and_then(|m| m.get(&(rel.id.clone(), t.subject.to_lowercase())))
+                let key = (rel.id.clone(), t.subject.to_lowercase());
+                if let Some((thread_id, subject)) =
+                    by_subject.and_then(|m| continued_by_subject(m, &key, mail_time_us(first)))
                 {
-                    let (thread_id, subject) = r.clone();
                     (rel, thread_id, subject, true)
                 } else {
                     let subject = slingshot_domain::conversation::parse_subject(&t.subject)

@@ -162,29 +162,32 @@ impl ImportBatch {
     /// The conversations that messages with these Message-IDs went into, where the person
     /// imported any before.
     pub async fn threads_of_messages(&mut self, ids: &[String]) -> Result<Vec<MailThreadRef>> {
-        let backend = self.store.backend();
-        let mut out = Vec::new();
-        for chunk in ids.chunks(mail_messages::IDS_PER_QUERY) {
-            let sql = mail_messages::lookup_sql(backend, chunk.len());
-            let mut q = sqlx::query_as::<_, MailThreadRef>(&sql).bind(&self.person);
-            for id in chunk {
-                q = q.bind(id);
-            }
-            out.extend(match &mut self.tx {
-                Some(tx) => q.fetch_all(&mut **tx).await?,
-                None => q.fetch_all(&self.store.pool).await?,
-            });
-        }
-        Ok(out)
+        self.rows_by_message_id(ids, mail_messages::lookup_sql)
+            .await
     }
 
     /// The stored bodies of the person's imported mail with these Message-IDs.
     pub async fn mail_bodies(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = self
+            .rows_by_message_id(ids, mail_messages::bodies_sql)
+            .await?;
+        Ok(rows.into_iter().map(|(body,)| body).collect())
+    }
+
+    /// Run `sql` (person, then a chunk of Message-IDs) over `ids` a chunk at a time.
+    async fn rows_by_message_id<T>(
+        &mut self,
+        ids: &[String],
+        sql: fn(Backend, usize) -> String,
+    ) -> Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
         let backend = self.store.backend();
         let mut out = Vec::new();
         for chunk in ids.chunks(mail_messages::IDS_PER_QUERY) {
-            let sql = mail_messages::bodies_sql(backend, chunk.len());
-            let mut q = sqlx::query_scalar::<_, String>(&sql).bind(&self.person);
+            let sql = sql(backend, chunk.len());
+            let mut q = sqlx::query_as::<_, T>(&sql).bind(&self.person);
             for id in chunk {
                 q = q.bind(id);
             }
@@ -197,11 +200,14 @@ impl ImportBatch {
     }
 
     /// Every conversation the person's imported mail went into (one row each, the most
-    /// recently active first; `message_id` is one of its messages').
+    /// recently active first; `message_id` is one of its messages', `started_at` the time of
+    /// its earliest).
     pub async fn mail_threads(&mut self) -> Result<Vec<MailThreadRef>> {
         let q = sqlx::query_as::<_, MailThreadRef>(
-            "SELECT MIN(m.message_id) AS message_id, t.id AS thread_id, t.relationship_id, t.subject \
-             FROM mail_messages m JOIN threads t ON t.id = m.thread_id WHERE m.person_id = $1 \
+            "SELECT MIN(m.message_id) AS message_id, t.id AS thread_id, t.relationship_id, t.subject, \
+             MIN(e.at) AS started_at \
+             FROM mail_messages m JOIN threads t ON t.id = m.thread_id JOIN entries e ON e.id = m.entry_id \
+             WHERE m.person_id = $1 \
              GROUP BY t.id, t.relationship_id, t.subject, t.last_activity_at \
              ORDER BY t.last_activity_at DESC, t.id",
         )

@@ -15,6 +15,10 @@ pub struct MailThreadRef {
     pub relationship_id: String,
     /// That conversation's subject.
     pub subject: String,
+    /// When its earliest imported message was sent (µs; [`crate::ImportBatch::mail_threads`]
+    /// only).
+    #[sqlx(default)]
+    pub started_at: Option<i64>,
 }
 
 /// Ids looked up per statement ([`lookup_sql`]).

@@ -656,5 +656,18 @@ app_test!(
         let fresh: Value = send("From: shop@northwind.example\r\nTo: alice@home.example\r\nSubject: Order NW-7 shipped\r\nMessage-ID: <nw7-again@northwind.example>\r\nDate: Wed, 5 Mar 2025 09:00:00 +0000\r\n\r\nA second parcel.\r\n")
         .await.unwrap().json().await.unwrap();
         assert_ne!(fresh["threads"][0]["thread_id"], thread.as_str(), "{fresh}");
+        // A reply joins the latest such conversation that had begun when it was sent...
+        let late: Value = send("From: alice@home.example\r\nTo: shop@northwind.example\r\nSubject: Re: Order NW-7 shipped\r\nMessage-ID: <r2@home.example>\r\nDate: Tue, 4 Mar 2025 18:00:00 +0000\r\n\r\nStill waiting.\r\n")
+        .await.unwrap().json().await.unwrap();
+        assert_eq!(late["threads"][0]["thread_id"], thread.as_str(), "{late}");
+        // ...and none that began after it: it has a conversation of its own.
+        let early: Value = send("From: alice@home.example\r\nTo: shop@northwind.example\r\nSubject: Re: Order NW-7 shipped\r\nMessage-ID: <r0@home.example>\r\nDate: Sun, 2 Mar 2025 09:00:00 +0000\r\n\r\nAny news?\r\n")
+        .await.unwrap().json().await.unwrap();
+        assert_eq!(early["threads"][0]["continued"], false, "{early}");
+        assert_ne!(early["threads"][0]["thread_id"], thread.as_str(), "{early}");
+        assert_ne!(
+            early["threads"][0]["thread_id"],
+            fresh["threads"][0]["thread_id"]
+        );
     }
 );
