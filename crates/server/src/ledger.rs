@@ -64,9 +64,10 @@ pub async fn add_entry(
         }
         _ => None,
     };
-    if let Some(target) = &corrects {
-        check_correction_target(state, actor, thread_id, target).await?;
-    }
+    let corrects = match corrects {
+        Some(target) => Some(check_correction_target(state, actor, thread_id, target).await?),
+        None => None,
+    };
     let at_us = happened_at(&body, slingshot_store::now_us())?;
     // Access to the thread is checked by the writer, with the rest of its group.
     let post = crate::ledger_writer::ThreadPost {
@@ -109,15 +110,17 @@ async fn check_correction_target(
     state: &AppState,
     actor: &str,
     thread_id: &str,
-    target: &Digest,
-) -> Result<()> {
+    target: Digest,
+) -> Result<slingshot_store::CorrectionTarget> {
     let (_, rel, side) = state.store.thread_for(actor, thread_id).await?;
     match state
         .store
         .shared_entry_side(&rel.id, &target.to_hex())
         .await?
     {
-        Some(s) if s == side.as_str() => Ok(()),
+        Some((s, seq)) if s == side.as_str() => {
+            Ok(slingshot_store::CorrectionTarget { hash: target, seq })
+        }
         Some(_) => Err(ServerError::Invalid(
             "invalid_correction",
             "a correction may only correct an entry its own side wrote".into(),

@@ -16,7 +16,7 @@ use crate::keyring::KeyRing;
 use crate::metrics::LedgerMetrics;
 use crate::{Result, ServerError};
 use serde_json::Value;
-use slingshot_domain::ledger::{Digest, EntryKind, SigningKey};
+use slingshot_domain::ledger::{EntryKind, SigningKey};
 use slingshot_store::{
     ChainTips, EntryRow, NewEntry, PreparedGroup, Store, StoreError, ThreadAccess, CHAIN_MOVED,
 };
@@ -60,8 +60,8 @@ pub struct ThreadPost {
     pub search_text: String,
     /// De-duplication reference (e.g. an Idempotency-Key).
     pub source_ref: Option<String>,
-    /// For corrections: the hash of the corrected entry.
-    pub corrects: Option<Digest>,
+    /// For corrections: the corrected entry.
+    pub corrects: Option<slingshot_store::CorrectionTarget>,
     /// Microseconds since the epoch.
     pub at_us: i64,
 }

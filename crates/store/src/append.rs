@@ -60,7 +60,7 @@ pub(crate) struct ThreadActivity<'a> {
 }
 
 /// The columns of an `entries` row as a group inserts them, in bind order.
-pub(crate) const ENTRY_COLUMNS: &str = "id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id";
+pub(crate) const ENTRY_COLUMNS: &str = "id, relationship_id, thread_id, seq, side, author_id, kind, at, header, hash, key_id, signature, body_digest, private_side, source_ref, person_id, corrects_seq";
 
 /// What a second copy of an imported entry is refused as.
 pub(crate) const ALREADY_IMPORTED: &str = "entry (already imported)";
@@ -236,6 +236,7 @@ impl PreparedGroup {
                 correction_header: (p.entry.kind == EntryKind::Correction)
                     .then(|| p.chain.header.clone())
                     .flatten(),
+                corrects_seq: p.entry.corrects.map(|c| c.seq),
             })
             .collect()
     }
@@ -350,7 +351,7 @@ fn chain_fields(
         thread: entry.thread_id.clone(),
         time: ledger_time(entry.at_us)?,
         body: &entry.body,
-        corrects: entry.corrects,
+        corrects: entry.corrects.map(|c| c.hash),
     };
     let header = next_header(tip, draft).map_err(corrupt)?;
     let hash = header.hash().map_err(corrupt)?;
@@ -476,7 +477,7 @@ pub(crate) async fn write_group(
     for chunk in group.entries.chunks(ROWS_PER_INSERT) {
         let entries_sql = format!(
             "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES {}",
-            crate::sql::rows(backend, chunk.len(), 16)
+            crate::sql::rows(backend, chunk.len(), 17)
         );
         let bodies_sql = format!(
             "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES {}",
@@ -565,6 +566,7 @@ fn bind_entries<'q>(q: AnyQuery<'q>, chunk: &'q [PreparedEntry]) -> AnyQuery<'q>
             .bind((!it.kind.is_shared()).then(|| it.side.as_str()))
             .bind(&it.source_ref)
             .bind(&it.person_id)
+            .bind(it.corrects.map(|c| c.seq))
     })
 }
 

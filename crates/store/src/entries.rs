@@ -8,7 +8,7 @@
 use crate::search::unindex_entry;
 use crate::{Backend, Result, Store, StoreError};
 use serde_json::Value;
-use slingshot_domain::ledger::{Digest, EntryKind, Side};
+use slingshot_domain::ledger::{EntryKind, Side};
 
 /// One entry to append. Access was checked by the caller with
 /// [`Store::thread_for`]; `relationship` is what that returned.
@@ -34,8 +34,8 @@ pub struct NewEntry {
     pub search_text: String,
     /// De-duplication reference (an imported e-mail's digest).
     pub source_ref: Option<String>,
-    /// For corrections: the hash of the corrected entry.
-    pub corrects: Option<Digest>,
+    /// For corrections: the corrected entry.
+    pub corrects: Option<crate::CorrectionTarget>,
     /// Microseconds since the epoch.
     pub at_us: i64,
     /// A file stored with the entry, in the same transaction.
@@ -123,14 +123,15 @@ pub struct EntryRow {
     /// For corrections: the header, which names the corrected entry ([`EntryRow::corrects`]).
     #[serde(default)]
     pub correction_header: Option<String>,
+    /// For corrections: the corrected entry's sequence number.
+    #[serde(default)]
+    pub corrects_seq: Option<i64>,
 }
 
 impl EntryRow {
     /// For a correction: the hash (hex) of the entry it corrects.
     pub fn corrects(&self) -> Option<String> {
-        let header: serde_json::Value =
-            serde_json::from_str(self.correction_header.as_deref()?).ok()?;
-        header.get("corrects")?.as_str().map(str::to_owned)
+        crate::corrections::corrected_hash(self.correction_header.as_deref()?)
     }
 }
 
@@ -154,11 +155,11 @@ pub struct TimelineFilter {
 /// [`ENTRY_SELECT`] over a subquery `page` of entries already limited and ordered: the
 /// page is found on the entries' own index first, then joined (both planners keep this order).
 const PAGE_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thread_id, t.subject, e.seq, e.side, e.author_id, e.kind, e.at, \
-     e.hash, b.body, e.erased_at, e.private_side, CASE WHEN e.kind = 'correction' THEN e.header END AS correction_header FROM ({page}) e JOIN threads t ON t.id = e.thread_id \
+     e.hash, b.body, e.erased_at, e.private_side, CASE WHEN e.kind = 'correction' THEN e.header END AS correction_header, e.corrects_seq FROM ({page}) e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id ORDER BY e.at DESC, e.id DESC";
 
 const ENTRY_SELECT: &str = "SELECT e.id, e.relationship_id, r.vendor_name, e.thread_id, t.subject, e.seq, e.side, e.author_id, e.kind, e.at, \
-     e.hash, b.body, e.erased_at, e.private_side, CASE WHEN e.kind = 'correction' THEN e.header END AS correction_header FROM entries e JOIN threads t ON t.id = e.thread_id \
+     e.hash, b.body, e.erased_at, e.private_side, CASE WHEN e.kind = 'correction' THEN e.header END AS correction_header, e.corrects_seq FROM entries e JOIN threads t ON t.id = e.thread_id \
      JOIN relationships r ON r.id = e.relationship_id LEFT JOIN entry_bodies b ON b.entry_id = e.id";
 
 /// A bound argument of a query built at run time.
@@ -308,7 +309,7 @@ impl Store {
                      'vendor_name', vendor_name, 'thread_id', thread_id, 'subject', subject, 'seq', seq, \
                      'side', side, 'author_id', author_id, 'kind', kind, 'at', at, 'hash', hash, \
                      'body', body, 'erased_at', erased_at, 'private_side', private_side, \
-                     'correction_header', correction_header)) FROM ({sql}) p"
+                     'correction_header', correction_header, 'corrects_seq', corrects_seq)) FROM ({sql}) p"
                 );
                 let json: String = sqlx::query_scalar_with(&sql, any_args(args)?)
                     .fetch_one(&self.pool)
@@ -368,15 +369,16 @@ impl Store {
 }
 
 impl Store {
-    /// The side that wrote the shared entry of `relationship` whose hash is `hash`, if
-    /// there is one: a correction may only correct an earlier entry of its own side.
+    /// The side that wrote the shared entry of `relationship` whose hash is `hash`, and its
+    /// sequence number, if there is one: a correction may only correct an earlier entry of
+    /// its own side.
     pub async fn shared_entry_side(
         &self,
         relationship: &str,
         hash: &str,
-    ) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT side FROM entries WHERE relationship_id = $1 AND hash = $2 AND seq IS NOT NULL",
+    ) -> Result<Option<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT side, seq FROM entries WHERE relationship_id = $1 AND hash = $2 AND seq IS NOT NULL",
         )
         .bind(relationship)
         .bind(hash)

@@ -364,11 +364,18 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // A correction keeps its corrected entry's number (an earlier entry of the chain).
+        let seq_of: std::collections::HashMap<&str, i64> =
+            entries.iter().map(|e| (e.hash.as_str(), e.seq)).collect();
         for e in entries {
             let id = new_id();
+            let corrects_seq = (e.kind == "correction")
+                .then(|| crate::corrections::corrected_hash(&e.header))
+                .flatten()
+                .and_then(|h| seq_of.get(h.as_str()).copied());
             sqlx::query(
-                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, kind, at, header, hash, key_id, signature, body_digest, erased_at, person_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                "INSERT INTO entries (id, relationship_id, thread_id, seq, side, kind, at, header, hash, key_id, signature, body_digest, erased_at, person_id, corrects_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(&id)
             .bind(relationship_id)
@@ -384,6 +391,7 @@ impl Store {
             .bind(&e.body_digest)
             .bind(e.body.is_none().then_some(now))
             .bind(person)
+            .bind(corrects_seq)
             .execute(&mut *tx)
             .await?;
             if let Some(body) = &e.body {

@@ -128,7 +128,7 @@ impl LedgerConn {
             }
             let mut entry = tx.prepare_cached(&format!(
                 "INSERT INTO entries ({ENTRY_COLUMNS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
             ))?;
             let mut body = tx.prepare_cached(
                 "INSERT INTO entry_bodies (entry_id, body, search_text, search_rowid) VALUES (?1, ?2, ?3, ?4)",
@@ -156,6 +156,7 @@ impl LedgerConn {
                         (!it.kind.is_shared()).then(|| it.side.as_str()),
                         it.source_ref,
                         it.person_id,
+                        it.corrects.map(|c| c.seq),
                     ])
                     .map_err(conflict_on_unique)?;
                 if let Some(att) = &it.attachment {

@@ -7,6 +7,7 @@
 mod append;
 mod audit;
 mod connect;
+mod corrections;
 mod credential_cache;
 mod entries;
 mod error;
@@ -45,6 +46,7 @@ mod write_turn;
 pub use append::{prepare_entries, ChainTips, PreparedGroup, CHAIN_MOVED};
 pub use audit::{AuditEntry, NewAudit};
 pub use connect::{Backend, Store};
+pub use corrections::{CorrectionLinks, CorrectionTarget, EntryPlace};
 pub use credential_cache::CREDENTIAL_TTL;
 pub use entries::{
     cursor_of, is_cursor, signer_owner, AttachmentData, AttachmentRow, EntryRow, NewEntry,

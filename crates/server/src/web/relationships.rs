@@ -127,14 +127,7 @@ async fn render_list(
             .iter()
             .map(|r| RelationshipOut::from(r, "customer"))
             .collect(),
-        entries: {
-            let mut v: Vec<EntryView> = rows
-                .iter()
-                .map(|e| EntryView::from(e, "customer"))
-                .collect();
-            super::views::link_corrections(&mut v);
-            v
-        },
+        entries: super::views::entry_views(&state.store, &rows, "customer").await?,
         next,
         show_vendor: true,
         filter: f,
@@ -293,14 +286,7 @@ pub async fn page(
         side: side.as_str().to_owned(),
         threads,
         stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
-        entries: {
-            let mut v: Vec<EntryView> = rows
-                .iter()
-                .map(|e| EntryView::from(e, side.as_str()))
-                .collect();
-            super::views::link_corrections(&mut v);
-            v
-        },
+        entries: super::views::entry_views(&state.store, &rows, side.as_str()).await?,
         next,
         show_vendor: false,
         correctable: false,

@@ -56,7 +56,7 @@ struct ThreadPage {
     thread: ThreadOut,
     vendor_name: String,
     side: String,
-    links: Vec<(String, String, String)>,
+    links: Vec<super::thread_links::LinkView>,
     entries: Vec<EntryView>,
     next: Option<String>,
     show_vendor: bool,
@@ -116,7 +116,14 @@ async fn render_thread(
                 (false, "duplicate_of") => "duplicated by".to_owned(),
                 (false, k) => k.replace('_', " "),
             };
-            links.push((label, o.id, o.subject));
+            links.push(super::thread_links::LinkView {
+                label,
+                other: o.id,
+                subject: o.subject,
+                from: from.clone(),
+                to: to.clone(),
+                kind: kind.clone(),
+            });
         }
     }
     let mut rows = state
@@ -148,11 +155,7 @@ async fn render_thread(
         ("vendor", Some(org)) => assignees(state, &u.0.user.id, org).await?,
         _ => Vec::new(),
     };
-    let mut entries: Vec<EntryView> = rows
-        .iter()
-        .map(|e| EntryView::from(e, side.as_str()))
-        .collect();
-    super::views::link_corrections(&mut entries);
+    let entries = super::views::entry_views(&state.store, &rows, side.as_str()).await?;
     let page = ThreadPage {
         l: Layout::new(t.subject.clone(), Some(u), csrf).with_error(error),
         thread,

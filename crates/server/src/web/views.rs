@@ -1,6 +1,6 @@
 //! How ledger rows look on pages.
 
-use slingshot_store::{rfc3339, EntryRow};
+use slingshot_store::{rfc3339, EntryPlace, EntryRow, Store};
 
 /// An entry as the timeline shows it.
 pub struct EntryView {
@@ -34,10 +34,10 @@ pub struct EntryView {
     pub text: String,
     /// Event summary ("purchase: Trail 3 — 899.00 EUR, order CB-2211").
     pub event: Option<String>,
-    /// For a correction: the corrected entry's hash, and its id and sequence when it is on
-    /// the same page ([`link_corrections`]).
+    /// For a correction: the corrected entry's hash, and a link to it with its sequence
+    /// number once found ([`link_corrections`]).
     pub corrects: Option<(String, Option<(String, i64)>)>,
-    /// A correction on this page corrects this entry: its id.
+    /// A link to the latest correction of this entry, if it was corrected.
     pub corrected_by: Option<String>,
     /// An attached file: (attachment id, file name, size in bytes).
     pub attachment: Option<(String, String, u64)>,
@@ -112,27 +112,47 @@ impl EntryView {
     }
 }
 
-/// Link each correction on a page to the entry it corrects, when that is on the page too.
-pub fn link_corrections(entries: &mut [EntryView]) {
-    let by_hash: std::collections::HashMap<String, (String, i64)> = entries
+/// The views of a page's rows for a viewer on `viewer_side`, corrections linked.
+pub async fn entry_views(
+    store: &Store,
+    rows: &[EntryRow],
+    viewer_side: &str,
+) -> slingshot_store::Result<Vec<EntryView>> {
+    let mut views: Vec<EntryView> = rows
         .iter()
-        .filter_map(|e| Some((e.hash.clone(), (e.id.clone(), e.seq?))))
-        .filter(|(h, _)| !h.is_empty())
+        .map(|e| EntryView::from(e, viewer_side))
         .collect();
-    let mut corrected: Vec<(String, String)> = Vec::new();
-    for e in entries.iter_mut() {
-        if let Some((hash, target)) = &mut e.corrects {
-            *target = by_hash.get(hash.as_str()).cloned();
-            if let Some((id, _)) = target {
-                corrected.push((id.clone(), e.id.clone()));
-            }
+    link_corrections(store, rows, &mut views).await?;
+    Ok(views)
+}
+
+/// Link each correction on a page to the entry it corrects, and mark each corrected
+/// entry with a link to its latest correction, wherever the other one is: an anchor on
+/// this page, or the page of its conversation that holds it. `views` are `rows`' views.
+pub async fn link_corrections(
+    store: &Store,
+    rows: &[EntryRow],
+    views: &mut [EntryView],
+) -> slingshot_store::Result<()> {
+    let links = store.correction_links(rows).await?;
+    let here: std::collections::HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let href = |p: &EntryPlace| {
+        if here.contains(p.id.as_str()) {
+            format!("#e-{}", p.id)
+        } else {
+            format!(
+                "/threads/{}?entry={}:{}#e-{}",
+                p.thread_id, p.at, p.id, p.id
+            )
         }
-    }
-    for (target, by) in corrected {
-        if let Some(e) = entries.iter_mut().find(|e| e.id == target) {
-            e.corrected_by = Some(by);
+    };
+    for v in views.iter_mut() {
+        if let Some((_, target)) = &mut v.corrects {
+            *target = links.target_of.get(&v.id).map(|p| (href(p), p.seq));
         }
+        v.corrected_by = links.corrected_by.get(&v.id).map(href);
     }
+    Ok(())
 }
 
 /// Escape HTML, then restore the `<mark>` tags a search snippet carries.

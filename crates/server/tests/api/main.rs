@@ -7,6 +7,7 @@ mod helpers;
 
 mod accounts;
 mod bad_input;
+mod correction_pages;
 mod customer_pages;
 mod erase_pages;
 mod inbox;
