@@ -192,21 +192,6 @@ impl Store {
             .await?)
     }
 
-    /// An organization's shared relationships (for its owners, admins and agents).
-    pub async fn relationships_of_org(
-        &self,
-        actor: &str,
-        org_id: &str,
-    ) -> Result<Vec<Relationship>> {
-        self.require_vendor_member(actor, org_id).await?;
-        Ok(sqlx::query_as(&format!(
-            "SELECT {REL_COLS} FROM relationships r WHERE r.org_id = $1 AND r.shared_at IS NOT NULL ORDER BY r.id"
-        ))
-        .bind(org_id)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     /// A page of an organization's customer relationships, the most recently shared first
     /// (`before`: the (shared at, id) of the last row of the page before, as its `next`
     /// gives it, `<shared_at>.<id>`). For its owners, admins and agents.

@@ -269,11 +269,7 @@ impl Store {
         to: &str,
         kind: LinkKind,
     ) -> Result<()> {
-        let (a, _, _) = self.thread_for(actor, from).await?;
-        let (b, _, _) = self.thread_for(actor, to).await?;
-        if a.relationship_id != b.relationship_id {
-            return Err(StoreError::NotFound);
-        }
+        let a = self.link_ends(actor, from, to).await?;
         let mut tx = self.begin_write().await?;
         // Serialise link changes of this relationship.
         sqlx::query("UPDATE relationships SET head_seq = head_seq WHERE id = $1")
@@ -311,6 +307,42 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// The thread `from`, when the actor is party to it and to `to`, of the same
+    /// relationship (anything else is not found).
+    async fn link_ends(&self, actor: &str, from: &str, to: &str) -> Result<Thread> {
+        let (a, _, _) = self.thread_for(actor, from).await?;
+        let (b, _, _) = self.thread_for(actor, to).await?;
+        if a.relationship_id != b.relationship_id {
+            return Err(StoreError::NotFound);
+        }
+        Ok(a)
+    }
+
+    /// Remove the link `from` → `to` of `kind` (a party to both threads may); a link that
+    /// is not there is not found.
+    pub async fn unlink_threads(
+        &self,
+        actor: &str,
+        from: &str,
+        to: &str,
+        kind: LinkKind,
+    ) -> Result<()> {
+        self.link_ends(actor, from, to).await?;
+        let removed = sqlx::query(
+            "DELETE FROM thread_links WHERE from_thread = $1 AND to_thread = $2 AND kind = $3",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(kind.as_str())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if removed == 0 {
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 

@@ -100,6 +100,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(threads::create, threads::list))
         .routes(routes!(threads::get, threads::update))
         .routes(routes!(threads::link))
+        .routes(routes!(threads::unlink))
         .routes(routes!(entries::create, entries::thread_timeline))
         .routes(routes!(entries::timeline))
         .routes(routes!(entries::relationship_timeline))

@@ -139,3 +139,22 @@ pub async fn link(
     let (t, _, _) = state.store.thread_for(&user.id, &id).await?;
     Ok(Json(thread_out(&state, &t).await?))
 }
+
+/// Remove a link this conversation makes to another (either side may, as either may link).
+#[utoipa::path(delete, path = "/threads/{id}/links/{kind}/{to}", tag = "threads", security(("bearer" = [])),
+    params(("id" = String, Path, description = "the thread the link is from"),
+           ("kind" = String, Path, description = "follows_from, related or duplicate_of"),
+           ("to" = String, Path, description = "the thread the link is to")),
+    responses((status = 200, body = ThreadOut), (status = 404, description = "no such link of a thread of yours", body = Problem),
+              (status = 422, description = "unknown kind", body = Problem)))]
+pub async fn unlink(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((id, kind, to)): Path<(String, String, String)>,
+) -> Result<Json<ThreadOut>> {
+    let user = p.require(Scope::LedgerWrite)?;
+    let kind = LinkKind::parse(&kind)?;
+    state.store.unlink_threads(&user.id, &id, &to, kind).await?;
+    let (t, _, _) = state.store.thread_for(&user.id, &id).await?;
+    Ok(Json(thread_out(&state, &t).await?))
+}

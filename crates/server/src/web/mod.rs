@@ -332,6 +332,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/threads/{id}/entries", post(threads::add))
         .route("/threads/{id}/update", post(threads::update))
         .route("/threads/{id}/links", post(thread_links::link))
+        .route("/threads/{id}/links/remove", post(thread_links::unlink))
         .route(
             "/threads/{id}/attachments",
             post(threads::attach).layer(axum::extract::DefaultBodyLimit::max(

@@ -31,6 +31,8 @@ struct SearchView {
     /// id, name).
     narrow_label: &'static str,
     choices: Vec<(String, String)>,
+    /// Why the list is not everyone, when it is not.
+    narrow_hint: Option<String>,
     /// The filters as given (the relationship chosen among `choices`).
     filter: Filter,
     stages: Vec<&'static str>,
@@ -68,7 +70,11 @@ struct Scope {
     action: String,
     narrow_label: &'static str,
     choices: Vec<(String, String)>,
+    narrow_hint: Option<String>,
 }
+
+/// How many customers an organization's search page offers to narrow to.
+const CUSTOMER_CHOICES: i64 = 100;
 
 /// Run the search of `who` from the form and show it.
 async fn show(
@@ -129,6 +135,7 @@ async fn show(
             hits,
             narrow_label: scope.narrow_label,
             choices: scope.choices,
+            narrow_hint: scope.narrow_hint,
             filter: f.filter,
             stages: Stage::ALL.iter().map(|s| s.as_str()).collect(),
             statuses: Status::ALL.iter().map(|s| s.as_str()).collect(),
@@ -157,6 +164,7 @@ pub async fn search(
         action: "/search".into(),
         narrow_label: "Vendor",
         choices,
+        narrow_hint: None,
     };
     let who = Searcher::Person(&me);
     show(&state, &u, &csrf, who, f, scope, |h| &h.vendor_name).await
@@ -173,18 +181,37 @@ pub async fn org_search(
 ) -> Result<Response, WebError> {
     let me = u.0.user.id.clone();
     let o = state.store.org_for_member(&me, &org).await?;
-    let choices = state
+    // The most recent customers, and the one asked for (from its row on the customers page).
+    let recent = state
         .store
-        .relationships_of_org(&me, &o.org.id)
-        .await?
+        .customers_of_org(&me, &o.org.id, None, CUSTOMER_CHOICES)
+        .await?;
+    let mut choices: Vec<(String, String)> = recent
+        .items
         .into_iter()
         .map(|r| (r.id, r.pseudonym))
         .collect();
+    if let Some(id) = f.filter.relationship.as_deref().filter(|id| !id.is_empty()) {
+        if !choices.iter().any(|(c, _)| c == id) {
+            if let Ok((r, _)) = state.store.relationship_for(&me, id).await {
+                if r.org_id.as_deref() == Some(o.org.id.as_str()) {
+                    choices.push((r.id, r.pseudonym));
+                }
+            }
+        }
+    }
+    let narrow_hint = recent.next.is_some().then(|| {
+        format!(
+            "The {CUSTOMER_CHOICES} customers who shared most recently; to search another's \
+             history, use Search on their row of the customers page."
+        )
+    });
     let scope = Scope {
         heading: format!("Search — {}", o.org.name),
         action: format!("/orgs/{}/search", o.org.handle),
         narrow_label: "Customer",
         choices,
+        narrow_hint,
     };
     let who = Searcher::Org {
         actor: &me,

@@ -34,6 +34,54 @@ pub struct LinkForm {
     to: String,
 }
 
+/// A link as a thread page shows it: how it reads from this thread, the other thread,
+/// and what removing it names.
+pub struct LinkView {
+    /// "follows from", "followed by", "related", "duplicate of", "duplicated by".
+    pub label: String,
+    /// The other thread.
+    pub other: String,
+    /// Its subject.
+    pub subject: String,
+    /// The link's own ends and kind.
+    pub from: String,
+    /// See `from`.
+    pub to: String,
+    /// See `from`.
+    pub kind: String,
+}
+
+/// The removal form: the link's ends and kind.
+#[derive(Deserialize)]
+pub struct UnlinkForm {
+    from: String,
+    to: String,
+    kind: String,
+}
+
+/// `POST /threads/{id}/links/remove`: remove a link from or to this conversation; back
+/// to its page. A link that is not there, or not between threads of the person's, is 404.
+pub async fn unlink(
+    State(state): State<AppState>,
+    u: WebUser,
+    csrf: CsrfToken,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<UnlinkForm>,
+) -> Result<Response, WebError> {
+    if f.from != id && f.to != id {
+        return Err(slingshot_store::StoreError::NotFound.into());
+    }
+    let r = match LinkKind::parse(&f.kind) {
+        Ok(kind) => state
+            .store
+            .unlink_threads(&u.0.user.id, &f.from, &f.to, kind)
+            .await
+            .map_err(Into::into),
+        Err(e) => Err(e.into()),
+    };
+    super::threads::or_in_place(&state, &u, &csrf, &id, r).await
+}
+
 /// `POST /threads/{id}/links`: a link that would make a thread its own ancestor, or to a
 /// conversation of another relationship, is refused on the page and nothing changes.
 pub async fn link(

@@ -114,3 +114,85 @@ async fn an_agent_finds_every_customer_a_page_at_a_time() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_search_page_offers_recent_customers_and_any_one_from_its_row() {
+    use slingshot_domain::{DisplayName, Handle};
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let (_carol, _alice, first) = northwind_and_customer(&app).await;
+    let (c, _) = signed_in(&app, "carol").await;
+    let html = page(&c, app.url("/orgs/northwind/search")).await;
+    assert!(
+        html.contains(&format!("<option value=\"{first}\"")),
+        "{html}"
+    );
+    assert!(
+        !html.contains("shared most recently"),
+        "all are listed: {html}"
+    );
+    // A hundred customers more, stored directly (signing up each would take long).
+    let store = &app.db.store;
+    for i in 0..100 {
+        let h = format!("customer{i}");
+        let u = store
+            .create_user(
+                &Handle::parse(&h).unwrap(),
+                &DisplayName::parse(&h).unwrap(),
+                "$argon2id$fake",
+                false,
+                true,
+                "127.0.0.1",
+            )
+            .await
+            .unwrap();
+        let new = slingshot_store::NewRelationship {
+            org: Some("northwind".into()),
+            ..Default::default()
+        };
+        store.create_relationship(&u.id, &new).await.unwrap();
+    }
+    let html = page(&c, app.url("/orgs/northwind/search")).await;
+    assert_eq!(customer_options(&html), 100);
+    assert!(html.contains("shared most recently"), "{html}");
+    assert!(
+        !html.contains(&format!("<option value=\"{first}\"")),
+        "the oldest is left out"
+    );
+    // Its row on the customers' pages narrows the search to it, and the page offers it.
+    let mut older = page(&c, app.url("/orgs/northwind/customers")).await;
+    while let Some(next) = older.split("customers?before=").nth(1) {
+        let next = next.split('"').next().unwrap().to_owned();
+        older = page(
+            &c,
+            app.url(&format!("/orgs/northwind/customers?before={next}")),
+        )
+        .await;
+    }
+    let search = format!("/orgs/northwind/search?relationship={first}");
+    assert!(older.contains(&format!("href=\"{search}\"")), "{older}");
+    let html = page(&c, app.url(&format!("{search}&q=anything"))).await;
+    assert!(
+        html.contains(&format!("<option value=\"{first}\" selected>")),
+        "{html}"
+    );
+    // Another organization's customer is not offered, whatever the address says.
+    let mallory = app.user("mallory").await;
+    let theirs = relationship(&app, &mallory, json!({"vendor_name": "Elsewhere"})).await;
+    let r = c
+        .get(app.url(&format!("/orgs/northwind/search?relationship={theirs}")))
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        !html.contains(&format!("<option value=\"{theirs}\"")),
+        "{html}"
+    );
+}
+
+/// How many customers the search page's narrowing list offers (besides "all").
+fn customer_options(html: &str) -> usize {
+    let list = html.split("id=\"s-narrow\"").nth(1).unwrap();
+    let list = list.split("</select>").next().unwrap();
+    list.matches("<option value=\"").count() - 1
+}

@@ -427,3 +427,48 @@ app_test!(outsiders_never_reach_a_relationship, |app| {
     let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
     assert_eq!(tl["items"].as_array().unwrap().len(), 1);
 });
+
+app_test!(a_link_is_removed_by_a_party_to_it_once, |app| {
+    let (carol, alice, rel) = crate::ledger_pages::northwind_and_customer(&app).await;
+    let research = thread(&app, &alice, &rel, "Which tent?", "research").await;
+    let purchase = thread(&app, &carol, &rel, "Your order", "purchase").await;
+    let link = json!({"to": research, "kind": "follows_from"});
+    let r = app
+        .post(
+            &format!("/api/v1/threads/{purchase}/links"),
+            Some(&alice),
+            link,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let path = format!("/api/v1/threads/{purchase}/links/follows_from/{research}");
+    let delete = |who: String, path: String| {
+        let app = &app;
+        async move { app.call(Method::DELETE, &path, Some(&who), None).await }
+    };
+    // Bad kind, another kind, the wrong way round, a stranger: nothing removed.
+    let bad = format!("/api/v1/threads/{purchase}/links/caused_by/{research}");
+    problem(delete(alice.clone(), bad).await, 422, "invalid_value").await;
+    let other = format!("/api/v1/threads/{purchase}/links/related/{research}");
+    problem(delete(alice.clone(), other).await, 404, "not_found").await;
+    let reversed = format!("/api/v1/threads/{research}/links/follows_from/{purchase}");
+    problem(delete(alice.clone(), reversed).await, 404, "not_found").await;
+    let mallory = app.user("mallory").await;
+    problem(delete(mallory, path.clone()).await, 404, "not_found").await;
+    let t = json_of(
+        app.get(&format!("/api/v1/threads/{purchase}"), &alice)
+            .await,
+    )
+    .await;
+    assert_eq!(t["links"].as_array().unwrap().len(), 1, "{t}");
+    // The vendor's agent removes it; the thread comes back without it; once only.
+    let t = json_of(delete(carol.clone(), path.clone()).await).await;
+    assert_eq!(t["links"], json!([]), "{t}");
+    let t = json_of(
+        app.get(&format!("/api/v1/threads/{research}"), &alice)
+            .await,
+    )
+    .await;
+    assert_eq!(t["links"], json!([]), "{t}");
+    problem(delete(carol, path).await, 404, "not_found").await;
+});
