@@ -170,7 +170,7 @@ pub async fn timeline(
         .then(|| rows.last().map(cursor_of))
         .flatten();
     Ok(Json(List {
-        items: rows.iter().map(EntryOut::from).collect(),
+        items: EntryOut::page(&state.store, &rows).await?,
         next,
     }))
 }
@@ -208,7 +208,7 @@ async fn relationship_page(
         .then(|| rows.last().map(cursor_of))
         .flatten();
     Ok(Json(List {
-        items: rows.iter().map(EntryOut::from).collect(),
+        items: EntryOut::page(&state.store, &rows).await?,
         next,
     }))
 }

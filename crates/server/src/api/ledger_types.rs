@@ -233,6 +233,26 @@ pub struct EntryOut {
     /// For a correction: the hash of the entry it corrects.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corrects: Option<String>,
+    /// In lists: the id of the latest correction of this entry, if it was corrected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_by: Option<String>,
+}
+
+impl EntryOut {
+    /// A page of rows, each corrected entry naming its latest correction.
+    pub async fn page(
+        store: &slingshot_store::Store,
+        rows: &[EntryRow],
+    ) -> crate::Result<Vec<Self>> {
+        let links = store.correction_links(rows).await?;
+        Ok(rows
+            .iter()
+            .map(|r| Self {
+                corrected_by: links.corrected_by.get(&r.id).map(|p| p.id.clone()),
+                ..Self::from(r)
+            })
+            .collect())
+    }
 }
 
 impl From<&EntryRow> for EntryOut {
@@ -252,6 +272,7 @@ impl From<&EntryRow> for EntryOut {
             erased: e.erased_at.is_some(),
             private: e.private_side.is_some(),
             corrects: e.corrects(),
+            corrected_by: None,
         }
     }
 }

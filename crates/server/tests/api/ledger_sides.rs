@@ -407,6 +407,20 @@ app_test!(corrections_name_an_earlier_entry_of_their_own_side, |app| {
     assert_eq!(c["corrects"], hash(&mine).as_str());
     let m = items.iter().find(|e| e["id"] == mine["id"]).unwrap();
     assert!(m.get("corrects").is_none(), "{m}");
+    assert!(c.get("corrected_by").is_none(), "{c}");
+    // The corrected entry names its correction, even on a page without it.
+    assert_eq!(m["corrected_by"], fixed["id"], "{m}");
+    // One entry a page: the page holding it holds nothing else.
+    let mut path = format!("/api/v1/relationships/{rel}/timeline?limit=1");
+    let alone = loop {
+        let one = json_of(app.get(&path, &alice).await).await;
+        if one["items"][0]["id"] == mine["id"] {
+            break one["items"][0].clone();
+        }
+        let next = one["next"].as_str().expect("the entry is on some page");
+        path = format!("/api/v1/relationships/{rel}/timeline?limit=1&before={next}");
+    };
+    assert_eq!(alone["corrected_by"], fixed["id"], "{alone}");
     let tl = json_of(app.get("/api/v1/timeline", &alice).await).await;
     assert!(tl["items"]
         .as_array()
