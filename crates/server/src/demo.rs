@@ -285,7 +285,7 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         order_ref: Some("NW-1042".into()),
         on: None,
     };
-    ledger::add_entry(
+    let ordered = ledger::add_entry(
         state,
         &alice,
         &purchase,
@@ -346,6 +346,23 @@ async fn seed_relationships(state: &AppState) -> Result<()> {
         &support,
         "message",
         "The main zip of my Alpine jacket (order NW-1042) split after a week of normal use.",
+    )
+    .await?;
+    // Looking up the receipt for the warranty claim, Alice sets the price straight: a
+    // correction in the support case that points at the purchase logged in another thread.
+    ledger::add_entry(
+        state,
+        &alice,
+        &support,
+        ledger::EntryInput {
+            kind: "correction",
+            text: Some(
+                "I paid 179.00 EUR for the jacket, not 189.00: the member discount applied.",
+            ),
+            event: None,
+            corrects: ordered.hash.as_deref(),
+        },
+        None,
     )
     .await?;
     say(

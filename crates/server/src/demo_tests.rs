@@ -58,8 +58,29 @@ async fn demo_world_is_seeded_once() {
                 report.files,
                 report.notes,
                 report.checkpoints
-            ) == (7, 1, 1, 1),
+            ) == (8, 1, 1, 1),
         "{report:?}"
+    );
+    // The purchase is marked corrected by the support case's correction.
+    let rows = db
+        .store
+        .timeline_relationship(&nw.id, side, None, None, 50)
+        .await
+        .unwrap();
+    let links = db.store.correction_links(&rows).await.unwrap();
+    let ordered = rows
+        .iter()
+        .find(|r| {
+            r.kind == "event"
+                && r.body.as_deref().unwrap_or("").contains("NW-1042")
+                && r.body.as_deref().unwrap_or("").contains("purchase")
+        })
+        .unwrap();
+    let fix = &links.corrected_by[&ordered.id];
+    let fix = rows.iter().find(|r| r.id == fix.id).unwrap();
+    assert_eq!(
+        (fix.kind.as_str(), fix.subject.as_str()),
+        ("correction", "Zip broke after a week")
     );
     // The follow-up fell due yesterday: due today, not two days ago.
     let day = |days_ago: i64| -> String {
