@@ -3,7 +3,7 @@
 
 use crate::{EntryRow, Result, Store};
 use slingshot_domain::ledger::Digest;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The entry a correction corrects: its hash (signed in the correction's header) and its
 /// sequence number in the same relationship (stored beside the correction, to find it by).
@@ -18,6 +18,8 @@ pub struct CorrectionTarget {
 /// Where an entry is: enough to link to it on its conversation's page.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EntryPlace {
+    /// Its relationship.
+    pub relationship_id: String,
     /// The entry.
     pub id: String,
     /// Its conversation.
@@ -43,77 +45,83 @@ pub(crate) fn corrected_hash(header: &str) -> Option<String> {
     header.get("corrects")?.as_str().map(str::to_owned)
 }
 
-/// Sequence numbers, each with the id of the row on the page it is looked up for.
-type SeqsFor<'a> = Vec<(i64, &'a str)>;
+/// (relationship, sequence number) → the ids of the page's rows it is looked up for.
+type Wanted<'a> = HashMap<(&'a str, i64), Vec<&'a str>>;
 
-/// How many sequence numbers one lookup binds.
-const SEQS_PER_QUERY: usize = 500;
+/// How many rows one lookup serves (two short lists of parameters each).
+const ROWS_PER_QUERY: usize = 250;
 
 impl Store {
     /// Corrections of these entries, and the entries these corrections correct, in the
-    /// same relationships. The rows are ones the caller has already shown its viewer: a
-    /// correction is a shared entry, which both sides of the relationship see.
+    /// same relationships: two indexed lookups for a page, whatever its relationships. The
+    /// rows are ones the caller has already shown its viewer: a correction is a shared
+    /// entry, which both sides of the relationship see.
     pub async fn correction_links(&self, rows: &[EntryRow]) -> Result<CorrectionLinks> {
-        // relationship → (sequence numbers shown, targets of the corrections shown)
-        let mut wanted: BTreeMap<&str, (SeqsFor<'_>, SeqsFor<'_>)> = BTreeMap::new();
-        for r in rows {
-            let w = wanted.entry(r.relationship_id.as_str()).or_default();
-            if let Some(seq) = r.seq {
-                w.0.push((seq, r.id.as_str()));
-            }
-            if let Some(target) = r.corrects_seq {
-                w.1.push((target, r.id.as_str()));
-            }
-        }
         let mut out = CorrectionLinks::default();
-        for (rel, (shown, corrections)) in wanted {
+        for chunk in rows.chunks(ROWS_PER_QUERY) {
+            let mut shown = Wanted::new();
+            let mut targets = Wanted::new();
+            for r in chunk {
+                let rel = r.relationship_id.as_str();
+                if let Some(seq) = r.seq {
+                    shown.entry((rel, seq)).or_default().push(&r.id);
+                }
+                if let Some(target) = r.corrects_seq {
+                    targets.entry((rel, target)).or_default().push(&r.id);
+                }
+            }
             let by = self
                 .places(
-                    rel,
                     &shown,
-                    "SELECT id, thread_id, at, corrects_seq AS seq FROM entries \
-                     WHERE kind = 'correction' AND relationship_id = {rel} AND corrects_seq IN ({seqs}) \
+                    "SELECT relationship_id, id, thread_id, at, corrects_seq AS seq FROM entries \
+                     WHERE kind = 'correction' AND relationship_id IN ({rels}) AND corrects_seq IN ({seqs}) \
                      ORDER BY at, id",
                 )
                 .await?;
             out.corrected_by.extend(by);
-            let targets = self
+            let of = self
                 .places(
-                    rel,
-                    &corrections,
-                    "SELECT id, thread_id, at, seq FROM entries \
-                     WHERE relationship_id = {rel} AND seq IN ({seqs})",
+                    &targets,
+                    "SELECT relationship_id, id, thread_id, at, seq FROM entries \
+                     WHERE relationship_id IN ({rels}) AND seq IN ({seqs})",
                 )
                 .await?;
-            out.target_of.extend(targets);
+            out.target_of.extend(of);
         }
         Ok(out)
     }
 
-    /// Run `sql` (`{rel}`, then `{seqs}`) for `seqs` (number, the id it is for); each
-    /// row found is keyed by the ids its number is for, later rows replacing earlier ones.
-    async fn places(
-        &self,
-        rel: &str,
-        seqs: &[(i64, &str)],
-        sql: &str,
-    ) -> Result<Vec<(String, EntryPlace)>> {
+    /// Run `sql` (`{rels}`, then `{seqs}`) for the wanted pairs; each row found is keyed
+    /// by the ids its pair is for, in the order found (a later row replaces an earlier).
+    async fn places(&self, wanted: &Wanted<'_>, sql: &str) -> Result<Vec<(String, EntryPlace)>> {
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut rels: Vec<&str> = wanted.keys().map(|(r, _)| *r).collect();
+        let mut seqs: Vec<i64> = wanted.keys().map(|(_, s)| *s).collect();
+        rels.sort_unstable();
+        rels.dedup();
+        seqs.sort_unstable();
+        seqs.dedup();
+        let list = crate::sql::list(self.backend(), rels.len() + seqs.len());
+        let mut params = list.split(", ");
+        let rels_p: Vec<&str> = params.by_ref().take(rels.len()).collect();
+        let seqs_p: Vec<&str> = params.collect();
+        let sql = sql
+            .replace("{rels}", &rels_p.join(", "))
+            .replace("{seqs}", &seqs_p.join(", "));
+        let mut q = sqlx::query_as::<_, EntryPlace>(&sql);
+        for r in &rels {
+            q = q.bind(*r);
+        }
+        for n in &seqs {
+            q = q.bind(*n);
+        }
         let mut out = Vec::new();
-        for chunk in seqs.chunks(SEQS_PER_QUERY) {
-            let mut numbers: Vec<i64> = chunk.iter().map(|(s, _)| *s).collect();
-            numbers.sort_unstable();
-            numbers.dedup();
-            let list = crate::sql::list(self.backend(), numbers.len() + 1);
-            let (rel_p, seqs_p) = list.split_once(", ").unwrap_or((list.as_str(), ""));
-            let sql = sql.replace("{rel}", rel_p).replace("{seqs}", seqs_p);
-            let mut q = sqlx::query_as::<_, EntryPlace>(&sql).bind(rel);
-            for n in &numbers {
-                q = q.bind(n);
-            }
-            for place in q.fetch_all(&self.pool).await? {
-                for (_, id) in chunk.iter().filter(|(s, _)| *s == place.seq) {
-                    out.push(((*id).to_owned(), place.clone()));
-                }
+        for place in q.fetch_all(&self.pool).await? {
+            let key = (place.relationship_id.as_str(), place.seq);
+            for id in wanted.get(&key).into_iter().flatten() {
+                out.push(((*id).to_owned(), place.clone()));
             }
         }
         Ok(out)
@@ -154,11 +162,23 @@ mod tests {
             assert_eq!(stored(&fixed.id).corrects_seq, wrong.seq);
             assert_eq!(stored(&wrong.id).corrects_seq, None);
 
-            // From the corrected entry alone (the correction on another page) and back.
-            let links = s.correction_links(&[stored(&wrong.id)]).await.unwrap();
+            // From the corrected entry alone (the correction on another page) and back;
+            // another relationship's entry of the same number is not corrected by it.
+            let c2 = Chain::new_named(s, "wendy").await;
+            let theirs = s
+                .append_entries(&[c2.message("Hello", None)], &c2.keys)
+                .await
+                .unwrap()
+                .remove(0);
+            assert_eq!(theirs.seq, wrong.seq);
+            let links = s
+                .correction_links(&[stored(&wrong.id), theirs.clone()])
+                .await
+                .unwrap();
             let by = &links.corrected_by[&wrong.id];
             assert_eq!((by.id.as_str(), by.at), (fixed.id.as_str(), fixed.at));
             assert!(!links.corrected_by.contains_key(&other.id));
+            assert!(!links.corrected_by.contains_key(&theirs.id));
             let links = s.correction_links(&[stored(&fixed.id)]).await.unwrap();
             let target = &links.target_of[&fixed.id];
             assert_eq!((target.id.as_str(), target.seq), (wrong.id.as_str(), 1));
